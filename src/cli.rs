@@ -1,0 +1,217 @@
+//! The command line: parse arguments, wire the stages, map errors to exit codes
+//! (0 ok, 1 bad input, 2 failure).
+
+use crate::report::{self, Manifest};
+use crate::runner;
+use crate::scenario::{self, LoadError};
+use crate::sim::RunSpec;
+use clap::{Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// akuttsim — discrete-event simulation of the Norwegian acute medical chain.
+#[derive(Parser, Debug)]
+#[command(version, about, long_about = None)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Sub-commands.
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Simulate a model: replications in parallel, KPI table, summary.json and manifest.json.
+    Run {
+        /// Scenario file (TOML), e.g. models/fjordby.toml.
+        model: PathBuf,
+        /// Independent replications.
+        #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+        replications: u64,
+        /// Base seed.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Measured days per replication (after warm-up).
+        #[arg(long, default_value_t = 365.0)]
+        days: f64,
+        /// Warm-up days simulated first and not measured.
+        #[arg(long, default_value_t = 7.0)]
+        warmup_days: f64,
+        /// Worker threads (0 = one per core). Results do not depend on it.
+        #[arg(long, default_value_t = 0)]
+        threads: usize,
+        /// Output folder (default: output/<model name>).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// No progress bar.
+        #[arg(long)]
+        quiet: bool,
+    },
+    /// Check scenario files and report every problem at once.
+    Check {
+        /// Scenario files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+}
+
+/// An error with the exit code it maps to.
+#[derive(Debug)]
+pub struct Failure {
+    /// 1 = bad input, 2 = failure while running or writing.
+    pub code: i32,
+    /// The error.
+    pub error: anyhow::Error,
+}
+
+impl<E: Into<anyhow::Error>> From<E> for Failure {
+    fn from(e: E) -> Self {
+        let error = e.into();
+        let code = if error.downcast_ref::<LoadError>().is_some() {
+            1
+        } else {
+            2
+        };
+        Failure { code, error }
+    }
+}
+
+fn bad_input(msg: String) -> Failure {
+    Failure {
+        code: 1,
+        error: anyhow::anyhow!(msg),
+    }
+}
+
+/// Run the program with parsed arguments; `argv` is recorded in the manifest.
+pub fn run(cli: Cli, argv: Vec<String>) -> Result<(), Failure> {
+    match cli.command {
+        Command::Check { files } => {
+            let mut failed = Vec::new();
+            for f in &files {
+                match scenario::load(f) {
+                    Ok(s) => {
+                        println!(
+                            "{}: ok — \"{}\": {} zones ({:.0} inhabitants), {} legevaktsentral, {} stations, {} satellites; travel pairs: {} from CSV, {} from the great-circle rule",
+                            f.display(),
+                            s.name,
+                            s.zones.len(),
+                            s.population(),
+                            s.lvs.len(),
+                            s.stations.len(),
+                            s.satellites.len(),
+                            s.travel.pairs_from_csv,
+                            s.travel.pairs_from_rule
+                        );
+                    }
+                    Err(e) => {
+                        eprintln!("{e}");
+                        failed.push(e);
+                    }
+                }
+            }
+            if let Some(e) = failed.into_iter().next() {
+                return Err(Failure {
+                    code: 1,
+                    error: anyhow::Error::new(e).context("check failed"),
+                });
+            }
+            Ok(())
+        }
+        Command::Run {
+            model,
+            replications,
+            seed,
+            days,
+            warmup_days,
+            threads,
+            out,
+            quiet,
+        } => {
+            if !(days.is_finite() && days > 0.0) {
+                return Err(bad_input(format!(
+                    "--days {days}: give a number of days > 0"
+                )));
+            }
+            if !(warmup_days.is_finite() && warmup_days >= 0.0) {
+                return Err(bad_input(format!(
+                    "--warmup-days {warmup_days}: give a number of days ≥ 0"
+                )));
+            }
+            let scn = scenario::load(&model)?;
+            let out = out.unwrap_or_else(|| default_out(&model));
+            let spec = RunSpec {
+                seed,
+                days,
+                warmup_days,
+            };
+            let bar = progress(replications, quiet);
+            let started = Instant::now();
+            let started_unix = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_secs())
+                .unwrap_or(0);
+            let results =
+                runner::run_replications(&scn, &spec, replications, threads, &|| bar.inc(1))?;
+            bar.finish_and_clear();
+            let summary = runner::summarise(&scn, &spec, &results);
+            let threads_used = if threads == 0 {
+                std::thread::available_parallelism()
+                    .map(|n| n.get())
+                    .unwrap_or(1)
+            } else {
+                threads
+            };
+            let manifest = Manifest {
+                version: env!("CARGO_PKG_VERSION").to_string(),
+                arguments: argv,
+                seed,
+                replications,
+                threads: threads_used,
+                inputs: report::hash_inputs(&scn.inputs)?,
+                events: results.iter().map(|r| r.events).sum(),
+                wall_time_s: started.elapsed().as_secs_f64(),
+                started_unix_s: started_unix,
+            };
+            report::write_atomic(&out.join("summary.json"), &report::to_json(&summary)?)?;
+            report::write_atomic(&out.join("manifest.json"), &report::to_json(&manifest)?)?;
+            println!(
+                "{} — {} replications × {} days (+{} warm-up), seed {}",
+                scn.name, replications, days, warmup_days, seed
+            );
+            print!("{}", report::kpi_table(&summary));
+            println!(
+                "patients: {} generated, {} completed, {} in the chain at the end; {} events in {:.2} s",
+                summary.patients.generated,
+                summary.patients.completed,
+                summary.patients.in_system_at_end,
+                manifest.events,
+                manifest.wall_time_s
+            );
+            println!("wrote {}", out.join("summary.json").display());
+            Ok(())
+        }
+    }
+}
+
+fn default_out(model: &Path) -> PathBuf {
+    let stem = model
+        .file_stem()
+        .map(|s| s.to_string_lossy().to_string())
+        .unwrap_or_else(|| "run".into());
+    PathBuf::from("output").join(stem)
+}
+
+fn progress(n: u64, quiet: bool) -> ProgressBar {
+    use std::io::IsTerminal;
+    if quiet || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(Some(n), ProgressDrawTarget::stderr());
+    bar.set_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} replications, ETA {eta}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    bar
+}

@@ -1,0 +1,132 @@
+//! The KPI registry: every figure the simulator reports, with its unit, target and source.
+//! Names are stable — users script against them in `summary.json` and `kpi.csv`.
+
+/// A national target a KPI is compared with.
+#[derive(Debug, Clone, Copy)]
+pub struct Target {
+    /// Threshold value (in the KPI's unit).
+    pub value: f64,
+    /// `true`: the KPI should be at least `value`; `false`: at most.
+    pub at_least: bool,
+}
+
+/// Definition of one KPI.
+#[derive(Debug, Clone, Copy)]
+pub struct KpiDef {
+    /// Stable name.
+    pub name: &'static str,
+    /// Unit.
+    pub unit: &'static str,
+    /// National target, if any.
+    pub target: Option<Target>,
+    /// Published national figure to compare with (text, with year).
+    pub reference: &'static str,
+    /// What it measures.
+    pub description: &'static str,
+    /// Where the target or reference comes from.
+    pub source: &'static str,
+}
+
+const fn at_least(v: f64) -> Option<Target> {
+    Some(Target {
+        value: v,
+        at_least: true,
+    })
+}
+
+macro_rules! kpis {
+    ($( $id:ident => $name:literal, $unit:literal, $target:expr, $reference:literal, $desc:literal, $src:literal; )*) => {
+        /// Index of each KPI in [`KPI_DEFS`] and in per-replication value vectors.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        #[repr(usize)]
+        #[allow(missing_docs)]
+        pub enum Kpi { $($id),* }
+        /// All KPIs, in report order.
+        pub const KPI_DEFS: &[KpiDef] = &[ $( KpiDef { name: $name, unit: $unit, target: $target,
+            reference: $reference, description: $desc, source: $src } ),* ];
+    };
+}
+
+kpis! {
+    LvsWithin2Min => "lvs_answered_within_2min_share", "share", at_least(0.80), "0.63 (2023)",
+        "116117 calls answered within 2 min of ringing", "akuttmedisinforskriften; domain.md §2 (63 % nationally 2023)";
+    LvsP90 => "lvs_answer_time_p90_s", "s", None, "",
+        "90th percentile of 116117 answer time", "simulated";
+    LvsMean => "lvs_answer_time_mean_s", "s", None, "",
+        "mean 116117 answer time", "simulated";
+    LvsUtil => "lvs_nurse_utilisation", "share", None, "",
+        "busy nurse time ÷ scheduled nurse time at the legevaktsentral", "simulated";
+    LvsCallsPer1000 => "lvs_calls_per_1000", "calls/1000 inhabitants/year", None, "≈570 (2023)",
+        "calls answered by the legevaktsentral", "domain.md §3 (3,159,073 calls 2023)";
+    WaitP90Red => "legevakt_wait_p90_min_red", "min", None, "target 0 (SATS)",
+        "90th percentile of wait from arrival to doctor (or video), red", "simulated; SATS Norge targets durations.md B";
+    WaitP90Yellow => "legevakt_wait_p90_min_yellow", "min", None, "max 60 (SATS)",
+        "90th percentile of wait from arrival to doctor (or video), yellow", "simulated; SATS Norge targets durations.md B";
+    WaitP90Green => "legevakt_wait_p90_min_green", "min", None, "max 120 (SATS)",
+        "90th percentile of wait from arrival to doctor (or video), green", "simulated; SATS Norge targets durations.md B";
+    WaitMeanRed => "legevakt_wait_mean_min_red", "min", None, "",
+        "mean wait from arrival to doctor (or video), red", "simulated";
+    WaitMeanYellow => "legevakt_wait_mean_min_yellow", "min", None, "",
+        "mean wait from arrival to doctor (or video), yellow", "simulated";
+    WaitMeanGreen => "legevakt_wait_mean_min_green", "min", None, "",
+        "mean wait from arrival to doctor (or video), green", "simulated";
+    WaitedShare => "legevakt_waited_share", "share", None, "",
+        "share of consultations that had to wait at all (Erlang C's P(wait))", "simulated";
+    Travel40 => "legevakt_travel_within_40min_population_share", "share", at_least(0.90), "0.948 (2022)",
+        "population share within 40 min drive of the legevakt it would use, weighted over opening hours",
+        "NOU 2015:17 proposal; 5.2 % beyond 40 min in 2022 [seed 002 L4700–4713]";
+    Travel60 => "legevakt_travel_within_60min_population_share", "share", at_least(0.95), "0.985 (2022)",
+        "population share within 60 min drive of the legevakt it would use, weighted over opening hours",
+        "NOU 2015:17 proposal; 1.5 % beyond 60 min in 2022 [seed 002 L4700–4713]";
+    TravelP90Visits => "legevakt_travel_p90_min_visits", "min", None, "",
+        "90th percentile of drive time over actual legevakt visits", "simulated";
+    DoctorUtil => "legevakt_doctor_utilisation", "share", None, "",
+        "busy doctor time (consultations, video, home visits) ÷ scheduled doctor time", "simulated";
+    ConsultPer1000 => "legevakt_consultations_per_1000", "consultations/1000 inhabitants/year", None, "≈231 (2023)",
+        "face-to-face consultations at stations and satellites", "domain.md §3 (1,292,635 in 2023, 23 per 100)";
+    SatelliteConsults => "satellite_consultations", "consultations/year", None, "",
+        "consultations at satellites (nurse on site, doctor on video)", "simulated";
+    VideoConsults => "video_consultations", "consultations/year", None, "",
+        "video consultations with a host doctor (satellite and nurse home visits)", "simulated";
+    HomeVisits => "home_visits", "visits/year", None, "",
+        "home visits by legevakt doctors or satellite nurses", "simulated";
+    HomeVisitsPer1000 => "home_visits_per_1000", "visits/1000 inhabitants/year", None, "≈17 (2023)",
+        "home visits", "domain.md §3 (95,139 in 2023)";
+    SuppressedPer1000 => "needs_suppressed_by_distance_per_1000", "needs/1000 inhabitants/year", None, "",
+        "latent 116117 needs that did not become a contact because of distance (decay)", "domain.md §4 (Raknes 2013)";
+    OutsideHoursPer1000 => "needs_outside_legevakt_hours_per_1000", "needs/1000 inhabitants/year", None, "",
+        "116117 needs arising when no legevakt is open for them (they go to the GP)", "simulated";
+    Calls113Per1000 => "amk_calls_per_1000", "calls/1000 inhabitants/year", None, "≈140 (2023)",
+        "needs reaching 113 (direct calls, forwards from 116117, suppressed red needs)", "domain.md §3 (775,509 calls 2023)";
+}
+
+impl Kpi {
+    /// Definition.
+    pub fn def(self) -> &'static KpiDef {
+        &KPI_DEFS[self as usize]
+    }
+}
+
+/// Number of KPIs.
+pub fn count() -> usize {
+    KPI_DEFS.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_unique_and_units_present() {
+        let mut names: Vec<&str> = KPI_DEFS.iter().map(|k| k.name).collect();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), KPI_DEFS.len());
+        assert!(
+            KPI_DEFS
+                .iter()
+                .all(|k| !k.unit.is_empty() && !k.source.is_empty())
+        );
+        assert_eq!(Kpi::Calls113Per1000.def().name, "amk_calls_per_1000");
+    }
+}

@@ -1,0 +1,156 @@
+//! Random-number streams and how they are seeded.
+//!
+//! Every random input has its own stream, derived from `(base seed, replication, stream id)`
+//! through SplitMix64 into a Xoshiro256++ generator (portable and value-stable across platforms
+//! and crate versions, unlike `StdRng`). Streams:
+//!
+//! * **demand** — one per zone × channel × urgency: arrival times of latent needs, and for each need
+//!   a 64-bit *patient seed*;
+//! * **patient purposes** — every structure-dependent decision about a patient (does the need
+//!   become a contact, which legevakt, disposition, every service time) is drawn from a generator
+//!   derived from the patient seed and a fixed [`Purpose`]. Two structures compared on the same seed
+//!   therefore see the same patients *and* the same per-patient draws, however differently the
+//!   patients are then routed (common random numbers);
+//! * **system** — randomness that belongs to no patient (e.g. helicopter weather availability).
+
+use rand::{Rng, SeedableRng};
+use rand_xoshiro::{SplitMix64, Xoshiro256PlusPlus};
+
+/// The generator used everywhere in the simulator.
+pub type SimRng = Xoshiro256PlusPlus;
+
+/// Mix two 64-bit values into one with SplitMix64 (a bijective, well-distributed finaliser).
+pub fn mix(a: u64, b: u64) -> u64 {
+    let mut sm = SplitMix64::seed_from_u64(a ^ b.rotate_left(32) ^ 0x9E37_79B9_7F4A_7C15);
+    let x = sm.next_u64();
+    let mut sm2 = SplitMix64::seed_from_u64(x ^ b);
+    sm2.next_u64()
+}
+
+/// Kinds of stream, kept apart so that no two purposes can share a seed.
+#[derive(Debug, Clone, Copy)]
+pub enum StreamId {
+    /// Latent needs of one zone, channel and urgency.
+    Demand {
+        /// zone index
+        zone: u32,
+        /// 0 = 116117, 1 = 113
+        channel: u8,
+        /// 0 = red, 1 = yellow, 2 = green
+        urgency: u8,
+    },
+    /// System randomness with no patient (weather, breakdowns).
+    System(u32),
+}
+
+impl StreamId {
+    fn code(self) -> u64 {
+        match self {
+            StreamId::Demand {
+                zone,
+                channel,
+                urgency,
+            } => (1u64 << 56) | ((zone as u64) << 16) | ((channel as u64) << 8) | urgency as u64,
+            StreamId::System(k) => (2u64 << 56) | k as u64,
+        }
+    }
+}
+
+/// The generator of one stream of one replication.
+pub fn stream_rng(base_seed: u64, replication: u64, stream: StreamId) -> SimRng {
+    SimRng::seed_from_u64(mix(mix(base_seed, replication), stream.code()))
+}
+
+/// What a per-patient draw is for. Each purpose has its own generator, so adding a draw for one
+/// purpose never shifts the draws of another.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u64)]
+pub enum Purpose {
+    /// Does the need become a contact (distance decay)?
+    Decay = 1,
+    /// Direct attendance or phone first?
+    Channel = 2,
+    /// Which legevakt (ties, preference rules).
+    Choice = 3,
+    /// Telephone handling time at the legevaktsentral.
+    LvsHandling = 4,
+    /// Disposition after the 116117 call.
+    Disposition = 5,
+    /// Nurse triage on arrival at a legevakt.
+    Triage = 6,
+    /// Consultation time (doctor or video).
+    Consultation = 7,
+    /// Home-visit time on site.
+    HomeVisit = 8,
+    /// 113 handling time.
+    AmkHandling = 9,
+    /// Ambulance activation, on-scene, handover times.
+    Ambulance = 10,
+    /// Conveyance, referral and admission decisions.
+    Outcome = 11,
+    /// Emergency department treatment time.
+    Ed = 12,
+    /// Legevakt doctor call-out to a red event.
+    Callout = 13,
+}
+
+/// The generator for one purpose of one patient.
+pub fn patient_rng(patient_seed: u64, purpose: Purpose) -> SimRng {
+    SimRng::seed_from_u64(mix(patient_seed, purpose as u64))
+}
+
+/// One uniform draw in [0, 1) for one purpose of one patient.
+pub fn patient_uniform(patient_seed: u64, purpose: Purpose) -> f64 {
+    use rand::RngExt;
+    patient_rng(patient_seed, purpose).random::<f64>()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::RngExt;
+
+    /// Value-stability: if seeding changes, every stored result changes. This test fails loudly so
+    /// that such a change is deliberate (and the version number is bumped).
+    #[test]
+    fn streams_are_value_stable() {
+        let mut r = stream_rng(
+            42,
+            0,
+            StreamId::Demand {
+                zone: 3,
+                channel: 0,
+                urgency: 2,
+            },
+        );
+        let first: u64 = r.next_u64();
+        let mut r2 = stream_rng(
+            42,
+            0,
+            StreamId::Demand {
+                zone: 3,
+                channel: 0,
+                urgency: 2,
+            },
+        );
+        assert_eq!(first, r2.next_u64());
+        assert_eq!(
+            first, PINNED_FIRST_DRAW,
+            "seeding changed: bump the version"
+        );
+        let u = patient_uniform(7, Purpose::Decay);
+        assert!((0.0..1.0).contains(&u));
+    }
+
+    const PINNED_FIRST_DRAW: u64 = 41_635_890_128_465_964;
+
+    #[test]
+    fn streams_differ() {
+        let a = stream_rng(1, 0, StreamId::System(0)).random::<u64>();
+        let b = stream_rng(1, 1, StreamId::System(0)).random::<u64>();
+        let c = stream_rng(1, 0, StreamId::System(1)).random::<u64>();
+        let d = patient_rng(5, Purpose::Decay).random::<u64>();
+        let e = patient_rng(5, Purpose::Channel).random::<u64>();
+        assert!(a != b && a != c && b != c && d != e);
+    }
+}

@@ -1,0 +1,336 @@
+//! Scenarios: what a model file describes, validated.
+//!
+//! `models/*.toml` is read into the raw structs of [`raw`] (serde, unknown fields rejected), then
+//! [`validate`] checks everything at once and builds an immutable [`Scenario`]. Code downstream of
+//! this module never re-checks: a `Scenario` that exists is valid. Every problem found is reported
+//! with the path of the field (`legevakt[2].doctors[0].from`), what is wrong and how to fix it.
+
+pub mod raw;
+pub mod validate;
+
+use crate::dist::Dist;
+use crate::geo::{Point, Travel};
+use crate::schedule::Weekly;
+use std::fmt;
+use std::path::PathBuf;
+
+pub use validate::{load, load_str};
+
+/// Urgency level (hastegrad) used by AMK and LVS.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[repr(u8)]
+pub enum Urgency {
+    /// Rød: acute, life-threatening.
+    Red = 0,
+    /// Gul: urgent, "uten opphold, men vanligvis uten blålys".
+    Yellow = 1,
+    /// Grønn: ordinary.
+    Green = 2,
+}
+
+/// All urgencies, most urgent first (queue priority order).
+pub const URGENCIES: [Urgency; 3] = [Urgency::Red, Urgency::Yellow, Urgency::Green];
+
+impl Urgency {
+    /// Lower-case English name used in files and KPI names.
+    pub fn name(self) -> &'static str {
+        match self {
+            Urgency::Red => "red",
+            Urgency::Yellow => "yellow",
+            Urgency::Green => "green",
+        }
+    }
+    /// Index 0..3.
+    pub fn idx(self) -> usize {
+        self as usize
+    }
+    /// Parse `red` / `yellow` / `green` (Norwegian `rød` / `gul` / `grønn` also accepted).
+    pub fn parse(s: &str) -> Option<Urgency> {
+        match s.trim().to_lowercase().as_str() {
+            "red" | "rød" | "rod" => Some(Urgency::Red),
+            "yellow" | "gul" => Some(Urgency::Yellow),
+            "green" | "grønn" | "gronn" => Some(Urgency::Green),
+            _ => None,
+        }
+    }
+}
+
+/// Urban or rural, for the 12 / 25-minute response-time target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ZoneClass {
+    /// Town (tettsted) with ≥ 10,000 inhabitants: 90 % within 12 min.
+    Urban,
+    /// Elsewhere: 90 % within 25 min.
+    Rural,
+}
+
+/// A population point.
+#[derive(Debug, Clone)]
+pub struct Zone {
+    /// Name.
+    pub name: String,
+    /// Inhabitants [persons].
+    pub population: f64,
+    /// Latitude [degrees].
+    pub lat: f64,
+    /// Longitude [degrees].
+    pub lon: f64,
+    /// Urban or rural.
+    pub class: ZoneClass,
+    /// Preferred legevakt site (for the `zone_preferred` rule).
+    pub preferred_site: Option<usize>,
+}
+
+/// Hour-of-week intensity shape, normalised to mean 1 over the week.
+#[derive(Debug, Clone)]
+pub struct Profile {
+    /// Relative intensity in each hour of the week (mean 1).
+    pub weights: [f64; 168],
+    /// cumulative[h] = Σ weights[..h] [hours at mean intensity]; cumulative[168] = 168.
+    pub cumulative: [f64; 169],
+}
+
+impl Profile {
+    /// Flat profile.
+    pub fn flat() -> Profile {
+        Profile::from_weights(&[1.0; 168])
+    }
+    /// Normalise 168 non-negative weights (not all zero).
+    pub fn from_weights(w: &[f64; 168]) -> Profile {
+        let sum: f64 = w.iter().sum();
+        let mut weights = [0.0; 168];
+        let mut cumulative = [0.0; 169];
+        for h in 0..168 {
+            weights[h] = w[h] * 168.0 / sum;
+            cumulative[h + 1] = cumulative[h] + weights[h];
+        }
+        cumulative[168] = 168.0;
+        Profile {
+            weights,
+            cumulative,
+        }
+    }
+}
+
+/// Demand on one channel.
+#[derive(Debug, Clone)]
+pub struct ChannelDemand {
+    /// Needs per inhabitant per hour at mean intensity, by urgency.
+    pub rate_per_person_hour: [f64; 3],
+    /// Time-of-week shape.
+    pub profile: Profile,
+    /// Distance decay constant k [1/km] by urgency.
+    pub decay_per_km: [f64; 3],
+    /// Share of contacts walking in without calling, by urgency.
+    pub direct_share: [f64; 3],
+    /// Suppressed red needs become 113 calls.
+    pub suppressed_red_calls_113: bool,
+}
+
+/// Channel index: 116117.
+pub const CH_116117: usize = 0;
+/// Channel index: 113.
+pub const CH_113: usize = 1;
+
+/// What the legevaktsentral decides after a call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Disposition {
+    /// Telephone advice only.
+    Advice,
+    /// Consultation at a legevakt station or satellite.
+    Legevakt,
+    /// Home visit.
+    HomeVisit,
+    /// Forward to 113 / AMK.
+    Forward113,
+}
+
+/// Dispositions in the order their probabilities are stored.
+pub const DISPOSITIONS: [Disposition; 4] = [
+    Disposition::Advice,
+    Disposition::Legevakt,
+    Disposition::HomeVisit,
+    Disposition::Forward113,
+];
+
+/// Legevaktsentral (out-of-hours call centre, 116117).
+#[derive(Debug, Clone)]
+pub struct Lvs {
+    /// Name.
+    pub name: String,
+    /// Nurses answering, by time of week.
+    pub nurses: Weekly,
+    /// Handling time per call [min].
+    pub handling_min: Dist,
+    /// Disposition probabilities [urgency][disposition] (order of [`DISPOSITIONS`]).
+    pub disposition: [[f64; 4]; 3],
+}
+
+/// Legevakt station (out-of-hours clinic with doctors).
+#[derive(Debug, Clone)]
+pub struct Station {
+    /// Name.
+    pub name: String,
+    /// Facility index in [`Scenario::facilities`].
+    pub facility: usize,
+    /// Index of its legevaktsentral.
+    pub lvs: Option<usize>,
+    /// Opening hours (level > 0 = open).
+    pub open: Weekly,
+    /// Doctors on duty.
+    pub doctors: Weekly,
+    /// Triage nurses and triage time [min], if the station triages on arrival.
+    pub triage: Option<(Weekly, Dist)>,
+    /// Urgencies taken.
+    pub accepts: [bool; 3],
+    /// Doctor consultation time [min].
+    pub consultation_min: Dist,
+    /// Home-visit time on site [min].
+    pub home_visit_min: Dist,
+}
+
+/// Satellite legevakt: nurse on site, host doctor by video.
+#[derive(Debug, Clone)]
+pub struct Satellite {
+    /// Name.
+    pub name: String,
+    /// Facility index.
+    pub facility: usize,
+    /// Host station index.
+    pub host: usize,
+    /// Opening hours.
+    pub open: Weekly,
+    /// Nurses on site.
+    pub nurses: Weekly,
+    /// Urgencies taken.
+    pub accepts: [bool; 3],
+    /// Video consultation time [min] (holds nurse and host doctor).
+    pub video_min: Dist,
+    /// Nurses make home visits (doctor on video).
+    pub home_visits: bool,
+    /// Home-visit time on site [min].
+    pub home_visit_min: Dist,
+}
+
+/// A place a patient can be sent to for a legevakt consultation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Site {
+    /// A station.
+    Station(usize),
+    /// A satellite.
+    Satellite(usize),
+}
+
+/// How patients choose a legevakt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChoiceRule {
+    /// Nearest open site (by travel time) that takes the urgency.
+    NearestOpen,
+    /// The zone's preferred site when it is open and takes the urgency, else nearest open.
+    ZonePreferred,
+}
+
+/// A validated, immutable scenario.
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    /// Name.
+    pub name: String,
+    /// Free text.
+    pub description: String,
+    /// Files read (scenario and CSVs), for the manifest's hashes.
+    pub inputs: Vec<PathBuf>,
+    /// Zones.
+    pub zones: Vec<Zone>,
+    /// Demand per channel ([`CH_116117`], [`CH_113`]).
+    pub demand: [Option<ChannelDemand>; 2],
+    /// Legevaktsentraler.
+    pub lvs: Vec<Lvs>,
+    /// Stations.
+    pub stations: Vec<Station>,
+    /// Satellites.
+    pub satellites: Vec<Satellite>,
+    /// Sites: stations then satellites.
+    pub sites: Vec<Site>,
+    /// All facility points, indexed by the `facility` fields.
+    pub facilities: Vec<Point>,
+    /// Travel matrix.
+    pub travel: Travel,
+    /// For each zone, site indices sorted by travel time (ties by index).
+    pub zone_sites: Vec<Vec<u16>>,
+    /// For each zone, its legevaktsentral (that of its nearest station).
+    pub zone_lvs: Vec<Option<usize>>,
+    /// Legevakt choice rule.
+    pub choice: ChoiceRule,
+}
+
+impl Scenario {
+    /// Facility index of a site.
+    pub fn site_facility(&self, s: usize) -> usize {
+        match self.sites[s] {
+            Site::Station(i) => self.stations[i].facility,
+            Site::Satellite(i) => self.satellites[i].facility,
+        }
+    }
+    /// Display name of a site.
+    pub fn site_name(&self, s: usize) -> &str {
+        match self.sites[s] {
+            Site::Station(i) => &self.stations[i].name,
+            Site::Satellite(i) => &self.satellites[i].name,
+        }
+    }
+    /// Opening hours of a site.
+    pub fn site_open(&self, s: usize) -> &Weekly {
+        match self.sites[s] {
+            Site::Station(i) => &self.stations[i].open,
+            Site::Satellite(i) => &self.satellites[i].open,
+        }
+    }
+    /// Does a site take an urgency?
+    pub fn site_accepts(&self, s: usize, u: Urgency) -> bool {
+        match self.sites[s] {
+            Site::Station(i) => self.stations[i].accepts[u.idx()],
+            Site::Satellite(i) => self.satellites[i].accepts[u.idx()],
+        }
+    }
+    /// Total population [persons].
+    pub fn population(&self) -> f64 {
+        self.zones.iter().map(|z| z.population).sum()
+    }
+}
+
+/// One problem found in an input file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// Path of the field, e.g. `satellites[0].host`.
+    pub path: String,
+    /// What is wrong and how to fix it.
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.path, self.message)
+    }
+}
+
+/// Why a scenario could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// The file could not be read at all.
+    #[error("cannot read {file}: {source} — check the path")]
+    Io {
+        /// File.
+        file: String,
+        /// Cause.
+        source: std::io::Error,
+    },
+    /// The file was read but has problems (all of them listed).
+    #[error("{file}: {} problem{} found:\n{}", problems.len(), if problems.len() == 1 { "" } else { "s" },
+        problems.iter().map(|p| format!("  - {p}")).collect::<Vec<_>>().join("\n"))]
+    Invalid {
+        /// File.
+        file: String,
+        /// Every problem.
+        problems: Vec<Problem>,
+    },
+}

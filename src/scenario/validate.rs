@@ -1,0 +1,897 @@
+//! Reading and checking a scenario file. Every problem is collected and reported at once.
+//!
+//! Strategy: parse the file as a TOML table, then deserialize each section — and each element of
+//! an array section — on its own, so that a type error in `zones[3]` does not hide one in
+//! `legevakt[1]`. Semantic checks (ranges, sums, references) run on everything that parsed.
+
+use super::raw::*;
+use super::*;
+use crate::dist::{Dist, DistSpec};
+use crate::geo::{Point, Travel};
+use crate::schedule::{ShiftSpec, Weekly};
+use serde::de::DeserializeOwned;
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+/// Collects problems with their paths.
+#[derive(Default)]
+pub(crate) struct Problems(pub Vec<Problem>);
+
+impl Problems {
+    pub(crate) fn push(&mut self, path: impl Into<String>, message: impl Into<String>) {
+        self.0.push(Problem {
+            path: path.into(),
+            message: message.into(),
+        });
+    }
+}
+
+/// Add a "how to fix" hint to a serde message.
+fn serde_hint(msg: &str) -> String {
+    if msg.starts_with("unknown field") {
+        format!("{msg} — remove it or correct the spelling")
+    } else if msg.starts_with("missing field") {
+        format!("{msg} — add it (see models/README.md for its meaning and unit)")
+    } else if msg.starts_with("invalid type") {
+        format!("{msg} — write a value of the expected type")
+    } else {
+        msg.to_string()
+    }
+}
+
+/// Deserialize one TOML value into `T`, reporting the exact path of the first type problem.
+pub(crate) fn de<T: DeserializeOwned>(v: toml::Value, path: &str, p: &mut Problems) -> Option<T> {
+    match serde_path_to_error::deserialize::<_, T>(v) {
+        Ok(t) => Some(t),
+        Err(e) => {
+            let inner = e.path().to_string();
+            let full = if inner == "." || inner.is_empty() {
+                path.to_string()
+            } else if inner.starts_with('[') {
+                format!("{path}{inner}")
+            } else {
+                format!("{path}.{inner}")
+            };
+            p.push(full, serde_hint(&e.inner().to_string()));
+            None
+        }
+    }
+}
+
+/// Take an array-of-tables section, deserializing each element separately. Returns, for each
+/// element, its name (if readable) and the parsed value.
+pub(crate) fn de_array<T: DeserializeOwned>(
+    v: Option<toml::Value>,
+    key: &str,
+    p: &mut Problems,
+) -> Vec<(Option<String>, Option<T>)> {
+    let Some(v) = v else { return Vec::new() };
+    let toml::Value::Array(items) = v else {
+        p.push(
+            key,
+            format!("expected an array of tables — write each entry as [[{key}]]"),
+        );
+        return Vec::new();
+    };
+    items
+        .into_iter()
+        .enumerate()
+        .map(|(i, item)| {
+            let name = item
+                .get("name")
+                .and_then(|n| n.as_str())
+                .map(|s| s.to_string());
+            (name, de(item, &format!("{key}[{i}]"), p))
+        })
+        .collect()
+}
+
+fn check_dist(spec: &DistSpec, path: &str, p: &mut Problems) -> Option<Dist> {
+    match Dist::from_spec(spec) {
+        Ok(d) => Some(d),
+        Err(es) => {
+            for e in es {
+                p.push(path, e);
+            }
+            None
+        }
+    }
+}
+
+fn check_weekly(shifts: &[ShiftSpec], path: &str, p: &mut Problems) -> Option<Weekly> {
+    match Weekly::from_shifts(shifts) {
+        Ok(w) => Some(w),
+        Err(es) => {
+            for e in es {
+                if let Some(rest) = e.strip_prefix('[') {
+                    // "[i].field: msg"
+                    let (idx, msg) = rest.split_once(']').unwrap_or(("", rest));
+                    let (field, msg) = msg.split_once(": ").unwrap_or(("", msg));
+                    p.push(format!("{path}[{idx}]{field}"), msg.to_string());
+                } else {
+                    p.push(path, e);
+                }
+            }
+            None
+        }
+    }
+}
+
+fn check_latlon(lat: f64, lon: f64, path: &str, p: &mut Problems) {
+    if !(lat.is_finite() && (-90.0..=90.0).contains(&lat)) {
+        p.push(
+            format!("{path}.lat"),
+            format!("{lat} is not a latitude — give degrees north between -90 and 90"),
+        );
+    }
+    if !(lon.is_finite() && (-180.0..=180.0).contains(&lon)) {
+        p.push(
+            format!("{path}.lon"),
+            format!("{lon} is not a longitude — give degrees east between -180 and 180"),
+        );
+    }
+}
+
+fn check_urgencies(
+    v: &Option<Vec<String>>,
+    default: [bool; 3],
+    path: &str,
+    p: &mut Problems,
+) -> [bool; 3] {
+    let Some(list) = v else { return default };
+    let mut out = [false; 3];
+    if list.is_empty() {
+        p.push(
+            path,
+            "the list is empty — name at least one of \"red\", \"yellow\", \"green\"",
+        );
+    }
+    for (i, s) in list.iter().enumerate() {
+        match Urgency::parse(s) {
+            Some(u) => out[u.idx()] = true,
+            None => p.push(
+                format!("{path}[{i}]"),
+                format!("\"{s}\" is not an urgency — use \"red\", \"yellow\" or \"green\""),
+            ),
+        }
+    }
+    out
+}
+
+/// Minute-of-week as "Mon 16:00".
+fn fmt_minute(m: u32) -> String {
+    const D: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    format!(
+        "{} {:02}:{:02}",
+        D[(m / 1440) as usize],
+        (m % 1440) / 60,
+        m % 60
+    )
+}
+
+/// First minute where `a` is positive and `b` is zero.
+fn first_gap(a: &Weekly, b: &Weekly) -> Option<u32> {
+    (0..crate::time::MIN_PER_WEEK).find(|&m| a.level_at_minute(m) > 0 && b.level_at_minute(m) == 0)
+}
+
+fn check_profile(raw: &Option<RawProfile>, path: &str, p: &mut Problems) -> Option<Profile> {
+    let Some(r) = raw else {
+        return Some(Profile::flat());
+    };
+    let mut ok = true;
+    let mut check_vec = |v: &Vec<f64>, n: usize, field: &str, p: &mut Problems| {
+        if v.len() != n {
+            p.push(
+                format!("{path}.{field}"),
+                format!("has {} values — give exactly {n}", v.len()),
+            );
+            ok = false;
+        }
+        for (i, x) in v.iter().enumerate() {
+            if !(x.is_finite() && *x >= 0.0) {
+                p.push(
+                    format!("{path}.{field}[{i}]"),
+                    format!("{x} is not a weight — weights are numbers ≥ 0"),
+                );
+                ok = false;
+            }
+        }
+    };
+    let mut w = [0.0f64; 168];
+    if let Some(how) = &r.hour_of_week_weights {
+        if r.weekday_hour_weights.is_some()
+            || r.weekend_hour_weights.is_some()
+            || r.weekend_day_factor.is_some()
+        {
+            p.push(
+                path,
+                "give either hour_of_week_weights or the weekday/weekend fields, not both",
+            );
+            return None;
+        }
+        check_vec(how, 168, "hour_of_week_weights", p);
+        if ok {
+            w.copy_from_slice(how);
+        }
+    } else {
+        let Some(wd) = &r.weekday_hour_weights else {
+            p.push(
+                path,
+                "no weights — give weekday_hour_weights (24 values) or hour_of_week_weights (168)",
+            );
+            return None;
+        };
+        check_vec(wd, 24, "weekday_hour_weights", p);
+        let we = r.weekend_hour_weights.clone().unwrap_or_else(|| wd.clone());
+        check_vec(&we, 24, "weekend_hour_weights", p);
+        let f = r.weekend_day_factor.unwrap_or(1.0);
+        if !(f.is_finite() && f > 0.0) {
+            p.push(
+                format!("{path}.weekend_day_factor"),
+                format!("{f} — give a factor > 0 (1.44 = Vakttårn 2022)"),
+            );
+            ok = false;
+        }
+        if ok {
+            let swd: f64 = wd.iter().sum();
+            let swe: f64 = we.iter().sum();
+            if swd <= 0.0 || swe <= 0.0 {
+                p.push(path, "a day's weights are all zero — give some weight > 0");
+                return None;
+            }
+            for d in 0..7 {
+                for h in 0..24 {
+                    w[d * 24 + h] = if d < 5 { wd[h] / swd } else { f * we[h] / swe };
+                }
+            }
+        }
+    }
+    if !ok {
+        return None;
+    }
+    if w.iter().sum::<f64>() <= 0.0 {
+        p.push(path, "all weights are zero — give some weight > 0");
+        return None;
+    }
+    Some(Profile::from_weights(&w))
+}
+
+fn check_per_urgency_share(v: &PerUrgency<f64>, path: &str, p: &mut Problems) -> [f64; 3] {
+    let a = [v.red, v.yellow, v.green];
+    for (u, x) in URGENCIES.iter().zip(a) {
+        if !(x.is_finite() && (0.0..=1.0).contains(&x)) {
+            p.push(
+                format!("{path}.{}", u.name()),
+                format!("{x} is not a share — give a number from 0 to 1"),
+            );
+        }
+    }
+    a
+}
+
+fn check_channel(r: &RawChannel, path: &str, p: &mut Problems) -> Option<ChannelDemand> {
+    let rates = [
+        r.per_1000_per_year.red,
+        r.per_1000_per_year.yellow,
+        r.per_1000_per_year.green,
+    ];
+    let n0 = p.0.len();
+    for (u, x) in URGENCIES.iter().zip(rates) {
+        if !(x.is_finite() && x >= 0.0) {
+            p.push(
+                format!("{path}.per_1000_per_year.{}", u.name()),
+                format!("{x} is not a rate — give needs per 1000 inhabitants per year, ≥ 0"),
+            );
+        }
+    }
+    if rates.iter().all(|x| *x == 0.0) {
+        p.push(
+            format!("{path}.per_1000_per_year"),
+            "all rates are zero — give a positive rate for at least one urgency, or remove the section",
+        );
+    }
+    let profile = check_profile(&r.profile, &format!("{path}.profile"), p);
+    let decay = match &r.distance_decay_per_km {
+        Some(d) => {
+            let a = [d.red, d.yellow, d.green];
+            for (u, x) in URGENCIES.iter().zip(a) {
+                if !(x.is_finite() && (0.0..1.0).contains(&x)) {
+                    p.push(format!("{path}.distance_decay_per_km.{}", u.name()),
+                        format!("{x} is not a decay constant — give k in 1/km, 0 ≤ k < 1 (0.016 halves consultations at 43 km, domain.md §4)"));
+                }
+            }
+            a
+        }
+        None => [0.0; 3],
+    };
+    let direct = match &r.direct_attendance_share {
+        Some(d) => check_per_urgency_share(d, &format!("{path}.direct_attendance_share"), p),
+        None => [0.0; 3],
+    };
+    if p.0.len() > n0 {
+        return None;
+    }
+    let per_person_hour = |x: f64| x / 1000.0 / (crate::time::DAYS_PER_YEAR * 24.0);
+    Some(ChannelDemand {
+        rate_per_person_hour: rates.map(per_person_hour),
+        profile: profile?,
+        decay_per_km: decay,
+        direct_share: direct,
+        suppressed_red_calls_113: r.suppressed_red_calls_113.unwrap_or(true),
+    })
+}
+
+const TOP_KEYS: &[&str] = &[
+    "name",
+    "description",
+    "travel",
+    "routing",
+    "zones",
+    "demand",
+    "legevaktsentral",
+    "legevakt",
+    "satellites",
+];
+
+/// Load and validate a scenario file.
+pub fn load(path: &Path) -> Result<Scenario, LoadError> {
+    let text = std::fs::read_to_string(path).map_err(|e| LoadError::Io {
+        file: path.display().to_string(),
+        source: e,
+    })?;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut s = load_str(&text, dir, &path.display().to_string())?;
+    s.inputs.insert(0, path.to_path_buf());
+    Ok(s)
+}
+
+/// Validate scenario text. `dir` resolves relative CSV paths; `label` names the file in messages.
+pub fn load_str(text: &str, dir: &Path, label: &str) -> Result<Scenario, LoadError> {
+    let invalid = |problems: Vec<Problem>| LoadError::Invalid {
+        file: label.to_string(),
+        problems,
+    };
+    let mut table: toml::Table = match toml::from_str(text) {
+        Ok(t) => t,
+        Err(e) => {
+            let loc = e
+                .span()
+                .map(|s| {
+                    let line = text[..s.start].matches('\n').count() + 1;
+                    format!("line {line}")
+                })
+                .unwrap_or_else(|| "file".into());
+            return Err(invalid(vec![Problem {
+                path: loc,
+                message: format!("not valid TOML: {} — fix the syntax", e.message().trim()),
+            }]));
+        }
+    };
+    let mut p = Problems::default();
+    for k in table.keys() {
+        if !TOP_KEYS.contains(&k.as_str()) {
+            p.push(
+                k.clone(),
+                format!(
+                    "unknown section — expected one of: {}; remove it or correct the spelling",
+                    TOP_KEYS.join(", ")
+                ),
+            );
+        }
+    }
+    let name: Option<String> = table.remove("name").and_then(|v| de(v, "name", &mut p));
+    let description: String = table
+        .remove("description")
+        .and_then(|v| de(v, "description", &mut p))
+        .unwrap_or_default();
+    if name.is_none() && !p.0.iter().any(|x| x.path == "name") {
+        p.push("name", "missing — add name = \"…\" at the top of the file");
+    }
+    let travel: RawTravel = table
+        .remove("travel")
+        .and_then(|v| de(v, "travel", &mut p))
+        .unwrap_or_default();
+    let routing: RawRouting = table
+        .remove("routing")
+        .and_then(|v| de(v, "routing", &mut p))
+        .unwrap_or_default();
+    let demand: Option<RawDemand> = table.remove("demand").and_then(|v| de(v, "demand", &mut p));
+    let zones_raw: Vec<(Option<String>, Option<RawZone>)> =
+        de_array(table.remove("zones"), "zones", &mut p);
+    let lvs_raw: Vec<(Option<String>, Option<RawLvs>)> =
+        de_array(table.remove("legevaktsentral"), "legevaktsentral", &mut p);
+    let st_raw: Vec<(Option<String>, Option<RawStation>)> =
+        de_array(table.remove("legevakt"), "legevakt", &mut p);
+    let sat_raw: Vec<(Option<String>, Option<RawSatellite>)> =
+        de_array(table.remove("satellites"), "satellites", &mut p);
+
+    // ---- names: unique across zones and facilities ----
+    let mut names: HashMap<String, String> = HashMap::new();
+    let mut claim = |n: &Option<String>, path: String, p: &mut Problems| {
+        if let Some(n) = n
+            && let Some(prev) = names.insert(n.clone(), path.clone())
+        {
+            p.push(
+                    format!("{path}.name"),
+                    format!("\"{n}\" is already used by {prev} — names must be unique across zones and facilities"),
+                );
+        }
+    };
+    for (i, (n, _)) in zones_raw.iter().enumerate() {
+        claim(n, format!("zones[{i}]"), &mut p);
+    }
+    for (i, (n, _)) in lvs_raw.iter().enumerate() {
+        claim(n, format!("legevaktsentral[{i}]"), &mut p);
+    }
+    for (i, (n, _)) in st_raw.iter().enumerate() {
+        claim(n, format!("legevakt[{i}]"), &mut p);
+    }
+    for (i, (n, _)) in sat_raw.iter().enumerate() {
+        claim(n, format!("satellites[{i}]"), &mut p);
+    }
+
+    // ---- travel ----
+    let detour = travel.detour_factor.unwrap_or(1.3);
+    let speed = travel.speed_kmh.unwrap_or(65.0);
+    if !(detour.is_finite() && detour >= 1.0) {
+        p.push(
+            "travel.detour_factor",
+            format!("{detour} — road distance cannot be shorter than the great circle; give ≥ 1 (1.3 default, domain.md §4)"),
+        );
+    }
+    if !(speed.is_finite() && speed > 0.0) {
+        p.push(
+            "travel.speed_kmh",
+            format!("{speed} — give an average speed > 0 km/h (65 default, domain.md §4)"),
+        );
+    }
+
+    // ---- zones ----
+    if zones_raw.is_empty() && !p.0.iter().any(|x| x.path.starts_with("zones")) {
+        p.push(
+            "zones",
+            "no zones — add at least one [[zones]] with name, population, lat, lon, class",
+        );
+    }
+    let mut zones = Vec::new();
+    let mut zone_pref_names = Vec::new();
+    for (i, (_, z)) in zones_raw.iter().enumerate() {
+        let Some(z) = z else { continue };
+        let path = format!("zones[{i}]");
+        if !(z.population.is_finite() && z.population > 0.0) {
+            p.push(
+                format!("{path}.population"),
+                format!("{} — give the number of inhabitants, > 0", z.population),
+            );
+        }
+        check_latlon(z.lat, z.lon, &path, &mut p);
+        let class = match z.class.as_str() {
+            "urban" => ZoneClass::Urban,
+            "rural" => ZoneClass::Rural,
+            other => {
+                p.push(
+                    format!("{path}.class"),
+                    format!("\"{other}\" — use \"urban\" (tettsted ≥ 10,000: 12-min target) or \"rural\" (25-min target)"),
+                );
+                ZoneClass::Rural
+            }
+        };
+        zone_pref_names.push((i, z.legevakt.clone()));
+        zones.push(Zone {
+            name: z.name.clone(),
+            population: z.population,
+            lat: z.lat,
+            lon: z.lon,
+            class,
+            preferred_site: None,
+        });
+    }
+
+    // ---- demand ----
+    let mut chans: [Option<ChannelDemand>; 2] = [None, None];
+    match &demand {
+        None => {
+            if !p.0.iter().any(|x| x.path.starts_with("demand")) {
+                p.push(
+                    "demand",
+                    "missing — add [demand.calls_116117] and/or [demand.calls_113] with per_1000_per_year",
+                );
+            }
+        }
+        Some(d) => {
+            if d.calls_116117.is_none() && d.calls_113.is_none() {
+                p.push(
+                    "demand",
+                    "no channel — add [demand.calls_116117] and/or [demand.calls_113]",
+                );
+            }
+            if let Some(c) = &d.calls_116117 {
+                chans[CH_116117] = check_channel(c, "demand.calls_116117", &mut p);
+            }
+            if let Some(c) = &d.calls_113 {
+                chans[CH_113] = check_channel(c, "demand.calls_113", &mut p);
+            }
+        }
+    }
+
+    // ---- legevaktsentraler ----
+    let mut lvs = Vec::new();
+    let mut lvs_index: HashMap<String, usize> = HashMap::new();
+    for (i, (_, l)) in lvs_raw.iter().enumerate() {
+        let Some(l) = l else { continue };
+        let path = format!("legevaktsentral[{i}]");
+        let nurses = check_weekly(&l.nurses, &format!("{path}.nurses"), &mut p);
+        let handling = check_dist(
+            &l.handling_time_min,
+            &format!("{path}.handling_time_min"),
+            &mut p,
+        );
+        let mut disp = [[0.0; 4]; 3];
+        for u in URGENCIES {
+            let r = match u {
+                Urgency::Red => &l.disposition.red,
+                Urgency::Yellow => &l.disposition.yellow,
+                Urgency::Green => &l.disposition.green,
+            };
+            let v = [r.advice, r.legevakt, r.home_visit, r.forward_113];
+            let dpath = format!("{path}.disposition.{}", u.name());
+            let mut bad = false;
+            for (name, x) in ["advice", "legevakt", "home_visit", "forward_113"]
+                .iter()
+                .zip(v)
+            {
+                if !(x.is_finite() && (0.0..=1.0).contains(&x)) {
+                    p.push(
+                        format!("{dpath}.{name}"),
+                        format!("{x} is not a probability — give a number from 0 to 1"),
+                    );
+                    bad = true;
+                }
+            }
+            let sum: f64 = v.iter().sum();
+            if !bad && (sum - 1.0).abs() > 1e-6 {
+                p.push(
+                    dpath,
+                    format!("probabilities sum to {sum:.6} — they must sum to 1 (advice + legevakt + home_visit + forward_113)"),
+                );
+            }
+            disp[u.idx()] = v;
+        }
+        if let (Some(nurses), Some(handling)) = (nurses, handling) {
+            lvs_index.insert(l.name.clone(), lvs.len());
+            lvs.push(Lvs {
+                name: l.name.clone(),
+                nurses,
+                handling_min: handling,
+                disposition: disp,
+            });
+        }
+    }
+
+    // ---- facilities: stations, then satellites ----
+    let mut facilities: Vec<Point> = Vec::new();
+    let mut stations = Vec::new();
+    let mut station_index: HashMap<String, usize> = HashMap::new();
+    let station_names: Vec<String> = st_raw.iter().filter_map(|(n, _)| n.clone()).collect();
+    for (i, (_, s)) in st_raw.iter().enumerate() {
+        let Some(s) = s else { continue };
+        let path = format!("legevakt[{i}]");
+        check_latlon(s.lat, s.lon, &path, &mut p);
+        let open = check_weekly(&s.open, &format!("{path}.open"), &mut p);
+        let doctors = check_weekly(&s.doctors, &format!("{path}.doctors"), &mut p);
+        let accepts = check_urgencies(
+            &s.urgencies,
+            [true; 3],
+            &format!("{path}.urgencies"),
+            &mut p,
+        );
+        let triage = match (&s.nurses, &s.triage_time_min) {
+            (Some(n), Some(t)) => {
+                let w = check_weekly(n, &format!("{path}.nurses"), &mut p);
+                let d = check_dist(t, &format!("{path}.triage_time_min"), &mut p);
+                w.zip(d)
+            }
+            (Some(_), None) => {
+                p.push(
+                    format!("{path}.triage_time_min"),
+                    "nurses are given but no triage time — add triage_time_min, or remove nurses",
+                );
+                None
+            }
+            (None, Some(_)) => {
+                p.push(
+                    format!("{path}.nurses"),
+                    "triage_time_min is given but no nurses — add nurses, or remove triage_time_min",
+                );
+                None
+            }
+            (None, None) => None,
+        };
+        let cons = check_dist(
+            &s.consultation_time_min,
+            &format!("{path}.consultation_time_min"),
+            &mut p,
+        );
+        let hv = check_dist(
+            &s.home_visit_time_min,
+            &format!("{path}.home_visit_time_min"),
+            &mut p,
+        );
+        let lvs_i = match &s.legevaktsentral {
+            Some(n) => match lvs_index.get(n) {
+                Some(&k) => Some(k),
+                None => {
+                    p.push(
+                        format!("{path}.legevaktsentral"),
+                        format!(
+                            "\"{n}\" is not a [[legevaktsentral]] — use one of: {}",
+                            lvs.iter()
+                                .map(|l| l.name.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                    );
+                    None
+                }
+            },
+            None if lvs.len() == 1 => Some(0),
+            None if lvs_raw.len() > 1 => {
+                p.push(
+                    format!("{path}.legevaktsentral"),
+                    "there are several legevaktsentraler — say which one answers for this station",
+                );
+                None
+            }
+            None => None,
+        };
+        if let (Some(o), Some(d)) = (&open, &doctors)
+            && let Some(m) = first_gap(o, d)
+        {
+            p.push(
+                    format!("{path}.doctors"),
+                    format!("the station is open at {} but no doctor is on duty — add a doctor shift covering all opening hours", fmt_minute(m)),
+                );
+        }
+        if let (Some(open), Some(doctors), Some(cons), Some(hv)) = (open, doctors, cons, hv) {
+            station_index.insert(s.name.clone(), stations.len());
+            stations.push(Station {
+                name: s.name.clone(),
+                facility: facilities.len(),
+                lvs: lvs_i,
+                open,
+                doctors,
+                triage,
+                accepts,
+                consultation_min: cons,
+                home_visit_min: hv,
+            });
+            facilities.push(Point {
+                name: s.name.clone(),
+                lat: s.lat,
+                lon: s.lon,
+            });
+        }
+    }
+    let mut satellites = Vec::new();
+    for (i, (_, s)) in sat_raw.iter().enumerate() {
+        let Some(s) = s else { continue };
+        let path = format!("satellites[{i}]");
+        check_latlon(s.lat, s.lon, &path, &mut p);
+        let open = check_weekly(&s.open, &format!("{path}.open"), &mut p);
+        let nurses = check_weekly(&s.nurses, &format!("{path}.nurses"), &mut p);
+        let accepts = check_urgencies(
+            &s.urgencies,
+            [false, true, true],
+            &format!("{path}.urgencies"),
+            &mut p,
+        );
+        let video = check_dist(
+            &s.video_consultation_time_min,
+            &format!("{path}.video_consultation_time_min"),
+            &mut p,
+        );
+        let host = match station_index.get(&s.host) {
+            Some(&h) => Some(h),
+            None => {
+                if station_names.contains(&s.host) {
+                    None // the host exists but has its own problems, reported above
+                } else {
+                    p.push(
+                        format!("{path}.host"),
+                        format!(
+                            "\"{}\" is not a [[legevakt]] station — use one of: {}",
+                            s.host,
+                            if station_names.is_empty() {
+                                "(none defined: add a [[legevakt]])".to_string()
+                            } else {
+                                station_names.join(", ")
+                            }
+                        ),
+                    );
+                    None
+                }
+            }
+        };
+        let hv = match (&s.home_visit_time_min, host) {
+            (Some(d), _) => check_dist(d, &format!("{path}.home_visit_time_min"), &mut p),
+            (None, Some(h)) => Some(stations[h].home_visit_min.clone()),
+            (None, None) => None,
+        };
+        if let (Some(o), Some(n)) = (&open, &nurses)
+            && let Some(m) = first_gap(o, n)
+        {
+            p.push(
+                    format!("{path}.nurses"),
+                    format!("the satellite is open at {} but no nurse is on duty — add a nurse shift covering all opening hours", fmt_minute(m)),
+                );
+        }
+        if let (Some(o), Some(h)) = (&open, host)
+            && let Some(m) = first_gap(o, &stations[h].doctors)
+        {
+            p.push(
+                    format!("{path}.open"),
+                    format!("the satellite is open at {} but its host \"{}\" has no doctor on duty for video — shorten the opening hours or add host doctors", fmt_minute(m), stations[h].name),
+                );
+        }
+        if let (Some(open), Some(nurses), Some(video), Some(host), Some(hv)) =
+            (open, nurses, video, host, hv)
+        {
+            satellites.push(Satellite {
+                name: s.name.clone(),
+                facility: facilities.len(),
+                host,
+                open,
+                nurses,
+                accepts,
+                video_min: video,
+                home_visits: s.home_visits.unwrap_or(true),
+                home_visit_min: hv,
+            });
+            facilities.push(Point {
+                name: s.name.clone(),
+                lat: s.lat,
+                lon: s.lon,
+            });
+        }
+    }
+
+    // ---- cross-checks for the 116117 channel ----
+    if let Some(c) = &chans[CH_116117] {
+        if stations.is_empty() && !p.0.iter().any(|x| x.path.starts_with("legevakt[")) {
+            p.push(
+                "legevakt",
+                "demand.calls_116117 is given but there is no [[legevakt]] station — add one",
+            );
+        }
+        let needs_lvs = (0..3).any(|u| c.rate_per_person_hour[u] > 0.0 && c.direct_share[u] < 1.0);
+        if needs_lvs && lvs_raw.is_empty() {
+            p.push(
+                "legevaktsentral",
+                "calls to 116117 need a [[legevaktsentral]] — add one, or set demand.calls_116117.direct_attendance_share to 1",
+            );
+        }
+    }
+
+    let choice = match routing.legevakt_choice.as_deref() {
+        None | Some("nearest_open") => ChoiceRule::NearestOpen,
+        Some("zone_preferred") => ChoiceRule::ZonePreferred,
+        Some(o) => {
+            p.push(
+                "routing.legevakt_choice",
+                format!("\"{o}\" — use \"nearest_open\" or \"zone_preferred\""),
+            );
+            ChoiceRule::NearestOpen
+        }
+    };
+
+    // ---- sites and zone preferences ----
+    let mut sites: Vec<Site> = (0..stations.len()).map(Site::Station).collect();
+    sites.extend((0..satellites.len()).map(Site::Satellite));
+    let site_by_name: HashMap<&str, usize> = stations
+        .iter()
+        .map(|s| s.name.as_str())
+        .chain(satellites.iter().map(|s| s.name.as_str()))
+        .enumerate()
+        .map(|(i, n)| (n, i))
+        .collect();
+    let all_site_names: HashSet<&str> = st_raw
+        .iter()
+        .filter_map(|(n, _)| n.as_deref())
+        .chain(sat_raw.iter().filter_map(|(n, _)| n.as_deref()))
+        .collect();
+    for (zi, (raw_i, pref)) in zone_pref_names.iter().enumerate() {
+        if let Some(n) = pref {
+            match site_by_name.get(n.as_str()) {
+                Some(&s) => zones[zi].preferred_site = Some(s),
+                None if all_site_names.contains(n.as_str()) => {}
+                None => p.push(
+                    format!("zones[{raw_i}].legevakt"),
+                    format!(
+                        "\"{n}\" is not a legevakt station or satellite — use one of: {}",
+                        site_by_name.keys().copied().collect::<Vec<_>>().join(", ")
+                    ),
+                ),
+            }
+        } else if choice == ChoiceRule::ZonePreferred {
+            p.push(
+                format!("zones[{raw_i}].legevakt"),
+                "routing.legevakt_choice is \"zone_preferred\" but this zone names no legevakt — add legevakt = \"…\"",
+            );
+        }
+    }
+
+    // ---- travel matrix ----
+    let csv_path = travel.matrix_csv.as_ref().map(|c| dir.join(c));
+    let mut inputs = Vec::new();
+    let travel_m = if p.0.is_empty() {
+        let zpts: Vec<Point> = zones
+            .iter()
+            .map(|z| Point {
+                name: z.name.clone(),
+                lat: z.lat,
+                lon: z.lon,
+            })
+            .collect();
+        let csv = csv_path.as_ref().zip(travel.matrix_csv.as_deref());
+        if let Some((pp, _)) = csv {
+            inputs.push(pp.clone());
+        }
+        match Travel::build(
+            &zpts,
+            &facilities,
+            detour,
+            speed,
+            csv.map(|(a, b)| (a.as_path(), b)),
+        ) {
+            Ok(t) => Some(t),
+            Err(es) => {
+                for (path, msg) in es {
+                    p.push(path, msg);
+                }
+                None
+            }
+        }
+    } else {
+        None
+    };
+
+    if !p.0.is_empty() {
+        return Err(invalid(p.0));
+    }
+    let travel_m = travel_m.expect("built when no problems");
+    let n_sites = sites.len();
+    let mut scn = Scenario {
+        name: name.expect("checked"),
+        description,
+        inputs,
+        zones,
+        demand: chans,
+        lvs,
+        stations,
+        satellites,
+        sites,
+        facilities,
+        travel: travel_m,
+        zone_sites: Vec::new(),
+        zone_lvs: Vec::new(),
+        choice,
+    };
+    for z in 0..scn.zones.len() {
+        let mut order: Vec<u16> = (0..n_sites as u16).collect();
+        order.sort_by(|&a, &b| {
+            let ta = scn.travel.minutes(z, scn.site_facility(a as usize));
+            let tb = scn.travel.minutes(z, scn.site_facility(b as usize));
+            ta.total_cmp(&tb).then(a.cmp(&b))
+        });
+        let lvs_z = order
+            .iter()
+            .find_map(|&s| match scn.sites[s as usize] {
+                Site::Station(i) => Some(scn.stations[i].lvs),
+                Site::Satellite(_) => None,
+            })
+            .flatten();
+        scn.zone_sites.push(order);
+        scn.zone_lvs.push(lvs_z);
+    }
+    Ok(scn)
+}

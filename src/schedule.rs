@@ -1,0 +1,271 @@
+//! Weekly schedules: staffing levels (how many nurses, doctors, operators, vehicles are on duty)
+//! and opening hours, as a step function over the minute of the week.
+//!
+//! In a scenario file a schedule is a list of shifts; overlapping shifts add up:
+//!
+//! ```toml
+//! doctors = [
+//!   { days = "mon-fri", from = "16:00", to = "08:00", count = 1 },  # overnight: ends next morning
+//!   { days = "sat-sun", from = "08:00", to = "08:00", count = 2 },  # from == to: 24 hours
+//! ]
+//! ```
+//!
+//! `days` is `all`, a day (`mon` … `sun`), a range (`mon-fri`, `fri-mon`) or a comma list
+//! (`mon,wed,fri`); a shift belongs to the day it *starts* on. Public holidays are not modelled.
+
+use crate::time::{MIN_PER_WEEK, MS_PER_MIN, MS_PER_WEEK, SimTime};
+use serde::{Deserialize, Serialize};
+
+/// One shift as written in a scenario file.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ShiftSpec {
+    /// Days the shift starts on: `all`, `mon-fri`, `sat,sun`, …
+    pub days: String,
+    /// Start, local clock time `HH:MM`.
+    pub from: String,
+    /// End, local clock time `HH:MM` (`24:00` allowed); at or before `from` means the next day.
+    pub to: String,
+    /// How many people or vehicles this shift adds (default 1).
+    pub count: Option<u32>,
+}
+
+/// A validated weekly step function: level by minute of the week.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Weekly {
+    /// (minute of week where a segment starts, level during it), sorted, first at minute 0.
+    segments: Vec<(u32, u32)>,
+}
+
+const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+
+fn parse_days(s: &str) -> Result<Vec<usize>, String> {
+    let s = s.trim().to_ascii_lowercase();
+    if s == "all" || s == "daily" {
+        return Ok((0..7).collect());
+    }
+    let idx = |d: &str| {
+        DAYS.iter().position(|x| *x == d.trim()).ok_or_else(|| {
+            format!("\"{d}\" is not a day — use mon, tue, wed, thu, fri, sat, sun, a range like mon-fri, or all")
+        })
+    };
+    let mut out = Vec::new();
+    for part in s.split(',') {
+        if let Some((a, b)) = part.split_once('-') {
+            let (a, b) = (idx(a)?, idx(b)?);
+            let mut d = a;
+            loop {
+                out.push(d);
+                if d == b {
+                    break;
+                }
+                d = (d + 1) % 7;
+            }
+        } else {
+            out.push(idx(part)?);
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    Ok(out)
+}
+
+fn parse_clock(s: &str) -> Result<u32, String> {
+    let bad = || format!("\"{s}\" is not a clock time — write HH:MM, e.g. \"08:00\" or \"24:00\"");
+    let (h, m) = s.trim().split_once(':').ok_or_else(bad)?;
+    let h: u32 = h.parse().map_err(|_| bad())?;
+    let m: u32 = m.parse().map_err(|_| bad())?;
+    if m >= 60 || h > 24 || (h == 24 && m > 0) {
+        return Err(bad());
+    }
+    Ok(h * 60 + m)
+}
+
+impl Weekly {
+    /// Build from shifts. Errors are "what — fix" strings, each prefixed by the shift index.
+    pub fn from_shifts(shifts: &[ShiftSpec]) -> Result<Weekly, Vec<String>> {
+        let mut errs = Vec::new();
+        if shifts.is_empty() {
+            errs.push(
+                "the schedule is empty — give at least one shift, e.g. { days = \"all\", from = \"00:00\", to = \"24:00\", count = 1 }"
+                    .to_string(),
+            );
+            return Err(errs);
+        }
+        let mut delta = vec![0i64; MIN_PER_WEEK as usize + 1];
+        for (i, sh) in shifts.iter().enumerate() {
+            let days = parse_days(&sh.days);
+            let from = parse_clock(&sh.from);
+            let to = parse_clock(&sh.to);
+            let count = sh.count.unwrap_or(1);
+            if count == 0 {
+                errs.push(format!(
+                    "[{i}].count is 0 — a shift adds at least 1; delete the shift instead"
+                ));
+            }
+            match (days, from, to) {
+                (Ok(days), Ok(f), Ok(t)) => {
+                    let len = if t > f { t - f } else { t + 1440 - f };
+                    for d in days {
+                        let start = d as u32 * 1440 + f;
+                        for k in 0..len {
+                            let m = ((start + k) % MIN_PER_WEEK) as usize;
+                            delta[m] += count as i64;
+                        }
+                    }
+                }
+                (d, f, t) => {
+                    for (field, r) in [("days", d.err()), ("from", f.err()), ("to", t.err())] {
+                        if let Some(e) = r {
+                            errs.push(format!("[{i}].{field}: {e}"));
+                        }
+                    }
+                }
+            }
+        }
+        if !errs.is_empty() {
+            return Err(errs);
+        }
+        let mut segments: Vec<(u32, u32)> = Vec::new();
+        for (m, &lvl) in delta.iter().take(MIN_PER_WEEK as usize).enumerate() {
+            let lvl = lvl as u32;
+            if segments.last().map(|s| s.1) != Some(lvl) {
+                segments.push((m as u32, lvl));
+            }
+        }
+        Ok(Weekly { segments })
+    }
+
+    /// A constant level all week.
+    pub fn constant(level: u32) -> Weekly {
+        Weekly {
+            segments: vec![(0, level)],
+        }
+    }
+
+    /// Level at a minute of the week.
+    pub fn level_at_minute(&self, m: u32) -> u32 {
+        let i = self.segments.partition_point(|s| s.0 <= m);
+        self.segments[i - 1].1
+    }
+
+    /// Level at a simulated time.
+    pub fn level_at(&self, t: SimTime) -> u32 {
+        self.level_at_minute(t.minute_of_week())
+    }
+
+    /// Is the level ever above zero?
+    pub fn ever_positive(&self) -> bool {
+        self.segments.iter().any(|s| s.1 > 0)
+    }
+
+    /// Highest level in the week.
+    pub fn max_level(&self) -> u32 {
+        self.segments.iter().map(|s| s.1).max().unwrap_or(0)
+    }
+
+    /// The first time strictly after `t` at which the level changes, or `None` if it never does.
+    pub fn next_change_after(&self, t: SimTime) -> Option<SimTime> {
+        if self.segments.len() == 1 {
+            return None;
+        }
+        let week = t.week_start();
+        let off_ms = t.0 - week.0;
+        // Next segment boundary strictly after t within this week, else first boundary next week.
+        for s in &self.segments[1..] {
+            let b = s.0 as i64 * MS_PER_MIN;
+            if b > off_ms {
+                return Some(SimTime(week.0 + b));
+            }
+        }
+        Some(SimTime(
+            week.0 + MS_PER_WEEK + self.segments[1].0 as i64 * MS_PER_MIN,
+        ))
+    }
+
+    /// Minutes per week at each level > 0 summed as level × minutes (e.g. doctor-minutes per week).
+    pub fn level_minutes_per_week(&self) -> f64 {
+        let mut total = 0.0;
+        for (i, s) in self.segments.iter().enumerate() {
+            let end = self
+                .segments
+                .get(i + 1)
+                .map(|n| n.0)
+                .unwrap_or(MIN_PER_WEEK);
+            total += (end - s.0) as f64 * s.1 as f64;
+        }
+        total
+    }
+
+    /// Minutes of the week at which the level changes (segment starts after the first).
+    pub fn change_minutes(&self) -> impl Iterator<Item = u32> + '_ {
+        self.segments.iter().skip(1).map(|s| s.0)
+    }
+
+    /// Is the level above zero for every minute of the week?
+    pub fn always_positive(&self) -> bool {
+        self.segments.iter().all(|s| s.1 > 0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::time::MS_PER_HOUR;
+
+    fn sh(days: &str, from: &str, to: &str, count: u32) -> ShiftSpec {
+        ShiftSpec {
+            days: days.into(),
+            from: from.into(),
+            to: to.into(),
+            count: Some(count),
+        }
+    }
+
+    #[test]
+    fn overnight_and_weekend_shifts() {
+        // Molde IKL style: weekdays 16–08, weekends 24 h (Sat 08 → Mon 08).
+        let w = Weekly::from_shifts(&[
+            sh("mon-fri", "16:00", "08:00", 1),
+            sh("sat-sun", "08:00", "08:00", 1),
+        ])
+        .unwrap();
+        // Sunday 08:00 → Monday 08:00 wraps into Monday morning.
+        assert_eq!(w.level_at_minute(0), 1);
+        assert_eq!(w.level_at_minute(7 * 60 + 59), 1);
+        assert_eq!(w.level_at_minute(8 * 60), 0);
+        assert_eq!(w.level_at_minute(10 * 60), 0); // Monday 10:00 closed
+        assert_eq!(w.level_at_minute(17 * 60), 1); // Monday 17:00 open
+        assert_eq!(w.level_at_minute(5 * 1440 + 12 * 60), 1); // Saturday noon
+    }
+
+    #[test]
+    fn shifts_add_up_and_change_points_are_found() {
+        let w = Weekly::from_shifts(&[
+            sh("all", "00:00", "24:00", 1),
+            sh("mon", "08:00", "16:00", 2),
+        ])
+        .unwrap();
+        assert_eq!(w.level_at_minute(9 * 60), 3);
+        assert_eq!(w.max_level(), 3);
+        let t = w.next_change_after(SimTime(0)).unwrap();
+        assert_eq!(t, SimTime(8 * MS_PER_HOUR));
+        let t2 = w.next_change_after(t).unwrap();
+        assert_eq!(t2, SimTime(16 * MS_PER_HOUR));
+        // After Monday 16:00 the next change is next Monday 08:00.
+        let t3 = w.next_change_after(t2).unwrap();
+        assert_eq!(t3, SimTime(MS_PER_WEEK + 8 * MS_PER_HOUR));
+        assert!(w.always_positive());
+        assert_eq!(w.level_minutes_per_week(), 10080.0 + 2.0 * 480.0);
+    }
+
+    #[test]
+    fn bad_shifts_name_the_field() {
+        let e = Weekly::from_shifts(&[sh("mon-fry", "25:00", "08:00", 0)]).unwrap_err();
+        let all = e.join("\n");
+        assert!(all.contains("[0].days"), "{all}");
+        assert!(all.contains("[0].from"), "{all}");
+        assert!(all.contains("[0].count"), "{all}");
+        assert!(Weekly::from_shifts(&[]).unwrap_err()[0].contains("empty"));
+    }
+}
