@@ -100,7 +100,7 @@ impl Weekly {
             let count = sh.count.unwrap_or(1);
             if count == 0 {
                 errs.push(format!(
-                    "[{i}].count is 0 — a shift adds at least 1; delete the shift instead"
+                    "[{i}].count: 0 — a shift adds at least 1 person or vehicle; delete the shift instead"
                 ));
             }
             match (days, from, to) {

@@ -28,6 +28,7 @@ impl Problems {
 
 /// Add a "how to fix" hint to a serde message.
 fn serde_hint(msg: &str) -> String {
+    let msg = msg.trim();
     if msg.starts_with("unknown field") {
         format!("{msg} — remove it or correct the spelling")
     } else if msg.starts_with("missing field") {
