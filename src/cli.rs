@@ -47,6 +47,10 @@ pub enum Command {
         /// No progress bar.
         #[arg(long)]
         quiet: bool,
+        /// Also write trace_vehicles.csv and trace_responses.csv (every vehicle state change and
+        /// red response; memory and file size grow with the horizon).
+        #[arg(long)]
+        trace: bool,
     },
     /// Check scenario files and report every problem at once.
     Check {
@@ -128,6 +132,7 @@ pub fn run(cli: Cli, argv: Vec<String>) -> Result<(), Failure> {
             threads,
             out,
             quiet,
+            trace,
         } => {
             if !(days.is_finite() && days > 0.0) {
                 return Err(bad_input(format!(
@@ -145,6 +150,7 @@ pub fn run(cli: Cli, argv: Vec<String>) -> Result<(), Failure> {
                 seed,
                 days,
                 warmup_days,
+                trace,
             };
             let bar = progress(replications, quiet);
             let started = Instant::now();
@@ -175,6 +181,37 @@ pub fn run(cli: Cli, argv: Vec<String>) -> Result<(), Failure> {
                 started_unix_s: started_unix,
             };
             report::write_atomic(&out.join("summary.json"), &report::to_json(&summary)?)?;
+            if !scn.amb_stations.is_empty() {
+                report::write_atomic(
+                    &out.join("ambulance_stations.csv"),
+                    &report::to_csv(&report::station_rows(&results, days))?,
+                )?;
+            }
+            if trace {
+                let mut tv = Vec::new();
+                let mut tr = Vec::new();
+                for r in &results {
+                    if let Some(t) = &r.trace {
+                        tv.extend(t.transitions.iter().map(|x| report::TraceTransitionRow {
+                            replication: r.replication,
+                            vehicle: x.vehicle,
+                            t_min: x.t_min,
+                            from: x.from,
+                            to: x.to,
+                        }));
+                        tr.extend(t.responses.iter().map(|x| report::TraceResponseRow {
+                            replication: r.replication,
+                            t_ring_min: x.t_ring_min,
+                            t_notified_min: x.t_notified_min,
+                            t_on_scene_min: x.t_on_scene_min,
+                            response_min: x.response_min,
+                            vehicle: x.vehicle,
+                        }));
+                    }
+                }
+                report::write_atomic(&out.join("trace_vehicles.csv"), &report::to_csv(&tv)?)?;
+                report::write_atomic(&out.join("trace_responses.csv"), &report::to_csv(&tr)?)?;
+            }
             report::write_atomic(&out.join("manifest.json"), &report::to_json(&manifest)?)?;
             println!(
                 "{} — {} replications × {} days (+{} warm-up), seed {}",

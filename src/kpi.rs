@@ -98,6 +98,38 @@ kpis! {
         "116117 needs arising when no legevakt is open for them (they go to the GP)", "simulated";
     Calls113Per1000 => "amk_calls_per_1000", "calls/1000 inhabitants/year", None, "≈140 (2023)",
         "needs reaching 113 (direct calls, forwards from 116117, suppressed red needs)", "domain.md §3 (775,509 calls 2023)";
+    AmkWithin10s => "amk_answered_within_10s_share", "share", at_least(0.90), "0.728 (2013)",
+        "113 calls answered within 10 s of ringing", "akuttmedisinforskriften; parameters.csv (72.8 % Apr–Dec 2013)";
+    AmkP90 => "amk_answer_time_p90_s", "s", None, "",
+        "90th percentile of 113 answer time", "simulated";
+    RedUrban12 => "red_response_within_12min_urban_share", "share", at_least(0.90), "0.711 Helse Midt 2020",
+        "red events in urban zones reached by an ambulance within 12 min of the 113 call", "guideline (NOU 1998:9); parameters.csv";
+    RedRural25 => "red_response_within_25min_rural_share", "share", at_least(0.90), "0.824 Helse Midt 2020",
+        "red events in rural zones reached by an ambulance within 25 min of the 113 call", "guideline (NOU 1998:9); parameters.csv";
+    RedP50Urban => "red_response_p50_min_urban", "min", None, "9.7 (2020)",
+        "median red response, urban (113 call → ambulance on scene)", "durations.md C (Helsedirektoratet 2020)";
+    RedP90Urban => "red_response_p90_min_urban", "min", None, "18.7 (2013)",
+        "90th percentile red response, urban", "parameters.csv (2013)";
+    RedP50Rural => "red_response_p50_min_rural", "min", None, "15.1 (2020)",
+        "median red response, rural", "durations.md C (Helsedirektoratet 2020)";
+    RedP90Rural => "red_response_p90_min_rural", "min", None, "31.1 (2013)",
+        "90th percentile red response, rural", "parameters.csv (2013)";
+    RedExclAmk => "red_response_within_target_excl_amk_share", "share", at_least(0.90), "",
+        "red events reached within the 12/25-min target counted from ambulance notification (AMK time excluded)", "seed 002 L5085–5097 (alternative definition)";
+    RedFirstOnScene => "red_first_on_scene_within_target_share", "share", at_least(0.90), "",
+        "red events where the first unit on scene (ambulance, or legevakt doctor/satellite nurse) met the 12/25-min target", "seed 002 L5085–5097 (alternative definition)";
+    MissionsPer1000 => "ambulance_missions_per_1000", "missions/1000 inhabitants/year", None, "≈138 (2023)",
+        "ambulance missions started (all kinds)", "domain.md §3 (764,153 road missions 2023)";
+    AmbUtil => "ambulance_utilisation", "share", None, "",
+        "vehicle time on missions ÷ vehicle time on duty, all vehicles", "simulated";
+    AmbStandbyMin => "ambulance_standby_share_min", "share", None, "≈0.93 at some rural stations",
+        "standby share (idle ÷ on duty) of the lowest-loaded station, i.e. the highest standby share among stations", "seed 002 L4979–4980";
+    RedWithDoctor => "red_events_with_doctor_share", "share", None, "0.48 (2007)",
+        "red events where a legevakt doctor (or satellite nurse) reached the scene before the ambulance left", "Zakariassen 2009 (domain.md §2)";
+    EdHandoverP90 => "ed_handover_delay_p90_min", "min", None, "",
+        "90th percentile of the wait for an ED bay after an ambulance arrives", "simulated";
+    AdmissionsPer1000 => "hospital_admissions_per_1000", "admissions/1000 inhabitants/year", None, "",
+        "admissions after the ED", "simulated";
 }
 
 impl Kpi {

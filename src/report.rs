@@ -159,3 +159,85 @@ pub fn kpi_table(s: &Summary) -> String {
     }
     out
 }
+
+/// Serialize rows as CSV (header from the struct's field names).
+pub fn to_csv<T: Serialize>(rows: &[T]) -> anyhow::Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    for r in rows {
+        w.serialize(r)?;
+    }
+    w.into_inner().map_err(|e| anyhow::anyhow!("csv: {e}"))
+}
+
+/// One row of `ambulance_stations.csv`.
+#[derive(Debug, Serialize)]
+pub struct StationRow {
+    /// Replication index.
+    pub replication: u64,
+    /// Station name.
+    pub station: String,
+    /// Vehicles at the station.
+    pub vehicles: u32,
+    /// Missions started per year of the measured period [missions/year].
+    pub missions_per_year: f64,
+    /// Vehicle time on missions ÷ vehicle time on duty [share].
+    pub utilisation: f64,
+    /// 1 − utilisation [share].
+    pub standby_share: f64,
+}
+
+/// Rows of `ambulance_stations.csv` for a set of replications.
+pub fn station_rows(results: &[crate::sim::ReplicationResult], days: f64) -> Vec<StationRow> {
+    let years = days / crate::time::DAYS_PER_YEAR;
+    let mut rows = Vec::new();
+    for r in results {
+        for s in &r.amb_stations {
+            let u = if s.duty_h > 0.0 {
+                s.busy_h / s.duty_h
+            } else {
+                f64::NAN
+            };
+            rows.push(StationRow {
+                replication: r.replication,
+                station: s.name.clone(),
+                vehicles: s.vehicles,
+                missions_per_year: s.missions as f64 / years,
+                utilisation: u,
+                standby_share: 1.0 - u,
+            });
+        }
+    }
+    rows
+}
+
+/// Rows of the trace files, with the replication index.
+#[derive(Debug, Serialize)]
+pub struct TraceTransitionRow {
+    /// Replication.
+    pub replication: u64,
+    /// Vehicle index.
+    pub vehicle: u32,
+    /// Time [min since start].
+    pub t_min: f64,
+    /// From state.
+    pub from: crate::sim::ambulance::VState,
+    /// To state.
+    pub to: crate::sim::ambulance::VState,
+}
+
+/// One red response in `trace_responses.csv`.
+#[derive(Debug, Serialize)]
+pub struct TraceResponseRow {
+    /// Replication.
+    pub replication: u64,
+    /// 113 call rang [min].
+    pub t_ring_min: f64,
+    /// Ambulance notified [min].
+    pub t_notified_min: f64,
+    /// On scene [min].
+    pub t_on_scene_min: f64,
+    /// Response incl. AMK [min].
+    pub response_min: f64,
+    /// Vehicle.
+    pub vehicle: u32,
+}

@@ -92,6 +92,18 @@ pub enum Purpose {
     Ed = 12,
     /// Legevakt doctor call-out to a red event.
     Callout = 13,
+    /// Hospital referral after a legevakt consultation, and its mode.
+    Referral = 14,
+    /// Admission after the ED.
+    Admission = 15,
+    /// What AMK does with a green call.
+    AmkGreen = 16,
+    /// Ambulance conveyance decision.
+    Conveyance = 17,
+    /// Time on scene.
+    OnScene = 18,
+    /// Handover at the hospital.
+    Handover = 19,
 }
 
 /// The generator for one purpose of one patient.

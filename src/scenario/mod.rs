@@ -164,6 +164,138 @@ pub struct Lvs {
     pub handling_min: Dist,
     /// Disposition probabilities [urgency][disposition] (order of [`DISPOSITIONS`]).
     pub disposition: [[f64; 4]; 3],
+    /// Home visits become ambulance assessment missions.
+    pub home_visits_by_ambulance: bool,
+}
+
+/// AMK (emergency medical communication centre, 113).
+#[derive(Debug, Clone)]
+pub struct Amk {
+    /// Name.
+    pub name: String,
+    /// Operators on duty.
+    pub operators: Weekly,
+    /// Answer → ambulance notified [min], by urgency.
+    pub handling_min: [Dist; 3],
+    /// Share of green calls forwarded to 116117 (rest: planned transport).
+    pub green_to_116117: f64,
+    /// Red events alert the legevakt.
+    pub alert_red: bool,
+    /// Share of alerts where the legevakt goes out.
+    pub callout_share: f64,
+    /// Legevakt time on scene at a red event [min].
+    pub callout_on_scene_min: Dist,
+    /// Moss model: yellow events get the doctor car first.
+    pub doctor_car_first: bool,
+    /// After a doctor-car assessment, share needing an ambulance.
+    pub doctor_car_convey: f64,
+    /// Doctor-car time on scene [min].
+    pub doctor_car_on_scene_min: Dist,
+}
+
+/// Mission parameters of road and boat ambulances.
+#[derive(Debug, Clone)]
+pub struct AmbulanceParams {
+    /// Activation at a staffed station [min], by urgency.
+    pub activation_min: [Dist; 3],
+    /// Extra activation on call [min].
+    pub on_call_extra_min: Dist,
+    /// On scene, conveyed [min].
+    pub on_scene_conveyed_min: Dist,
+    /// On scene, not conveyed [min].
+    pub on_scene_not_conveyed_min: Dist,
+    /// Conveyance share by urgency.
+    pub conveyance: [f64; 3],
+    /// Handover at hospital [min], by urgency.
+    pub handover_min: [Dist; 3],
+    /// Re-dispatch while returning.
+    pub redispatch: bool,
+}
+
+/// Ambulance vehicle kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VehicleKind {
+    /// Road ambulance (travel matrix).
+    Road,
+    /// Boat ambulance (own speed, great-circle × detour).
+    Boat,
+    /// Air ambulance (great-circle at its speed).
+    Air,
+}
+
+/// One vehicle.
+#[derive(Debug, Clone)]
+pub struct Vehicle {
+    /// Station index.
+    pub station: usize,
+    /// Kind.
+    pub kind: VehicleKind,
+    /// Staffed at the station.
+    pub staffed: Weekly,
+    /// On call from home.
+    pub on_call: Weekly,
+    /// Speed [km/h] (boat, air).
+    pub speed_kmh: f64,
+    /// Route ÷ great-circle (boat).
+    pub detour: f64,
+    /// Zones it can reach (None = all).
+    pub zones: Option<Vec<bool>>,
+    /// Urgencies it takes (air).
+    pub urgencies: [bool; 3],
+    /// Air: only when road response would exceed this [min].
+    pub min_road_response_min: f64,
+    /// Air: weather availability share.
+    pub availability: f64,
+    /// Own activation [min] (air).
+    pub activation_min: Option<Dist>,
+    /// Own on-scene time [min] (air).
+    pub on_scene_min: Option<Dist>,
+}
+
+/// Ambulance station.
+#[derive(Debug, Clone)]
+pub struct AmbStation {
+    /// Name.
+    pub name: String,
+    /// Facility index.
+    pub facility: usize,
+}
+
+/// Hospital with an ED.
+#[derive(Debug, Clone)]
+pub struct Hospital {
+    /// Name.
+    pub name: String,
+    /// Facility index.
+    pub facility: usize,
+    /// ED bays.
+    pub bays: u32,
+    /// ED time [min].
+    pub ed_min: Dist,
+    /// Admission share by urgency.
+    pub admission: [f64; 3],
+}
+
+/// Legevakt referrals to hospital.
+#[derive(Debug, Clone)]
+pub struct Referral {
+    /// Share referred, by urgency.
+    pub share: [f64; 3],
+    /// Of those, by ambulance, by urgency.
+    pub by_ambulance: [f64; 3],
+}
+
+/// A scripted need.
+#[derive(Debug, Clone)]
+pub struct Incident {
+    /// When.
+    pub at: crate::time::SimTime,
+    /// Zone index.
+    pub zone: usize,
+    /// Channel ([`CH_116117`] or [`CH_113`]).
+    pub channel: usize,
+    /// Urgency.
+    pub urgency: Urgency,
 }
 
 /// Legevakt station (out-of-hours clinic with doctors).
@@ -261,6 +393,26 @@ pub struct Scenario {
     pub zone_lvs: Vec<Option<usize>>,
     /// Legevakt choice rule.
     pub choice: ChoiceRule,
+    /// AMK, if modelled.
+    pub amk: Option<Amk>,
+    /// Ambulance mission parameters (present when there are vehicles).
+    pub ambulance: Option<AmbulanceParams>,
+    /// Ambulance stations.
+    pub amb_stations: Vec<AmbStation>,
+    /// Vehicles (one entry per vehicle).
+    pub vehicles: Vec<Vehicle>,
+    /// Hospitals.
+    pub hospitals: Vec<Hospital>,
+    /// Legevakt referrals.
+    pub referral: Option<Referral>,
+    /// Scripted needs, sorted by time.
+    pub incidents: Vec<Incident>,
+    /// Coordinates of every place (zones, then facilities) [degrees].
+    pub place_points: Vec<(f64, f64)>,
+    /// Road detour factor (for zone-to-zone legs not in the matrix).
+    pub road_detour: f64,
+    /// Road speed [km/h] (for zone-to-zone legs not in the matrix).
+    pub road_speed_kmh: f64,
 }
 
 impl Scenario {

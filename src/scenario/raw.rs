@@ -87,6 +87,8 @@ pub struct RawDemand {
     pub calls_116117: Option<RawChannel>,
     /// Calls to AMK (113).
     pub calls_113: Option<RawChannel>,
+    /// Scripted needs (replayed incidents), in addition to the random demand.
+    pub incidents: Option<Vec<RawIncident>>,
 }
 
 /// Disposition probabilities after a 116117 call, for one urgency. They must sum to 1.
@@ -115,6 +117,8 @@ pub struct RawLvs {
     pub handling_time_min: DistSpec,
     /// Disposition probabilities by urgency.
     pub disposition: PerUrgency<RawDisposition>,
+    /// Who makes home visits: `legevakt` (default) or `ambulance` (assessment missions).
+    pub home_visits_by: Option<String>,
 }
 
 /// `[[legevakt]]`: an out-of-hours clinic with doctors.
@@ -178,4 +182,138 @@ pub struct RawRouting {
     /// `nearest_open` (default): the open station or satellite with the shortest travel time that
     /// takes the urgency. `zone_preferred`: the zone's `legevakt` when open, else nearest open.
     pub legevakt_choice: Option<String>,
+}
+
+/// `[amk]`: the emergency medical communication centre (AMK, 113).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAmk {
+    /// Name.
+    pub name: String,
+    /// Operators answering 113, by shift.
+    pub operators: Vec<ShiftSpec>,
+    /// Answer → response decided and ambulance notified [min], by urgency.
+    pub handling_time_min: PerUrgency<DistSpec>,
+    /// Share of green 113 calls forwarded to the legevaktsentral; the rest get a planned
+    /// ambulance transport (default 1).
+    pub green_to_116117_share: Option<f64>,
+    /// Red events also alert the legevakt on duty ("trippelvarsling", default true).
+    pub alert_legevakt_red: Option<bool>,
+    /// Share of alerts where the legevakt doctor (or satellite nurse) goes out (default 0.42,
+    /// Zakariassen & Hunskaar 2010).
+    pub legevakt_callout_share: Option<f64>,
+    /// Time the legevakt doctor or nurse stays on scene at a red event [min].
+    pub callout_on_scene_min: Option<DistSpec>,
+    /// Moss model: yellow events get the legevakt doctor car first (default false).
+    pub yellow_doctor_car_first: Option<bool>,
+    /// After a doctor-car assessment, share that still needs an ambulance (default 0.5).
+    pub doctor_car_convey_share: Option<f64>,
+    /// Doctor-car assessment time on scene [min].
+    pub doctor_car_on_scene_min: Option<DistSpec>,
+}
+
+/// `[ambulance]`: mission parameters common to all road and boat ambulances.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAmbulance {
+    /// Crew notified → vehicle leaves the station, staffed station [min], by urgency.
+    pub activation_min: PerUrgency<DistSpec>,
+    /// Extra activation when the crew is on call from home (hjemmevakt) [min].
+    pub on_call_extra_activation_min: Option<DistSpec>,
+    /// Time on scene when the patient is conveyed [min].
+    pub on_scene_conveyed_min: DistSpec,
+    /// Time on scene when the patient is not conveyed [min].
+    pub on_scene_not_conveyed_min: DistSpec,
+    /// Share of patients conveyed to hospital, by urgency.
+    pub conveyance_share: PerUrgency<f64>,
+    /// Arrival at hospital → ambulance free, once a bay is available [min], by urgency.
+    pub handover_min: PerUrgency<DistSpec>,
+    /// A returning ambulance can be re-dispatched on its way back (default true).
+    pub redispatch_while_returning: Option<bool>,
+}
+
+/// A vehicle type at an ambulance station.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawVehicle {
+    /// `road`, `boat` or `air`.
+    pub kind: String,
+    /// Identical vehicles of this type (default 1).
+    pub count: Option<u32>,
+    /// Shifts with a crew at the station.
+    pub staffed: Option<Vec<ShiftSpec>>,
+    /// Shifts with the crew on call from home (activation delayed).
+    pub on_call: Option<Vec<ShiftSpec>>,
+    /// Speed for boat and air [km/h] (road uses the travel matrix).
+    pub speed_kmh: Option<f64>,
+    /// Boat route ÷ great-circle distance (default 1.3).
+    pub detour_factor: Option<f64>,
+    /// Boat: zones it can reach (default all).
+    pub zones: Option<Vec<String>>,
+    /// Air: urgencies it is sent to (default red).
+    pub urgencies: Option<Vec<String>>,
+    /// Air: dispatched only when the best road/boat response would exceed this [min] (default 0).
+    pub min_road_response_min: Option<f64>,
+    /// Air: share of dispatch attempts the weather allows (default 1).
+    pub availability_share: Option<f64>,
+    /// Air: activation [min] (replaces the road activation).
+    pub activation_min: Option<DistSpec>,
+    /// Air: time on scene [min].
+    pub on_scene_min: Option<DistSpec>,
+}
+
+/// `[[ambulance_stations]]`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAmbStation {
+    /// Unique name.
+    pub name: String,
+    /// Latitude [degrees].
+    pub lat: f64,
+    /// Longitude [degrees].
+    pub lon: f64,
+    /// Vehicles.
+    pub vehicles: Vec<RawVehicle>,
+}
+
+/// `[[hospitals]]`: a hospital with an emergency department (akuttmottak).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawHospital {
+    /// Unique name.
+    pub name: String,
+    /// Latitude [degrees].
+    pub lat: f64,
+    /// Longitude [degrees].
+    pub lon: f64,
+    /// Treatment bays in the ED.
+    pub ed_bays: u32,
+    /// Time in the ED [min].
+    pub ed_time_min: DistSpec,
+    /// Share admitted after the ED, by urgency.
+    pub admission_share: PerUrgency<f64>,
+}
+
+/// `[legevakt_referral]`: consultations that end in a hospital referral.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawReferral {
+    /// Share of legevakt consultations referred to hospital, by urgency.
+    pub share: PerUrgency<f64>,
+    /// Of those, share transported by ambulance (the rest travel on their own), by urgency.
+    pub by_ambulance_share: PerUrgency<f64>,
+}
+
+/// A scripted need (replayed incident), in addition to the random demand.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawIncident {
+    /// Time from the start of the run (Monday 00:00) [min].
+    pub at_min: f64,
+    /// Zone name.
+    pub zone: String,
+    /// `"113"` or `"116117"`.
+    pub channel: String,
+    /// `red`, `yellow` or `green`.
+    pub urgency: String,
 }

@@ -322,6 +322,205 @@ fn check_channel(r: &RawChannel, path: &str, p: &mut Problems) -> Option<Channel
     })
 }
 
+fn per_urgency_dists(d: &PerUrgency<DistSpec>, path: &str, p: &mut Problems) -> Option<[Dist; 3]> {
+    let r = check_dist(&d.red, &format!("{path}.red"), p);
+    let y = check_dist(&d.yellow, &format!("{path}.yellow"), p);
+    let g = check_dist(&d.green, &format!("{path}.green"), p);
+    Some([r?, y?, g?])
+}
+
+fn share(v: Option<f64>, default: f64, path: &str, p: &mut Problems) -> f64 {
+    let x = v.unwrap_or(default);
+    if !(x.is_finite() && (0.0..=1.0).contains(&x)) {
+        p.push(
+            path,
+            format!("{x} is not a share — give a number from 0 to 1"),
+        );
+    }
+    x
+}
+
+fn check_amk(a: &RawAmk, p: &mut Problems) -> Option<Amk> {
+    let ops = check_weekly(&a.operators, "amk.operators", p);
+    let h = per_urgency_dists(&a.handling_time_min, "amk.handling_time_min", p);
+    let g = share(a.green_to_116117_share, 1.0, "amk.green_to_116117_share", p);
+    // Zakariassen & Hunskaar 2010 (durations.md C): call-out in 42 % of legevakt alerts.
+    let c = share(
+        a.legevakt_callout_share,
+        0.42,
+        "amk.legevakt_callout_share",
+        p,
+    );
+    let dc = share(
+        a.doctor_car_convey_share,
+        0.5,
+        "amk.doctor_car_convey_share",
+        p,
+    );
+    let on_scene = match &a.callout_on_scene_min {
+        Some(d) => check_dist(d, "amk.callout_on_scene_min", p),
+        None => Some(Dist::constant(30.0)),
+    };
+    let car_scene = match &a.doctor_car_on_scene_min {
+        Some(d) => check_dist(d, "amk.doctor_car_on_scene_min", p),
+        None => Some(Dist::constant(30.0)),
+    };
+    Some(Amk {
+        name: a.name.clone(),
+        operators: ops?,
+        handling_min: h?,
+        green_to_116117: g,
+        alert_red: a.alert_legevakt_red.unwrap_or(true),
+        callout_share: c,
+        callout_on_scene_min: on_scene?,
+        doctor_car_first: a.yellow_doctor_car_first.unwrap_or(false),
+        doctor_car_convey: dc,
+        doctor_car_on_scene_min: car_scene?,
+    })
+}
+
+fn check_ambulance(a: &RawAmbulance, p: &mut Problems) -> Option<AmbulanceParams> {
+    let act = per_urgency_dists(&a.activation_min, "ambulance.activation_min", p);
+    let extra = match &a.on_call_extra_activation_min {
+        Some(d) => check_dist(d, "ambulance.on_call_extra_activation_min", p),
+        None => Some(Dist::constant(0.0)),
+    };
+    let c = check_dist(
+        &a.on_scene_conveyed_min,
+        "ambulance.on_scene_conveyed_min",
+        p,
+    );
+    let n = check_dist(
+        &a.on_scene_not_conveyed_min,
+        "ambulance.on_scene_not_conveyed_min",
+        p,
+    );
+    let conv = check_per_urgency_share(&a.conveyance_share, "ambulance.conveyance_share", p);
+    let ho = per_urgency_dists(&a.handover_min, "ambulance.handover_min", p);
+    Some(AmbulanceParams {
+        activation_min: act?,
+        on_call_extra_min: extra?,
+        on_scene_conveyed_min: c?,
+        on_scene_not_conveyed_min: n?,
+        conveyance: conv,
+        handover_min: ho?,
+        redispatch: a.redispatch_while_returning.unwrap_or(true),
+    })
+}
+
+fn check_vehicle(
+    v: &RawVehicle,
+    station: usize,
+    zone_index: &HashMap<&str, usize>,
+    path: &str,
+    p: &mut Problems,
+) -> Option<Vehicle> {
+    let n0 = p.0.len();
+    let kind = match v.kind.as_str() {
+        "road" => VehicleKind::Road,
+        "boat" => VehicleKind::Boat,
+        "air" => VehicleKind::Air,
+        o => {
+            p.push(
+                format!("{path}.kind"),
+                format!("\"{o}\" — use \"road\", \"boat\" or \"air\""),
+            );
+            VehicleKind::Road
+        }
+    };
+    if v.count == Some(0) {
+        p.push(
+            format!("{path}.count"),
+            "0 — give at least 1 vehicle, or remove the entry",
+        );
+    }
+    let staffed = v
+        .staffed
+        .as_ref()
+        .map(|s| check_weekly(s, &format!("{path}.staffed"), p));
+    let on_call = v
+        .on_call
+        .as_ref()
+        .map(|s| check_weekly(s, &format!("{path}.on_call"), p));
+    if v.staffed.is_none() && v.on_call.is_none() {
+        p.push(
+            format!("{path}.staffed"),
+            "no shifts — give staffed = [...] and/or on_call = [...] (e.g. { days = \"all\", from = \"00:00\", to = \"24:00\" })",
+        );
+    }
+    let speed = v.speed_kmh.unwrap_or(0.0);
+    if kind != VehicleKind::Road && !(speed.is_finite() && speed > 0.0) {
+        p.push(
+            format!("{path}.speed_kmh"),
+            "boat and air ambulances need a speed > 0 km/h",
+        );
+    }
+    let detour = v.detour_factor.unwrap_or(1.3);
+    if !(detour.is_finite() && detour >= 1.0) {
+        p.push(
+            format!("{path}.detour_factor"),
+            format!("{detour} — give ≥ 1"),
+        );
+    }
+    let zones = v.zones.as_ref().map(|list| {
+        let mut mask = vec![false; zone_index.len()];
+        for (i, z) in list.iter().enumerate() {
+            match zone_index.get(z.as_str()) {
+                Some(&k) => mask[k] = true,
+                None => p.push(
+                    format!("{path}.zones[{i}]"),
+                    format!("\"{z}\" is not a zone — use a name from [[zones]]"),
+                ),
+            }
+        }
+        mask
+    });
+    let urg_default = if kind == VehicleKind::Air {
+        [true, false, false]
+    } else {
+        [true; 3]
+    };
+    let urgencies = check_urgencies(&v.urgencies, urg_default, &format!("{path}.urgencies"), p);
+    let min_road = v.min_road_response_min.unwrap_or(0.0);
+    if !(min_road.is_finite() && min_road >= 0.0) {
+        p.push(
+            format!("{path}.min_road_response_min"),
+            format!("{min_road} — give minutes ≥ 0"),
+        );
+    }
+    let avail = share(
+        v.availability_share,
+        1.0,
+        &format!("{path}.availability_share"),
+        p,
+    );
+    let act = v
+        .activation_min
+        .as_ref()
+        .map(|d| check_dist(d, &format!("{path}.activation_min"), p));
+    let scene = v
+        .on_scene_min
+        .as_ref()
+        .map(|d| check_dist(d, &format!("{path}.on_scene_min"), p));
+    if p.0.len() > n0 {
+        return None;
+    }
+    Some(Vehicle {
+        station,
+        kind,
+        staffed: staffed.flatten().unwrap_or_else(|| Weekly::constant(0)),
+        on_call: on_call.flatten().unwrap_or_else(|| Weekly::constant(0)),
+        speed_kmh: speed,
+        detour,
+        zones,
+        urgencies,
+        min_road_response_min: min_road,
+        availability: avail,
+        activation_min: act.flatten(),
+        on_scene_min: scene.flatten(),
+    })
+}
+
 const TOP_KEYS: &[&str] = &[
     "name",
     "description",
@@ -332,6 +531,11 @@ const TOP_KEYS: &[&str] = &[
     "legevaktsentral",
     "legevakt",
     "satellites",
+    "amk",
+    "ambulance",
+    "ambulance_stations",
+    "hospitals",
+    "legevakt_referral",
 ];
 
 /// Load and validate a scenario file.
@@ -405,6 +609,20 @@ pub fn load_str(text: &str, dir: &Path, label: &str) -> Result<Scenario, LoadErr
         de_array(table.remove("legevakt"), "legevakt", &mut p);
     let sat_raw: Vec<(Option<String>, Option<RawSatellite>)> =
         de_array(table.remove("satellites"), "satellites", &mut p);
+    let amk_raw: Option<RawAmk> = table.remove("amk").and_then(|v| de(v, "amk", &mut p));
+    let amb_raw: Option<RawAmbulance> = table
+        .remove("ambulance")
+        .and_then(|v| de(v, "ambulance", &mut p));
+    let amb_st_raw: Vec<(Option<String>, Option<RawAmbStation>)> = de_array(
+        table.remove("ambulance_stations"),
+        "ambulance_stations",
+        &mut p,
+    );
+    let hosp_raw: Vec<(Option<String>, Option<RawHospital>)> =
+        de_array(table.remove("hospitals"), "hospitals", &mut p);
+    let referral_raw: Option<RawReferral> = table
+        .remove("legevakt_referral")
+        .and_then(|v| de(v, "legevakt_referral", &mut p));
 
     // ---- names: unique across zones and facilities ----
     let mut names: HashMap<String, String> = HashMap::new();
@@ -429,6 +647,12 @@ pub fn load_str(text: &str, dir: &Path, label: &str) -> Result<Scenario, LoadErr
     }
     for (i, (n, _)) in sat_raw.iter().enumerate() {
         claim(n, format!("satellites[{i}]"), &mut p);
+    }
+    for (i, (n, _)) in amb_st_raw.iter().enumerate() {
+        claim(n, format!("ambulance_stations[{i}]"), &mut p);
+    }
+    for (i, (n, _)) in hosp_raw.iter().enumerate() {
+        claim(n, format!("hospitals[{i}]"), &mut p);
     }
 
     // ---- travel ----
@@ -500,10 +724,10 @@ pub fn load_str(text: &str, dir: &Path, label: &str) -> Result<Scenario, LoadErr
             }
         }
         Some(d) => {
-            if d.calls_116117.is_none() && d.calls_113.is_none() {
+            if d.calls_116117.is_none() && d.calls_113.is_none() && d.incidents.is_none() {
                 p.push(
                     "demand",
-                    "no channel — add [demand.calls_116117] and/or [demand.calls_113]",
+                    "no channel — add [demand.calls_116117] and/or [demand.calls_113] (or scripted [[demand.incidents]])",
                 );
             }
             if let Some(c) = &d.calls_116117 {
@@ -558,6 +782,17 @@ pub fn load_str(text: &str, dir: &Path, label: &str) -> Result<Scenario, LoadErr
             }
             disp[u.idx()] = v;
         }
+        let hv_amb = match l.home_visits_by.as_deref() {
+            None | Some("legevakt") => false,
+            Some("ambulance") => true,
+            Some(o) => {
+                p.push(
+                    format!("{path}.home_visits_by"),
+                    format!("\"{o}\" — use \"legevakt\" or \"ambulance\""),
+                );
+                false
+            }
+        };
         if let (Some(nurses), Some(handling)) = (nurses, handling) {
             lvs_index.insert(l.name.clone(), lvs.len());
             lvs.push(Lvs {
@@ -565,6 +800,7 @@ pub fn load_str(text: &str, dir: &Path, label: &str) -> Result<Scenario, LoadErr
                 nurses,
                 handling_min: handling,
                 disposition: disp,
+                home_visits_by_ambulance: hv_amb,
             });
         }
     }
@@ -756,6 +992,190 @@ pub fn load_str(text: &str, dir: &Path, label: &str) -> Result<Scenario, LoadErr
         }
     }
 
+    // ---- the rest of the chain: AMK, ambulances, hospitals ----
+    let zone_index: HashMap<&str, usize> = zones
+        .iter()
+        .enumerate()
+        .map(|(i, z)| (z.name.as_str(), i))
+        .collect();
+    let amk = amk_raw.as_ref().and_then(|a| check_amk(a, &mut p));
+    let ambulance = amb_raw.as_ref().and_then(|a| check_ambulance(a, &mut p));
+    let mut amb_stations = Vec::new();
+    let mut vehicles = Vec::new();
+    for (i, (_, st)) in amb_st_raw.iter().enumerate() {
+        let Some(st) = st else { continue };
+        let path = format!("ambulance_stations[{i}]");
+        check_latlon(st.lat, st.lon, &path, &mut p);
+        if st.vehicles.is_empty() {
+            p.push(
+                format!("{path}.vehicles"),
+                "no vehicles — add at least one { kind = \"road\", staffed = [...] }",
+            );
+        }
+        let station = amb_stations.len();
+        for (j, v) in st.vehicles.iter().enumerate() {
+            if let Some(veh) = check_vehicle(
+                v,
+                station,
+                &zone_index,
+                &format!("{path}.vehicles[{j}]"),
+                &mut p,
+            ) {
+                for _ in 0..v.count.unwrap_or(1) {
+                    vehicles.push(veh.clone());
+                }
+            }
+        }
+        amb_stations.push(AmbStation {
+            name: st.name.clone(),
+            facility: facilities.len(),
+        });
+        facilities.push(Point {
+            name: st.name.clone(),
+            lat: st.lat,
+            lon: st.lon,
+        });
+    }
+    let mut hospitals = Vec::new();
+    for (i, (_, h)) in hosp_raw.iter().enumerate() {
+        let Some(h) = h else { continue };
+        let path = format!("hospitals[{i}]");
+        check_latlon(h.lat, h.lon, &path, &mut p);
+        if h.ed_bays == 0 {
+            p.push(
+                format!("{path}.ed_bays"),
+                "0 — an emergency department needs at least 1 bay",
+            );
+        }
+        let ed = check_dist(&h.ed_time_min, &format!("{path}.ed_time_min"), &mut p);
+        let adm = check_per_urgency_share(
+            &h.admission_share,
+            &format!("{path}.admission_share"),
+            &mut p,
+        );
+        if let Some(ed) = ed {
+            hospitals.push(Hospital {
+                name: h.name.clone(),
+                facility: facilities.len(),
+                bays: h.ed_bays,
+                ed_min: ed,
+                admission: adm,
+            });
+            facilities.push(Point {
+                name: h.name.clone(),
+                lat: h.lat,
+                lon: h.lon,
+            });
+        }
+    }
+    let referral = referral_raw.as_ref().map(|r| Referral {
+        share: check_per_urgency_share(&r.share, "legevakt_referral.share", &mut p),
+        by_ambulance: check_per_urgency_share(
+            &r.by_ambulance_share,
+            "legevakt_referral.by_ambulance_share",
+            &mut p,
+        ),
+    });
+    if amk_raw.is_some() && amb_st_raw.is_empty() {
+        p.push(
+            "ambulance_stations",
+            "[amk] is given but there is no ambulance — add [[ambulance_stations]] with vehicles",
+        );
+    }
+    if !amb_st_raw.is_empty() {
+        if amb_raw.is_none() && !p.0.iter().any(|x| x.path.starts_with("ambulance")) {
+            p.push(
+                "ambulance",
+                "ambulance stations are given but no [ambulance] mission parameters — add them",
+            );
+        }
+        if amk_raw.is_none() && !p.0.iter().any(|x| x.path.starts_with("amk")) {
+            p.push(
+                "amk",
+                "ambulance stations are given but no [amk] to dispatch them — add [amk]",
+            );
+        }
+        if hosp_raw.is_empty() {
+            p.push(
+                "hospitals",
+                "ambulances need a destination — add at least one [[hospitals]]",
+            );
+        }
+    }
+    if referral_raw.is_some() && hosp_raw.is_empty() {
+        p.push(
+            "legevakt_referral",
+            "referrals need a hospital — add [[hospitals]] or remove [legevakt_referral]",
+        );
+    }
+    if referral_raw.as_ref().is_some_and(|r| {
+        [
+            r.by_ambulance_share.red,
+            r.by_ambulance_share.yellow,
+            r.by_ambulance_share.green,
+        ]
+        .iter()
+        .any(|x| *x > 0.0)
+    }) && amk_raw.is_none()
+    {
+        p.push(
+            "legevakt_referral.by_ambulance_share",
+            "referrals by ambulance need [amk] and [[ambulance_stations]] — add them or set the shares to 0",
+        );
+    }
+    if lvs.iter().any(|l| l.home_visits_by_ambulance) && amk_raw.is_none() {
+        p.push(
+            "legevaktsentral",
+            "home_visits_by = \"ambulance\" needs [amk] and [[ambulance_stations]]",
+        );
+    }
+    let mut incidents = Vec::new();
+    if let Some(list) = demand.as_ref().and_then(|d| d.incidents.as_ref()) {
+        for (i, inc) in list.iter().enumerate() {
+            let path = format!("demand.incidents[{i}]");
+            if !(inc.at_min.is_finite() && inc.at_min >= 0.0) {
+                p.push(
+                    format!("{path}.at_min"),
+                    format!("{} — give minutes ≥ 0 from the start", inc.at_min),
+                );
+            }
+            let zone = zone_index.get(inc.zone.as_str()).copied();
+            if zone.is_none() {
+                p.push(
+                    format!("{path}.zone"),
+                    format!("\"{}\" is not a zone — use a name from [[zones]]", inc.zone),
+                );
+            }
+            let channel = match inc.channel.as_str() {
+                "113" => Some(CH_113),
+                "116117" => Some(CH_116117),
+                o => {
+                    p.push(
+                        format!("{path}.channel"),
+                        format!("\"{o}\" — use \"113\" or \"116117\""),
+                    );
+                    None
+                }
+            };
+            let urgency = Urgency::parse(&inc.urgency);
+            if urgency.is_none() {
+                p.push(
+                    format!("{path}.urgency"),
+                    format!("\"{}\" — use \"red\", \"yellow\" or \"green\"", inc.urgency),
+                );
+            }
+            if let (Some(zone), Some(channel), Some(urgency)) = (zone, channel, urgency) {
+                incidents.push(Incident {
+                    at: crate::time::SimTime::from_minutes(inc.at_min),
+                    zone,
+                    channel,
+                    urgency,
+                });
+            }
+        }
+    }
+    incidents.sort_by_key(|i| i.at);
+
     // ---- cross-checks for the 116117 channel ----
     if let Some(c) = &chans[CH_116117] {
         if stations.is_empty() && !p.0.iter().any(|x| x.path.starts_with("legevakt[")) {
@@ -876,7 +1296,23 @@ pub fn load_str(text: &str, dir: &Path, label: &str) -> Result<Scenario, LoadErr
         zone_sites: Vec::new(),
         zone_lvs: Vec::new(),
         choice,
+        amk,
+        ambulance,
+        amb_stations,
+        vehicles,
+        hospitals,
+        referral,
+        incidents,
+        place_points: Vec::new(),
+        road_detour: detour,
+        road_speed_kmh: speed,
     };
+    scn.place_points = scn
+        .zones
+        .iter()
+        .map(|z| (z.lat, z.lon))
+        .chain(scn.facilities.iter().map(|f| (f.lat, f.lon)))
+        .collect();
     for z in 0..scn.zones.len() {
         let mut order: Vec<u16> = (0..n_sites as u16).collect();
         order.sort_by(|&a, &b| {

@@ -112,7 +112,7 @@ impl World<'_> {
         }
     }
 
-    /// A latent need arises.
+    /// A latent need of stream `s` arises.
     pub(crate) fn need(&mut self, s: usize) {
         let seed = self.stream_rngs[s].next_u64();
         let (zone, channel, urgency) = {
@@ -120,6 +120,11 @@ impl World<'_> {
             (st.zone, st.channel as usize, st.urgency)
         };
         self.schedule_next_need(s);
+        self.new_need(seed, zone, channel, urgency);
+    }
+
+    /// A need (random or scripted) enters the chain.
+    pub(crate) fn new_need(&mut self, seed: u64, zone: u32, channel: usize, urgency: Urgency) {
         self.generated += 1;
         let p = self.patients.insert(Patient {
             seed,
@@ -131,6 +136,17 @@ impl World<'_> {
             lvs: 0,
             visit_pool: 0,
             stage: Stage::Travelling,
+            t_ring: self.now,
+            t_notified: self.now,
+            mission: super::ambulance::MissionKind::Emergency,
+            scene: zone,
+            vehicle: u32::MAX,
+            hospital: 0,
+            red: u32::MAX,
+            via_amk: false,
+            via_lvs: false,
+            conveyed: false,
+            by_ambulance_now: false,
         }) as u32;
         if channel == CH_113 {
             self.reach_amk(p);

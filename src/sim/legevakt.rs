@@ -139,7 +139,12 @@ impl World<'_> {
         match site_kind(self.scn, pat.site) {
             Site::Station(i) => {
                 self.release(self.map.doctors[i]);
-                self.complete(p, Outcome::StationConsultation);
+                if self.measuring() {
+                    self.acc.station_consults += 1;
+                }
+                if !self.maybe_refer(p) {
+                    self.complete(p, Outcome::StationConsultation);
+                }
             }
             Site::Satellite(i) => {
                 let host = self.scn.satellites[i].host;
@@ -149,7 +154,9 @@ impl World<'_> {
                     self.acc.satellite_consults += 1;
                     self.acc.video_consults += 1;
                 }
-                self.complete(p, Outcome::SatelliteConsultation);
+                if !self.maybe_refer(p) {
+                    self.complete(p, Outcome::SatelliteConsultation);
+                }
             }
         }
     }

@@ -14,6 +14,7 @@ impl World<'_> {
         let seq = self.next_seq();
         let pat = &mut self.patients[p as usize];
         pat.lvs = l;
+        pat.via_lvs = true;
         pat.stage = Stage::LvsQueue;
         pat.t_wait = self.now;
         let pool = self.map.lvs[l as usize];
@@ -51,10 +52,15 @@ impl World<'_> {
 
     /// The call ends with a disposition.
     pub(crate) fn lvs_call_end(&mut self, p: u32) {
-        let (l, u, z) = {
+        let (l, u, z, via_amk) = {
             let pat = &self.patients[p as usize];
             debug_assert_eq!(pat.stage, Stage::LvsCall);
-            (pat.lvs as usize, pat.urgency, pat.zone as usize)
+            (
+                pat.lvs as usize,
+                pat.urgency,
+                pat.zone as usize,
+                pat.via_amk,
+            )
         };
         self.release(self.map.lvs[l]);
         let probs = self.scn.lvs[l].disposition[u.idx()];
@@ -68,12 +74,20 @@ impl World<'_> {
                 break;
             }
         }
+        // A caller AMK already forwarded here is not sent back to 113: seen at the legevakt.
+        if disp == Disposition::Forward113 && via_amk {
+            disp = Disposition::Legevakt;
+        }
         match disp {
             Disposition::Advice => self.complete(p, Outcome::Advice),
             Disposition::Legevakt => match self.choose_site(z, u) {
                 Some(s) => self.travel_to_site(p, s),
                 None => self.complete(p, Outcome::OutsideHours),
             },
+            Disposition::HomeVisit if self.scn.lvs[l].home_visits_by_ambulance => {
+                self.patients[p as usize].stage = Stage::Ambulance;
+                self.request_ambulance(p, super::ambulance::MissionKind::Assessment, z as u32);
+            }
             Disposition::HomeVisit => self.home_visit_request(p),
             Disposition::Forward113 => self.reach_amk(p),
         }

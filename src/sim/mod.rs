@@ -10,7 +10,10 @@
 pub mod pool;
 pub mod queue;
 
+pub mod ambulance;
+pub mod amk;
 mod demand;
+mod hospital;
 mod legevakt;
 mod lvs;
 
@@ -33,6 +36,8 @@ pub struct RunSpec {
     pub days: f64,
     /// Warm-up days (simulated first, not measured).
     pub warmup_days: f64,
+    /// Keep a per-vehicle and per-response trace (memory grows with the horizon).
+    pub trace: bool,
 }
 
 /// Everything that can happen. Small and `Copy`.
@@ -56,6 +61,22 @@ pub(crate) enum Event {
     HomeVisitEnd { p: u32 },
     /// A server that went out comes back and is free again.
     ServerReturn { pool: u32 },
+    /// A 113 call ends: the response is decided.
+    AmkCallEnd { p: u32 },
+    /// The current phase of a vehicle ends (ignored if `generation` is stale).
+    Vehicle { v: u32, generation: u32 },
+    /// A vehicle's duty schedule changes.
+    VehicleShift { v: u32 },
+    /// A patient leaves the emergency department.
+    EdEnd { p: u32 },
+    /// A referred patient arrives at hospital on their own.
+    ArriveAtEd { p: u32 },
+    /// A legevakt call-out reaches the scene.
+    CalloutArrive { c: u32 },
+    /// A legevakt call-out leaves the scene.
+    CalloutEnd { c: u32 },
+    /// A scripted incident.
+    Incident { i: u32 },
 }
 
 /// Where a patient's path through the chain ended.
@@ -76,17 +97,29 @@ pub enum Outcome {
     HomeVisit,
     /// Reached 113 (AMK not modelled in this scenario).
     ToAmk,
+    /// Assessed on scene (ambulance or doctor car), not conveyed.
+    TreatedOnScene,
+    /// Discharged from the emergency department.
+    EdDischarged,
+    /// Admitted to hospital.
+    Admitted,
 }
 
+/// Number of outcomes.
+pub const N_OUTCOMES: usize = 10;
+
 /// Outcome names, in `Outcome` order, for reports.
-pub const OUTCOME_NAMES: [&str; 7] = [
+pub const OUTCOME_NAMES: [&str; N_OUTCOMES] = [
     "suppressed_by_distance",
     "outside_legevakt_hours",
     "telephone_advice",
     "station_consultation",
     "satellite_consultation",
     "home_visit",
-    "to_113",
+    "to_113_not_modelled",
+    "treated_on_scene",
+    "ed_discharged",
+    "admitted",
 ];
 
 /// What a patient is doing, for handlers to check their contract.
@@ -104,6 +137,12 @@ pub(crate) enum Stage {
     HomeVisitTravel,
     HomeVisitVideoQueue,
     HomeVisit,
+    AmkQueue,
+    AmkCall,
+    Ambulance,
+    DoctorCar,
+    EdQueue,
+    Ed,
 }
 
 /// A patient in the system.
@@ -121,6 +160,29 @@ pub(crate) struct Patient {
     /// Pool of the server that went out on a home visit.
     pub visit_pool: u32,
     pub stage: Stage,
+    /// 113 call rang.
+    pub t_ring: SimTime,
+    /// Ambulance notified (end of AMK handling).
+    pub t_notified: SimTime,
+    pub mission: ambulance::MissionKind,
+    /// Scene place (zone, or facility place for transports).
+    pub scene: u32,
+    pub vehicle: u32,
+    pub hospital: u32,
+    /// Red event id, or u32::MAX.
+    pub red: u32,
+    pub via_amk: bool,
+    pub via_lvs: bool,
+    pub conveyed: bool,
+    /// Arriving at the ED in an ambulance that waits for the handover.
+    pub by_ambulance_now: bool,
+}
+
+impl Patient {
+    /// Red event being followed for this patient, if any.
+    pub fn red_event(&self) -> Option<u32> {
+        (self.red != u32::MAX).then_some(self.red)
+    }
 }
 
 /// Pools of one scenario, by role.
@@ -130,6 +192,8 @@ pub(crate) struct PoolMap {
     pub doctors: Vec<u32>,
     pub triage: Vec<Option<u32>>,
     pub sat_nurses: Vec<u32>,
+    pub amk: Option<u32>,
+    pub ed: Vec<u32>,
 }
 
 /// Streaming statistics of one replication.
@@ -141,11 +205,51 @@ pub(crate) struct Acc {
     pub waited: u64,
     pub waits_total: u64,
     pub travel_visits: Hist,
-    pub outcomes: [u64; 7],
+    pub outcomes: [u64; N_OUTCOMES],
+    pub station_consults: u64,
     pub satellite_consults: u64,
     pub video_consults: u64,
     pub home_visits: u64,
     pub calls_113: u64,
+    pub amk_answer: Hist,
+    pub amk_within_10s: u64,
+    /// Red responses incl. AMK time [urban, rural].
+    pub response: [Hist; 2],
+    pub response_n: [u64; 2],
+    pub response_ok: [u64; 2],
+    pub response_excl_amk_ok: u64,
+    pub red_events: u64,
+    pub red_with_legevakt: u64,
+    pub red_first_ok: u64,
+    pub missions: u64,
+    pub handover_delay: Hist,
+    pub admissions: u64,
+    pub referrals: u64,
+    pub doctor_car_assessments: u64,
+}
+
+/// A per-patient and per-vehicle record of one replication (asked for with `RunSpec::trace`).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Trace {
+    /// Every vehicle state change.
+    pub transitions: Vec<ambulance::Transition>,
+    /// Every red ambulance response.
+    pub responses: Vec<amk::ResponseRecord>,
+}
+
+/// Figures of one ambulance station in one replication.
+#[derive(Debug, Clone, Serialize)]
+pub struct AmbStationResult {
+    /// Station name.
+    pub name: String,
+    /// Vehicles.
+    pub vehicles: u32,
+    /// Missions started in the measured period.
+    pub missions: u64,
+    /// Vehicle-hours on missions.
+    pub busy_h: f64,
+    /// Vehicle-hours on duty.
+    pub duty_h: f64,
 }
 
 /// The result of one replication: plain data.
@@ -167,6 +271,10 @@ pub struct ReplicationResult {
     pub events: u64,
     /// Utilisation by hour of week per pool: (pool label, busy server-hours, scheduled server-hours).
     pub hourly: Vec<(String, Vec<f64>, Vec<f64>)>,
+    /// Ambulance stations.
+    pub amb_stations: Vec<AmbStationResult>,
+    /// Trace, when asked for.
+    pub trace: Option<Trace>,
 }
 
 /// The world of one replication.
@@ -188,6 +296,14 @@ pub(crate) struct World<'a> {
     pub generated: u64,
     pub completed: u64,
     pub events: u64,
+    pub veh: Vec<ambulance::VehicleState>,
+    /// Calls waiting for an ambulance: (priority, sequence, patient).
+    pub amb_queue: Vec<(u8, u64, u32)>,
+    pub red_events: Slab<amk::RedEvent>,
+    pub callouts: Slab<amk::Callout>,
+    pub system_rng: SimRng,
+    pub trace: Option<Trace>,
+    pub incident_seeds: Vec<u64>,
 }
 
 impl<'a> World<'a> {
@@ -228,7 +344,28 @@ impl<'a> World<'a> {
                 .iter()
                 .map(|s| add(&s.nurses, format!("{} nurses", s.name)))
                 .collect(),
+            amk: scn
+                .amk
+                .as_ref()
+                .map(|a| add(&a.operators, format!("{} operators", a.name))),
+            ed: scn
+                .hospitals
+                .iter()
+                .map(|h| {
+                    add(
+                        &crate::schedule::Weekly::constant(h.bays),
+                        format!("{} ED bays", h.name),
+                    )
+                })
+                .collect(),
         };
+        let mut inc_rng =
+            crate::rng::stream_rng(spec.seed, replication, crate::rng::StreamId::System(1));
+        let incident_seeds = scn
+            .incidents
+            .iter()
+            .map(|_| rand::Rng::next_u64(&mut inc_rng))
+            .collect();
         let (streams, stream_rngs) = demand::streams(scn, spec.seed, replication);
         World {
             scn,
@@ -248,6 +385,17 @@ impl<'a> World<'a> {
             generated: 0,
             completed: 0,
             events: 0,
+            veh: Vec::new(),
+            amb_queue: Vec::new(),
+            red_events: Slab::new(),
+            callouts: Slab::new(),
+            system_rng: crate::rng::stream_rng(
+                spec.seed,
+                replication,
+                crate::rng::StreamId::System(0),
+            ),
+            trace: spec.trace.then(Trace::default),
+            incident_seeds,
         }
     }
 
@@ -304,18 +452,10 @@ impl<'a> World<'a> {
                 self.home_visit_start(pool, job.patient)
             }
             JobKind::HomeVisitVideo => self.home_visit_video_start(job.patient),
-            JobKind::AmkCall | JobKind::RedCallout | JobKind::EdBay => {
-                unreachable!("{:?} is not used by this engine version", job.kind)
-            }
+            JobKind::AmkCall => self.amk_call_start(job.patient),
+            JobKind::RedCallout | JobKind::DoctorCar => self.callout_start(job.patient),
+            JobKind::EdBay => self.ed_start(job.patient),
         }
-    }
-
-    /// A patient reaches 113. AMK is not part of this engine version: counted, path ends.
-    pub fn reach_amk(&mut self, p: u32) {
-        if self.measuring() {
-            self.acc.calls_113 += 1;
-        }
-        self.complete(p, Outcome::ToAmk);
     }
 
     /// Choose the legevakt site for a patient of zone `z` and urgency `u` at `now`.
@@ -343,6 +483,12 @@ impl<'a> World<'a> {
         for s in 0..self.streams.len() {
             self.schedule_next_need(s);
         }
+        for (i, inc) in self.scn.incidents.iter().enumerate() {
+            if inc.at <= self.end {
+                self.q.push(inc.at, Event::Incident { i: i as u32 });
+            }
+        }
+        self.init_vehicles();
         while let Some((t, ev)) = self.q.pop() {
             if t > self.end {
                 break;
@@ -360,6 +506,18 @@ impl<'a> World<'a> {
                 Event::HomeVisitArrive { p } => self.home_visit_arrive(p),
                 Event::HomeVisitEnd { p } => self.home_visit_end(p),
                 Event::ServerReturn { pool } => self.release(pool),
+                Event::AmkCallEnd { p } => self.amk_call_end(p),
+                Event::Vehicle { v, generation } => self.vehicle_event(v, generation),
+                Event::VehicleShift { v } => self.vehicle_shift(v),
+                Event::EdEnd { p } => self.ed_end(p),
+                Event::ArriveAtEd { p } => self.arrive_at_ed(p),
+                Event::CalloutArrive { c } => self.callout_arrive(c),
+                Event::CalloutEnd { c } => self.callout_end(c),
+                Event::Incident { i } => {
+                    let inc = &self.scn.incidents[i as usize];
+                    let seed = self.incident_seeds[i as usize];
+                    self.new_need(seed, inc.zone as u32, inc.channel, inc.urgency);
+                }
             }
         }
         self.now = self.end;
@@ -389,6 +547,7 @@ impl<'a> World<'a> {
         for pool in &mut self.pools {
             pool.finish(self.end);
         }
+        self.finish_vehicles();
         let scn = self.scn;
         let years =
             (self.end.0 - self.warmup.0) as f64 / (crate::time::MS_PER_DAY as f64 * DAYS_PER_YEAR);
@@ -437,8 +596,7 @@ impl<'a> World<'a> {
         k[Kpi::Travel60 as usize] = s60;
         k[Kpi::TravelP90Visits as usize] = a.travel_visits.quantile_ms(0.9).map(ms_to_min);
         k[Kpi::DoctorUtil as usize] = util(&self.map.doctors, &self.pools);
-        let consults = a.outcomes[Outcome::StationConsultation as usize]
-            + a.outcomes[Outcome::SatelliteConsultation as usize];
+        let consults = a.station_consults + a.satellite_consults;
         k[Kpi::ConsultPer1000 as usize] = per_1000(consults);
         k[Kpi::SatelliteConsults as usize] = per_year(a.satellite_consults);
         k[Kpi::VideoConsults as usize] = per_year(a.video_consults);
@@ -447,6 +605,7 @@ impl<'a> World<'a> {
         k[Kpi::SuppressedPer1000 as usize] = per_1000(a.outcomes[Outcome::Suppressed as usize]);
         k[Kpi::OutsideHoursPer1000 as usize] = per_1000(a.outcomes[Outcome::OutsideHours as usize]);
         k[Kpi::Calls113Per1000 as usize] = per_1000(a.calls_113);
+        self.chain_kpis(&mut k, years, pop_k);
         let hourly = self
             .pools
             .iter()
@@ -469,6 +628,8 @@ impl<'a> World<'a> {
             outcomes: a.outcomes.to_vec(),
             events: self.events,
             hourly,
+            amb_stations: self.amb_station_results(),
+            trace: self.trace.take(),
         }
     }
 }

@@ -34,8 +34,10 @@ pub enum JobKind {
     HomeVisitVideo,
     /// Answer and handle a 113 call.
     AmkCall,
-    /// Legevakt doctor call-out to a red event.
+    /// Legevakt doctor (or satellite nurse) call-out to a red event; `patient` is a call-out id.
     RedCallout,
+    /// Legevakt doctor car to a yellow event first (Moss model); `patient` is a call-out id.
+    DoctorCar,
     /// Emergency department bay.
     EdBay,
 }

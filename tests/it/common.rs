@@ -37,6 +37,7 @@ pub fn run(
         seed,
         days,
         warmup_days: warmup,
+        trace: false,
     };
     let res = runner::run_replications(scn, &spec, reps, threads, &|| {}).expect("thread pool");
     runner::summarise(scn, &spec, &res)

@@ -1,5 +1,6 @@
 //! Integration tests: one binary, one module per concern (ripgrep's layout).
 
+mod chain;
 mod common;
 mod models;
 mod theory;
