@@ -52,6 +52,27 @@ pub enum Command {
         #[arg(long)]
         trace: bool,
     },
+    /// Regenerate the calibration report (simulated vs published figures for the regional models).
+    Calibrate {
+        /// Calibration file listing models and published figures.
+        #[arg(default_value = "models/calibration.toml")]
+        file: PathBuf,
+        /// Where to write the report.
+        #[arg(long, default_value = "models/CALIBRATION.md")]
+        out: PathBuf,
+        /// Replications per model.
+        #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+        replications: u64,
+        /// Measured days per replication.
+        #[arg(long, default_value_t = 365.0)]
+        days: f64,
+        /// Base seed.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Worker threads (0 = one per core).
+        #[arg(long, default_value_t = 0)]
+        threads: usize,
+    },
     /// Check scenario files and report every problem at once.
     Check {
         /// Scenario files.
@@ -91,13 +112,27 @@ fn bad_input(msg: String) -> Failure {
 /// Run the program with parsed arguments; `argv` is recorded in the manifest.
 pub fn run(cli: Cli, argv: Vec<String>) -> Result<(), Failure> {
     match cli.command {
+        Command::Calibrate {
+            file,
+            out,
+            replications,
+            days,
+            seed,
+            threads,
+        } => {
+            let md = crate::calibrate::report(&file, replications, days, seed, threads)?;
+            report::write_atomic(&out, md.as_bytes())?;
+            print!("{md}");
+            println!("wrote {}", out.display());
+            Ok(())
+        }
         Command::Check { files } => {
             let mut failed = Vec::new();
             for f in &files {
                 match scenario::load(f) {
                     Ok(s) => {
                         println!(
-                            "{}: ok — \"{}\": {} zones ({:.0} inhabitants), {} legevaktsentral, {} stations, {} satellites; travel pairs: {} from CSV, {} from the great-circle rule",
+                            "{}: ok — \"{}\": {} zones ({:.0} inhabitants), {} legevaktsentral, {} legevakt stations, {} satellites, AMK {}, {} ambulance stations ({} vehicles), {} hospitals; travel pairs: {} from CSV, {} from the great-circle rule",
                             f.display(),
                             s.name,
                             s.zones.len(),
@@ -105,6 +140,10 @@ pub fn run(cli: Cli, argv: Vec<String>) -> Result<(), Failure> {
                             s.lvs.len(),
                             s.stations.len(),
                             s.satellites.len(),
+                            if s.amk.is_some() { "yes" } else { "no" },
+                            s.amb_stations.len(),
+                            s.vehicles.len(),
+                            s.hospitals.len(),
                             s.travel.pairs_from_csv,
                             s.travel.pairs_from_rule
                         );
@@ -115,11 +154,12 @@ pub fn run(cli: Cli, argv: Vec<String>) -> Result<(), Failure> {
                     }
                 }
             }
-            if let Some(e) = failed.into_iter().next() {
-                return Err(Failure {
-                    code: 1,
-                    error: anyhow::Error::new(e).context("check failed"),
-                });
+            if !failed.is_empty() {
+                return Err(bad_input(format!(
+                    "{} of {} files have problems (listed above)",
+                    failed.len(),
+                    files.len()
+                )));
             }
             Ok(())
         }

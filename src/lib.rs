@@ -15,6 +15,7 @@
 
 #![warn(missing_docs)]
 
+pub mod calibrate;
 pub mod cli;
 pub mod dist;
 pub mod geo;

@@ -317,3 +317,23 @@ pub struct RawIncident {
     /// `red`, `yellow` or `green`.
     pub urgency: String,
 }
+
+/// `[[zone_sources]]`: zones read from a CSV table (e.g. the national delområde or kommune table
+/// in `models/data/norway/`), selected by kommune number and/or delområde number.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawZoneSource {
+    /// CSV path, relative to the scenario file. Needs columns `zone_id`, `kommune_no`,
+    /// `kommune_name`, `population_2025`, `lat`, `lon`; `delomraade_no` and `delomraade_name` when
+    /// the table is at delområde level.
+    pub csv: String,
+    /// Every row of these kommuner (4-digit numbers, e.g. "1506").
+    pub kommuner: Option<Vec<String>>,
+    /// Single delområder (8-digit numbers, e.g. "46400600"), in addition.
+    pub delomraader: Option<Vec<String>>,
+    /// Rows to leave out (delområde numbers or zone names).
+    pub exclude: Option<Vec<String>>,
+    /// Zone names (as generated: "Kommune: Delområde", or "Kommune") to class as urban; the rest
+    /// are rural.
+    pub urban: Option<Vec<String>>,
+}

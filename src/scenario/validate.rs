@@ -521,6 +521,152 @@ fn check_vehicle(
     })
 }
 
+/// One row of a zone table.
+#[derive(serde::Deserialize)]
+struct ZoneRow {
+    zone_id: String,
+    kommune_no: String,
+    kommune_name: String,
+    population_2025: f64,
+    lat: f64,
+    lon: f64,
+    delomraade_no: Option<String>,
+    delomraade_name: Option<String>,
+}
+
+/// Read and select zones from a national (or user) zone table.
+fn zones_from_csv(
+    src: &RawZoneSource,
+    csv_path: &Path,
+    path: &str,
+    p: &mut Problems,
+) -> Option<Vec<Zone>> {
+    let mut rdr = match csv::Reader::from_path(csv_path) {
+        Ok(r) => r,
+        Err(e) => {
+            p.push(
+                format!("{path}.csv"),
+                format!(
+                    "cannot read \"{}\": {e} — give a path relative to the scenario file",
+                    src.csv
+                ),
+            );
+            return None;
+        }
+    };
+    let mut rows = Vec::new();
+    for (i, r) in rdr.deserialize::<ZoneRow>().enumerate() {
+        match r {
+            Ok(r) => rows.push(r),
+            Err(e) => {
+                p.push(
+                    format!("{}:{}", src.csv, i + 2),
+                    format!("{e} — the table needs zone_id, kommune_no, kommune_name, population_2025, lat, lon"),
+                );
+                return None;
+            }
+        }
+    }
+    let kommuner = src.kommuner.clone().unwrap_or_default();
+    let dels = src.delomraader.clone().unwrap_or_default();
+    if kommuner.is_empty() && dels.is_empty() {
+        p.push(
+            path,
+            "selects nothing — give kommuner = [\"1506\", …] and/or delomraader = [\"15061000\", …]",
+        );
+        return None;
+    }
+    for (j, k) in kommuner.iter().enumerate() {
+        if !rows.iter().any(|r| &r.kommune_no == k) {
+            p.push(
+                format!("{path}.kommuner[{j}]"),
+                format!("\"{k}\" is not a kommune number in {} — use the 4-digit 2024 numbers, e.g. \"1506\"", src.csv),
+            );
+        }
+    }
+    for (j, d) in dels.iter().enumerate() {
+        if !rows
+            .iter()
+            .any(|r| r.delomraade_no.as_deref() == Some(d.as_str()))
+        {
+            p.push(
+                format!("{path}.delomraader[{j}]"),
+                format!("\"{d}\" is not a delområde number in {} — use the 8-digit numbers, e.g. \"15061000\"", src.csv),
+            );
+        }
+    }
+    let exclude = src.exclude.clone().unwrap_or_default();
+    let name_of = |r: &ZoneRow| match r.delomraade_name.as_deref() {
+        Some(d) if !d.is_empty() => format!("{}: {}", r.kommune_name, d),
+        _ => r.kommune_name.clone(),
+    };
+    let selected: Vec<&ZoneRow> = rows
+        .iter()
+        .filter(|r| {
+            kommuner.contains(&r.kommune_no)
+                || r.delomraade_no.as_ref().is_some_and(|d| dels.contains(d))
+        })
+        .filter(|r| {
+            !exclude.iter().any(|x| {
+                Some(x.as_str()) == r.delomraade_no.as_deref()
+                    || *x == name_of(r)
+                    || *x == r.zone_id
+            })
+        })
+        .collect();
+    let mut count: HashMap<String, usize> = HashMap::new();
+    for r in &selected {
+        *count.entry(name_of(r)).or_default() += 1;
+    }
+    let urban = src.urban.clone().unwrap_or_default();
+    let mut out = Vec::new();
+    for r in &selected {
+        let mut name = name_of(r);
+        if count[&name] > 1 {
+            name = format!("{name} ({})", r.zone_id);
+        }
+        let class = if urban.contains(&name) {
+            ZoneClass::Urban
+        } else {
+            ZoneClass::Rural
+        };
+        out.push(Zone {
+            name,
+            population: r.population_2025,
+            lat: r.lat,
+            lon: r.lon,
+            class,
+            preferred_site: None,
+        });
+    }
+    for (j, u) in urban.iter().enumerate() {
+        if !out.iter().any(|z| &z.name == u) {
+            let some: Vec<&str> = out.iter().take(4).map(|z| z.name.as_str()).collect();
+            p.push(
+                format!("{path}.urban[{j}]"),
+                format!(
+                    "\"{u}\" is not a selected zone — names look like \"{}\"",
+                    some.join("\", \"")
+                ),
+            );
+        }
+    }
+    for z in &out {
+        if !(z.population.is_finite() && z.population >= 0.0) {
+            p.push(
+                path,
+                format!(
+                    "zone \"{}\" has population {} in the table",
+                    z.name, z.population
+                ),
+            );
+        }
+    }
+    // Zones with no inhabitants generate no demand; drop them rather than fail on population > 0.
+    out.retain(|z| z.population > 0.0);
+    Some(out)
+}
+
 const TOP_KEYS: &[&str] = &[
     "name",
     "description",
@@ -536,6 +682,7 @@ const TOP_KEYS: &[&str] = &[
     "ambulance_stations",
     "hospitals",
     "legevakt_referral",
+    "zone_sources",
 ];
 
 /// Load and validate a scenario file.
@@ -550,27 +697,174 @@ pub fn load(path: &Path) -> Result<Scenario, LoadError> {
     Ok(s)
 }
 
-/// Validate scenario text. `dir` resolves relative CSV paths; `label` names the file in messages.
+/// Parse TOML text into a table, reporting a syntax error with its line.
+pub(crate) fn parse_toml(text: &str, label: &str) -> Result<toml::Table, LoadError> {
+    toml::from_str(text).map_err(|e| {
+        let loc = e
+            .span()
+            .map(|s| {
+                let line = text[..s.start].matches('\n').count() + 1;
+                format!("line {line}")
+            })
+            .unwrap_or_else(|| "file".into());
+        LoadError::Invalid {
+            file: label.to_string(),
+            problems: vec![Problem {
+                path: loc,
+                message: format!("not valid TOML: {} — fix the syntax", e.message().trim()),
+            }],
+        }
+    })
+}
+
+/// Make the relative file paths inside a scenario table relative to `dir` (so that a file that
+/// `extends` another, or an experiment variant, finds the base's CSV files).
+pub(crate) fn anchor_paths(t: &mut toml::Table, dir: &Path) {
+    // Absolute, so that joining with the loading file's folder later leaves them unchanged.
+    let dir = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
+    let fix = |v: &mut toml::Value| {
+        if let toml::Value::String(s) = v {
+            let p = Path::new(s.as_str());
+            if p.is_relative() {
+                *s = dir.join(p).to_string_lossy().to_string();
+            }
+        }
+    };
+    if let Some(toml::Value::Table(tr)) = t.get_mut("travel")
+        && let Some(v) = tr.get_mut("matrix_csv")
+    {
+        fix(v);
+    }
+    if let Some(toml::Value::Array(a)) = t.get_mut("zone_sources") {
+        for e in a {
+            if let toml::Value::Table(z) = e
+                && let Some(v) = z.get_mut("csv")
+            {
+                fix(v);
+            }
+        }
+    }
+}
+
+fn named(v: &toml::Value) -> Option<&str> {
+    v.as_table()?.get("name")?.as_str()
+}
+
+/// Overlay `over` on `base`: tables merge recursively; arrays of named tables (zones, stations,
+/// …) merge element by element by `name` — `remove = true` deletes an element, a new name is
+/// appended; anything else is replaced. Problems are reported under `path`.
+pub(crate) fn merge(base: &mut toml::Table, over: toml::Table, path: &str, p: &mut Problems) {
+    for (k, v) in over {
+        let kp = if path.is_empty() {
+            k.clone()
+        } else {
+            format!("{path}.{k}")
+        };
+        match (base.get_mut(&k), v) {
+            (Some(toml::Value::Table(b)), toml::Value::Table(o)) => merge(b, o, &kp, p),
+            (Some(toml::Value::Array(b)), toml::Value::Array(o))
+                if !o.is_empty() && o.iter().all(|e| named(e).is_some()) =>
+            {
+                for e in o {
+                    let toml::Value::Table(mut et) = e else {
+                        unreachable!()
+                    };
+                    let name = et["name"].as_str().unwrap_or_default().to_string();
+                    let remove = matches!(et.remove("remove"), Some(toml::Value::Boolean(true)));
+                    match b.iter().position(|x| named(x) == Some(name.as_str())) {
+                        Some(i) if remove => {
+                            b.remove(i);
+                        }
+                        Some(i) => {
+                            if let toml::Value::Table(bt) = &mut b[i] {
+                                merge(bt, et, &format!("{kp}[\"{name}\"]"), p);
+                            }
+                        }
+                        None if remove => p.push(
+                            format!("{kp}[\"{name}\"]"),
+                            format!("nothing named \"{name}\" to remove — check the name against the base scenario"),
+                        ),
+                        None => b.push(toml::Value::Table(et)),
+                    }
+                }
+            }
+            (_, v) => {
+                base.insert(k, v);
+            }
+        }
+    }
+}
+
+/// Resolve `extends = "base.toml"` chains (relative to `dir`), returning the merged table.
+pub(crate) fn resolve_extends(
+    mut table: toml::Table,
+    dir: &Path,
+    label: &str,
+    inputs: &mut Vec<std::path::PathBuf>,
+    depth: usize,
+) -> Result<toml::Table, LoadError> {
+    let Some(ext) = table.remove("extends") else {
+        return Ok(table);
+    };
+    let invalid = |msg: String| LoadError::Invalid {
+        file: label.to_string(),
+        problems: vec![Problem {
+            path: "extends".into(),
+            message: msg,
+        }],
+    };
+    let Some(rel) = ext.as_str() else {
+        return Err(invalid(
+            "expected a file name, e.g. extends = \"romsdal.toml\"".into(),
+        ));
+    };
+    if depth > 8 {
+        return Err(invalid(
+            "more than 8 levels of extends — is there a cycle?".into(),
+        ));
+    }
+    let base_path = dir.join(rel);
+    let text = std::fs::read_to_string(&base_path).map_err(|e| {
+        invalid(format!(
+            "cannot read \"{}\": {e} — give a path relative to this file",
+            base_path.display()
+        ))
+    })?;
+    inputs.push(base_path.clone());
+    let base_dir = base_path.parent().unwrap_or(Path::new("."));
+    let base_label = base_path.display().to_string();
+    let base = parse_toml(&text, &base_label)?;
+    let mut base = resolve_extends(base, base_dir, &base_label, inputs, depth + 1)?;
+    anchor_paths(&mut base, base_dir);
+    let mut p = Problems::default();
+    merge(&mut base, table, "", &mut p);
+    if !p.0.is_empty() {
+        return Err(LoadError::Invalid {
+            file: label.to_string(),
+            problems: p.0,
+        });
+    }
+    Ok(base)
+}
+
+/// Validate scenario text. `dir` resolves relative paths; `label` names the file in messages.
 pub fn load_str(text: &str, dir: &Path, label: &str) -> Result<Scenario, LoadError> {
+    let table = parse_toml(text, label)?;
+    let mut inputs = Vec::new();
+    let table = resolve_extends(table, dir, label, &mut inputs, 0)?;
+    load_table(table, dir, label, inputs)
+}
+
+/// Validate a parsed (and merged) scenario table.
+pub fn load_table(
+    mut table: toml::Table,
+    dir: &Path,
+    label: &str,
+    mut inputs: Vec<std::path::PathBuf>,
+) -> Result<Scenario, LoadError> {
     let invalid = |problems: Vec<Problem>| LoadError::Invalid {
         file: label.to_string(),
         problems,
-    };
-    let mut table: toml::Table = match toml::from_str(text) {
-        Ok(t) => t,
-        Err(e) => {
-            let loc = e
-                .span()
-                .map(|s| {
-                    let line = text[..s.start].matches('\n').count() + 1;
-                    format!("line {line}")
-                })
-                .unwrap_or_else(|| "file".into());
-            return Err(invalid(vec![Problem {
-                path: loc,
-                message: format!("not valid TOML: {} — fix the syntax", e.message().trim()),
-            }]));
-        }
     };
     let mut p = Problems::default();
     for k in table.keys() {
@@ -603,6 +897,8 @@ pub fn load_str(text: &str, dir: &Path, label: &str) -> Result<Scenario, LoadErr
     let demand: Option<RawDemand> = table.remove("demand").and_then(|v| de(v, "demand", &mut p));
     let zones_raw: Vec<(Option<String>, Option<RawZone>)> =
         de_array(table.remove("zones"), "zones", &mut p);
+    let zone_src_raw: Vec<(Option<String>, Option<RawZoneSource>)> =
+        de_array(table.remove("zone_sources"), "zone_sources", &mut p);
     let lvs_raw: Vec<(Option<String>, Option<RawLvs>)> =
         de_array(table.remove("legevaktsentral"), "legevaktsentral", &mut p);
     let st_raw: Vec<(Option<String>, Option<RawStation>)> =
@@ -672,7 +968,10 @@ pub fn load_str(text: &str, dir: &Path, label: &str) -> Result<Scenario, LoadErr
     }
 
     // ---- zones ----
-    if zones_raw.is_empty() && !p.0.iter().any(|x| x.path.starts_with("zones")) {
+    if zones_raw.is_empty()
+        && zone_src_raw.is_empty()
+        && !p.0.iter().any(|x| x.path.starts_with("zones"))
+    {
         p.push(
             "zones",
             "no zones — add at least one [[zones]] with name, population, lat, lon, class",
@@ -710,6 +1009,41 @@ pub fn load_str(text: &str, dir: &Path, label: &str) -> Result<Scenario, LoadErr
             class,
             preferred_site: None,
         });
+    }
+
+    for (i, (_, src)) in zone_src_raw.iter().enumerate() {
+        let Some(src) = src else { continue };
+        let path = format!("zone_sources[{i}]");
+        let csv_path = dir.join(&src.csv);
+        match zones_from_csv(src, &csv_path, &path, &mut p) {
+            Some(zs) => {
+                inputs.push(csv_path);
+                for z in zs {
+                    if zones.iter().any(|x: &Zone| x.name == z.name) {
+                        p.push(
+                            path.to_string(),
+                            format!("zone \"{}\" is defined twice — remove it from [[zones]] or exclude it here", z.name),
+                        );
+                    }
+                    zone_pref_names.push((usize::MAX, None));
+                    zones.push(z);
+                }
+            }
+            None => continue,
+        }
+    }
+    for z in &zones {
+        if let Some(prev) = names.get(&z.name)
+            && !prev.starts_with("zones")
+        {
+            p.push(
+                "zone_sources",
+                format!(
+                    "zone \"{}\" has the same name as {prev} — rename the facility",
+                    z.name
+                ),
+            );
+        }
     }
 
     // ---- demand ----
@@ -1233,6 +1567,11 @@ pub fn load_str(text: &str, dir: &Path, label: &str) -> Result<Scenario, LoadErr
                     ),
                 ),
             }
+        } else if choice == ChoiceRule::ZonePreferred && *raw_i == usize::MAX {
+            p.push(
+                "routing.legevakt_choice",
+                format!("\"zone_preferred\" needs a legevakt for every zone, but \"{}\" comes from a zone table — use \"nearest_open\"", zones[zi].name),
+            );
         } else if choice == ChoiceRule::ZonePreferred {
             p.push(
                 format!("zones[{raw_i}].legevakt"),
@@ -1243,7 +1582,6 @@ pub fn load_str(text: &str, dir: &Path, label: &str) -> Result<Scenario, LoadErr
 
     // ---- travel matrix ----
     let csv_path = travel.matrix_csv.as_ref().map(|c| dir.join(c));
-    let mut inputs = Vec::new();
     let travel_m = if p.0.is_empty() {
         let zpts: Vec<Point> = zones
             .iter()

@@ -3,5 +3,6 @@
 mod chain;
 mod common;
 mod models;
+mod regions;
 mod theory;
 mod validation;

@@ -226,11 +226,19 @@ fn chain_sections_are_checked() {
         .replacen("ed_bays = 8", "ed_bays = 0", 1)
         .replacen("kind = \"road\", count = 2", "kind = \"car\", count = 2", 1)
         .replacen("speed_kmh = 240.0, ", "", 1)
-        .replacen("conveyance_share = { red = 0.86", "conveyance_share = { red = 1.86", 1);
+        .replacen(
+            "conveyance_share = { red = 0.86",
+            "conveyance_share = { red = 1.86",
+            1,
+        );
     let p = problems(&t);
     has(&p, "hospitals[0].ed_bays", "at least 1 bay");
     has(&p, "ambulance_stations[0].vehicles[0].kind", "\"car\"");
-    has(&p, "ambulance_stations[2].vehicles[0].speed_kmh", "need a speed");
+    has(
+        &p,
+        "ambulance_stations[2].vehicles[0].speed_kmh",
+        "need a speed",
+    );
     has(&p, "ambulance.conveyance_share.red", "not a share");
     // AMK with no ambulance at all.
     let cut = base();

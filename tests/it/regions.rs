@@ -1,0 +1,154 @@
+//! Real regions: zones from the national tables, variants by `extends`, the calibration report.
+
+use crate::common::*;
+use std::path::Path;
+
+fn model(name: &str) -> akuttsim::scenario::Scenario {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("models")
+        .join(name);
+    akuttsim::scenario::load(&p).unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn zones_from_the_national_table_sum_to_the_published_populations() {
+    // regions/sources.md: Molde IKL 2025 = 33,117 + 13,434 + 3,749 + 7,181 + 7,189 = 64,670;
+    // SYS IKL 2025 = 22,654 + 2,924 + 2,923 + 1,277 + 3,889 + 1,112 (Balestrand area) = 34,779.
+    let r = model("romsdal.toml");
+    assert_eq!(r.population(), 64_670.0);
+    assert_eq!(r.zones.len(), 27); // 10 + 8 + 1 + 4 + 4 delområder
+    let s = model("sunnfjord-ytre-sogn.toml");
+    assert_eq!(s.population(), 34_779.0);
+    // Per kommune, as in regions/romsdal/municipalities.csv (Midsund area 2,004 of Molde's 33,117).
+    let pop = |scn: &akuttsim::scenario::Scenario, prefix: &str| -> f64 {
+        scn.zones
+            .iter()
+            .filter(|z| z.name.starts_with(prefix))
+            .map(|z| z.population)
+            .sum()
+    };
+    assert_eq!(pop(&r, "Molde: "), 33_117.0);
+    assert_eq!(pop(&r, "Molde: Midsund"), 2_004.0);
+    assert_eq!(pop(&r, "Sunndal: "), 7_189.0);
+    assert_eq!(pop(&s, "Sogndal: Balestrand"), 1_112.0);
+    assert_eq!(pop(&s, "Askvoll: "), 2_924.0);
+    // Urban zones are the ones named in the model; the rest rural.
+    let urban: f64 = r
+        .zones
+        .iter()
+        .filter(|z| z.class == akuttsim::scenario::ZoneClass::Urban)
+        .map(|z| z.population)
+        .sum();
+    assert_eq!(urban, 23_715.0);
+}
+
+#[test]
+fn structure_variants_differ_only_where_they_say() {
+    let pilot = model("romsdal.toml");
+    let central = model("romsdal-central.toml");
+    let local = model("romsdal-local.toml");
+    let snr = model("romsdal-snr-2025.toml");
+    assert_eq!(pilot.satellites.len(), 4);
+    assert_eq!(central.satellites.len(), 0);
+    assert_eq!((local.satellites.len(), local.stations.len()), (0, 5));
+    assert_eq!(snr.hospitals.len(), 1);
+    assert_eq!(snr.hospitals[0].name, "SNR Hjelset");
+    for v in [&central, &local, &snr] {
+        assert_eq!(v.population(), pilot.population());
+        assert_eq!(v.vehicles.len(), pilot.vehicles.len());
+    }
+    // The variant's inputs include its base files (for the manifest's hashes).
+    assert!(central.inputs.iter().any(|p| p.ends_with("romsdal.toml")));
+    assert!(
+        central
+            .inputs
+            .iter()
+            .any(|p| p.ends_with("national-defaults.toml"))
+    );
+    // Same seed, same patients; the satellites' effect shows in travel and suppressed demand.
+    let a = run(&pilot, 2, 60.0, 3.0, 1, 0);
+    let b = run(&central, 2, 60.0, 3.0, 1, 0);
+    assert_eq!(a.patients.generated, b.patients.generated);
+    assert!(
+        kpi(&a, "legevakt_travel_within_40min_population_share").0
+            > kpi(&b, "legevakt_travel_within_40min_population_share").0
+    );
+    assert!(
+        kpi(&a, "needs_suppressed_by_distance_per_1000").0
+            < kpi(&b, "needs_suppressed_by_distance_per_1000").0
+    );
+}
+
+#[test]
+fn extends_and_zone_sources_report_their_problems() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("models");
+    let bad = r#"
+extends = "romsdal.toml"
+name = "x"
+[[satellites]]
+name = "No such satellite"
+remove = true
+"#;
+    let e = akuttsim::scenario::load_str(bad, &dir, "bad.toml")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("satellites[\"No such satellite\"]") && e.contains("nothing named"),
+        "{e}"
+    );
+    let e = akuttsim::scenario::load_str("extends = \"nope.toml\"\nname = \"x\"", &dir, "bad.toml")
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("extends") && e.contains("cannot read"), "{e}");
+    let bad = r#"
+extends = "romsdal.toml"
+[[zone_sources]]
+csv = "data/norway/delomraader_2025.csv"
+kommuner = ["9999"]
+urban = ["Nowhere: Centre"]
+"#;
+    let e = akuttsim::scenario::load_str(bad, &dir, "bad.toml")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("zone_sources[0].kommuner[0]") && e.contains("\"9999\" is not a kommune number"),
+        "{e}"
+    );
+    assert!(e.contains("zone_sources[0].urban[0]"), "{e}");
+}
+
+#[test]
+fn calibration_report_is_generated_from_a_run() {
+    let out = tempfile::tempdir().unwrap();
+    let md = out.path().join("CAL.md");
+    let st = std::process::Command::new(env!("CARGO_BIN_EXE_akuttsim"))
+        .args([
+            "calibrate",
+            "models/calibration.toml",
+            "--replications",
+            "2",
+            "--days",
+            "20",
+            "--out",
+        ])
+        .arg(&md)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert!(
+        st.status.success(),
+        "{}",
+        String::from_utf8_lossy(&st.stderr)
+    );
+    let text = std::fs::read_to_string(&md).unwrap();
+    for s in [
+        "## Romsdal",
+        "## Sunnfjord",
+        "red_response_within_12min_urban_share",
+        "71.1 %",
+        "88.2 %",
+        "Parameters tuned",
+    ] {
+        assert!(text.contains(s), "report lacks {s}");
+    }
+}
