@@ -18,8 +18,10 @@
 pub mod calibrate;
 pub mod cli;
 pub mod dist;
+pub mod experiment;
 pub mod geo;
 pub mod kpi;
+pub mod plot;
 pub mod report;
 pub mod rng;
 pub mod runner;

@@ -241,3 +241,62 @@ pub struct TraceResponseRow {
     /// Vehicle.
     pub vehicle: u32,
 }
+
+/// Key KPIs of an experiment: value per variant and paired difference vs the baseline.
+pub fn comparison_table(
+    exp: &crate::experiment::Experiment,
+    res: &crate::experiment::ExperimentResult,
+) -> String {
+    let key = [
+        "lvs_answered_within_2min_share",
+        "legevakt_wait_p90_min_green",
+        "legevakt_travel_within_40min_population_share",
+        "legevakt_doctor_utilisation",
+        "satellite_consultations",
+        "needs_suppressed_by_distance_per_1000",
+        "amk_answered_within_10s_share",
+        "red_response_within_12min_urban_share",
+        "red_response_within_25min_rural_share",
+        "red_first_on_scene_within_target_share",
+        "red_events_with_doctor_share",
+        "ambulance_missions_per_1000",
+        "ambulance_utilisation",
+    ];
+    let rows = crate::experiment::compare(exp, res);
+    let mut out = String::new();
+    for (v, (name, _)) in exp.variants.iter().enumerate() {
+        out.push_str(&format!(
+            "\n{}{}\n",
+            name,
+            if v == exp.baseline { " (baseline)" } else { "" }
+        ));
+        for k in key {
+            let def = KPI_DEFS.iter().find(|d| d.name == k).expect("known KPI");
+            let e = &res.summaries[v].kpi[k];
+            if e.n == 0 {
+                continue;
+            }
+            let diff = rows
+                .iter()
+                .find(|r| r.variant == *name && r.kpi == k)
+                .and_then(|r| Some((r.difference?, r.ci95_low?, r.ci95_high?)))
+                .map(|(d, l, h)| {
+                    format!(
+                        "   Δ {} [{} – {}]",
+                        fmt_val(Some(d), def.unit),
+                        fmt_val(Some(l), def.unit),
+                        fmt_val(Some(h), def.unit)
+                    )
+                })
+                .unwrap_or_default();
+            out.push_str(&format!(
+                "  {:<48} {:>9} {}{}\n",
+                k,
+                fmt_val(e.mean, def.unit),
+                def.unit,
+                diff
+            ));
+        }
+    }
+    out
+}

@@ -130,6 +130,81 @@ pub fn estimate(values: &[Option<f64>], unit: &str) -> Estimate {
     }
 }
 
+/// A difference between a variant and the baseline with its 95 % CI.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Difference {
+    /// Mean difference (variant − baseline).
+    pub mean: f64,
+    /// Lower end of the 95 % CI.
+    pub ci95_low: f64,
+    /// Upper end of the 95 % CI.
+    pub ci95_high: f64,
+    /// Pairs (paired) or the smaller sample (unpaired) used.
+    pub n: usize,
+}
+
+/// Paired difference over replications: d_r = variant_r − baseline_r for every replication where
+/// both have a value; mean and Student-t CI of the d_r. With common random numbers the pairs are
+/// positively correlated and this interval is much narrower than the unpaired one.
+pub fn paired_difference(baseline: &[Option<f64>], variant: &[Option<f64>]) -> Option<Difference> {
+    let d: Vec<f64> = baseline
+        .iter()
+        .zip(variant)
+        .filter_map(|(b, v)| Some((*v)? - (*b)?))
+        .collect();
+    let n = d.len();
+    if n < 2 {
+        return None;
+    }
+    let m = d.iter().sum::<f64>() / n as f64;
+    let var = d.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (n - 1) as f64;
+    let half = t975(n - 1) * (var / n as f64).sqrt();
+    Some(Difference {
+        mean: m,
+        ci95_low: m - half,
+        ci95_high: m + half,
+        n,
+    })
+}
+
+/// Unpaired (Welch) difference of means with the Welch–Satterthwaite degrees of freedom — what
+/// the comparison would cost without common random numbers.
+pub fn welch_difference(baseline: &[Option<f64>], variant: &[Option<f64>]) -> Option<Difference> {
+    let a: Vec<f64> = baseline.iter().filter_map(|x| *x).collect();
+    let b: Vec<f64> = variant.iter().filter_map(|x| *x).collect();
+    if a.len() < 2 || b.len() < 2 {
+        return None;
+    }
+    let mv = |x: &[f64]| {
+        let m = x.iter().sum::<f64>() / x.len() as f64;
+        let v = x.iter().map(|y| (y - m).powi(2)).sum::<f64>() / (x.len() - 1) as f64;
+        (m, v / x.len() as f64)
+    };
+    let (ma, sa) = mv(&a);
+    let (mb, sb) = mv(&b);
+    let se2 = sa + sb;
+    let d = mb - ma;
+    if se2 == 0.0 {
+        return Some(Difference {
+            mean: d,
+            ci95_low: d,
+            ci95_high: d,
+            n: a.len().min(b.len()),
+        });
+    }
+    let df = se2 * se2 / (sa * sa / (a.len() - 1) as f64 + sb * sb / (b.len() - 1) as f64);
+    let t = StudentsT::new(0.0, 1.0, df)
+        .expect("df > 0")
+        .inverse_cdf(0.975);
+    let half = t * se2.sqrt();
+    Some(Difference {
+        mean: d,
+        ci95_low: d - half,
+        ci95_high: d + half,
+        n: a.len().min(b.len()),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -151,6 +226,26 @@ mod tests {
         assert!((e.ci95_high.unwrap() - (2.5 + 2.05426)).abs() < 1e-4);
         let one = estimate(&[Some(7.0)], "s");
         assert_eq!((one.mean, one.ci95_low), (Some(7.0), None));
+    }
+
+    #[test]
+    fn paired_and_welch_by_hand() {
+        // Baseline 10, 12, 14, 16; variant 11, 14, 15, 18 → d = 1, 2, 1, 2: mean 1.5,
+        // sd 0.57735, se 0.288675, t(3) 3.18245 → half-width 0.918698.
+        let b = [Some(10.0), Some(12.0), Some(14.0), Some(16.0)];
+        let v = [Some(11.0), Some(14.0), Some(15.0), Some(18.0)];
+        let p = paired_difference(&b, &v).unwrap();
+        assert!((p.mean - 1.5).abs() < 1e-12);
+        assert!((p.ci95_high - (1.5 + 0.918698)).abs() < 1e-5, "{p:?}");
+        // Welch: means 13 and 14.5, variances 6.6667 and 8.3333 → se² = 1.6667 + 2.0833 = 3.75,
+        // df = 3.75² / (1.6667²/3 + 2.0833²/3) = 5.927, t(0.975; 5.927) ≈ 2.4543 → half-width
+        // 2.4543 × √3.75 ≈ 4.7527.
+        let w = welch_difference(&b, &v).unwrap();
+        assert!((w.mean - 1.5).abs() < 1e-12);
+        assert!(((w.ci95_high - w.mean) - 4.7527).abs() < 2e-3, "{w:?}");
+        // Pairs with a missing value are skipped.
+        let v2 = [Some(11.0), None, Some(15.0), Some(18.0)];
+        assert_eq!(paired_difference(&b, &v2).unwrap().n, 3);
     }
 
     #[test]

@@ -286,6 +286,11 @@ impl World<'_> {
             let target = if urban { 12 } else { 25 } * MS_PER_MIN;
             let k = usize::from(!urban);
             self.acc.response[k].record(resp.0);
+            let bin = ((resp.0 / super::RESPONSE_BIN_MS) as usize).min(super::RESPONSE_BINS - 1);
+            self.acc.response_bins[k][bin] += 1;
+            let zr = &mut self.acc.zone_response[zone as usize];
+            zr.0 += resp.minutes();
+            zr.1 += 1;
             self.acc.response_n[k] += 1;
             if resp.0 <= target {
                 self.acc.response_ok[k] += 1;

@@ -126,6 +126,11 @@ impl World<'_> {
     /// A need (random or scripted) enters the chain.
     pub(crate) fn new_need(&mut self, seed: u64, zone: u32, channel: usize, urgency: Urgency) {
         self.generated += 1;
+        let key = (self.now.0 as u64)
+            ^ ((zone as u64) << 40)
+            ^ ((channel as u64) << 60)
+            ^ ((urgency as u64) << 62);
+        self.acc.demand_fingerprint = crate::rng::mix(self.acc.demand_fingerprint ^ seed, key);
         let p = self.patients.insert(Patient {
             seed,
             zone,

@@ -271,13 +271,29 @@ fn job(patient: u32, kind: JobKind) -> Job {
     Job { patient, kind }
 }
 
-/// Population shares within 40 and 60 min of the legevakt each zone would use (the nearest open
-/// site taking green patients), averaged over the week with the 116117 demand profile as weight,
-/// over the times at which at least one site is open. Zones with no open site at such a time
-/// count as beyond both limits. Deterministic: a property of the structure, not of the draws.
-pub fn travel_population_shares(scn: &Scenario) -> (Option<f64>, Option<f64>) {
+/// Structural travel figures of a scenario: for each zone, the drive time to the legevakt it
+/// would use (the nearest open site taking green patients), averaged over the week with the
+/// 116117 demand profile as weight, over the times at which at least one site is open.
+/// Deterministic: a property of the structure, not of the draws.
+#[derive(Debug, Clone)]
+pub struct TravelFigures {
+    /// Population share within 40 min (zones with no open site count as beyond).
+    pub within_40: Option<f64>,
+    /// Population share within 60 min.
+    pub within_60: Option<f64>,
+    /// Per zone: demand-weighted mean drive time [min] over the times a site is open for it.
+    pub zone_mean_min: Vec<Option<f64>>,
+}
+
+/// Compute [`TravelFigures`].
+pub fn travel_figures(scn: &Scenario) -> TravelFigures {
+    let nz = scn.zones.len();
     if scn.sites.is_empty() {
-        return (None, None);
+        return TravelFigures {
+            within_40: None,
+            within_60: None,
+            zone_mean_min: vec![None; nz],
+        };
     }
     let profile = scn.demand[crate::scenario::CH_116117]
         .as_ref()
@@ -298,6 +314,8 @@ pub fn travel_population_shares(scn: &Scenario) -> (Option<f64>, Option<f64>) {
     };
     let total_pop = scn.population();
     let (mut w_tot, mut w40, mut w60) = (0.0, 0.0, 0.0);
+    let mut zsum = vec![0.0; nz];
+    let mut zw = vec![0.0; nz];
     for win in cuts.windows(2) {
         let (a, b) = (win[0], win[1]);
         let w = cum(b) - cum(a);
@@ -314,6 +332,8 @@ pub fn travel_population_shares(scn: &Scenario) -> (Option<f64>, Option<f64>) {
                 .find(|&s| scn.site_accepts(s, Urgency::Green) && scn.site_open(s).level_at(t) > 0);
             if let Some(s) = site {
                 let m = scn.travel.minutes(z, scn.site_facility(s));
+                zsum[z] += w * m;
+                zw[z] += w;
                 if m <= 40.0 {
                     w40 += w * zone.population;
                 }
@@ -323,9 +343,22 @@ pub fn travel_population_shares(scn: &Scenario) -> (Option<f64>, Option<f64>) {
             }
         }
     }
+    let zone_mean_min = zsum
+        .iter()
+        .zip(&zw)
+        .map(|(s, w)| (*w > 0.0).then(|| s / w))
+        .collect();
     if w_tot <= 0.0 {
-        (None, None)
+        TravelFigures {
+            within_40: None,
+            within_60: None,
+            zone_mean_min,
+        }
     } else {
-        (Some(w40 / w_tot), Some(w60 / w_tot))
+        TravelFigures {
+            within_40: Some(w40 / w_tot),
+            within_60: Some(w60 / w_tot),
+            zone_mean_min,
+        }
     }
 }

@@ -14,7 +14,7 @@ pub mod ambulance;
 pub mod amk;
 mod demand;
 mod hospital;
-mod legevakt;
+pub mod legevakt;
 mod lvs;
 
 use crate::kpi::{self, Kpi};
@@ -226,7 +226,18 @@ pub(crate) struct Acc {
     pub admissions: u64,
     pub referrals: u64,
     pub doctor_car_assessments: u64,
+    /// Red responses [urban, rural] in 30-s bins up to 120 min (last bin: longer).
+    pub response_bins: [Vec<u64>; 2],
+    /// Per zone: (sum of red responses [min], count).
+    pub zone_response: Vec<(f64, u64)>,
+    /// Fingerprint of every need generated (time, zone, channel, urgency, seed).
+    pub demand_fingerprint: u64,
 }
+
+/// Width of a response-time bin [ms] for CDF plots.
+pub const RESPONSE_BIN_MS: i64 = 30_000;
+/// Number of response-time bins (120 min; the last bin holds everything longer).
+pub const RESPONSE_BINS: usize = 241;
 
 /// A per-patient and per-vehicle record of one replication (asked for with `RunSpec::trace`).
 #[derive(Debug, Clone, Default, Serialize)]
@@ -235,6 +246,19 @@ pub struct Trace {
     pub transitions: Vec<ambulance::Transition>,
     /// Every red ambulance response.
     pub responses: Vec<amk::ResponseRecord>,
+}
+
+/// Busy and scheduled server-hours by hour of the week for one pool, over the measured period.
+#[derive(Debug, Clone, Serialize)]
+pub struct HourlyPool {
+    /// Pool label, e.g. "Molde interkommunale legevakt doctors".
+    pub pool: String,
+    /// Role: `lvs_nurses`, `doctors`, `triage_nurses`, `satellite_nurses`, `amk_operators`, `ed_bays`.
+    pub role: &'static str,
+    /// Busy server-hours in each hour of the week (summed over the weeks simulated).
+    pub busy_h: Vec<f64>,
+    /// Scheduled server-hours in each hour of the week.
+    pub scheduled_h: Vec<f64>,
 }
 
 /// Figures of one ambulance station in one replication.
@@ -269,12 +293,19 @@ pub struct ReplicationResult {
     pub outcomes: Vec<u64>,
     /// Events processed.
     pub events: u64,
-    /// Utilisation by hour of week per pool: (pool label, busy server-hours, scheduled server-hours).
-    pub hourly: Vec<(String, Vec<f64>, Vec<f64>)>,
+    /// Utilisation by hour of week, per pool of servers.
+    pub hourly: Vec<HourlyPool>,
     /// Ambulance stations.
     pub amb_stations: Vec<AmbStationResult>,
     /// Trace, when asked for.
     pub trace: Option<Trace>,
+    /// Red responses [urban, rural] counted in bins of [`RESPONSE_BIN_MS`] (last bin: longer).
+    pub response_bins: [Vec<u64>; 2],
+    /// Per zone: (sum of red responses [min], count), measured period.
+    pub zone_response: Vec<(f64, u64)>,
+    /// Fingerprint of the needs generated: equal for two runs iff they saw the same demand
+    /// (common random numbers).
+    pub demand_fingerprint: u64,
 }
 
 /// The world of one replication.
@@ -287,7 +318,7 @@ pub(crate) struct World<'a> {
     pub patients: Slab<Patient>,
     pub pools: Vec<Pool>,
     pub pool_sched: Vec<crate::schedule::Weekly>,
-    pub pool_label: Vec<String>,
+    pub pool_label: Vec<(String, &'static str)>,
     pub map: PoolMap,
     pub streams: Vec<demand::Stream>,
     pub stream_rngs: Vec<SimRng>,
@@ -313,22 +344,22 @@ impl<'a> World<'a> {
         let mut pools = Vec::new();
         let mut pool_sched = Vec::new();
         let mut pool_label = Vec::new();
-        let mut add = |w: &crate::schedule::Weekly, label: String| {
+        let mut add = |w: &crate::schedule::Weekly, label: String, role: &'static str| {
             pools.push(Pool::new(w.level_at(SimTime::ZERO), warmup));
             pool_sched.push(w.clone());
-            pool_label.push(label);
+            pool_label.push((label, role));
             (pools.len() - 1) as u32
         };
         let map = PoolMap {
             lvs: scn
                 .lvs
                 .iter()
-                .map(|l| add(&l.nurses, format!("{} nurses", l.name)))
+                .map(|l| add(&l.nurses, format!("{} nurses", l.name), "lvs_nurses"))
                 .collect(),
             doctors: scn
                 .stations
                 .iter()
-                .map(|s| add(&s.doctors, format!("{} doctors", s.name)))
+                .map(|s| add(&s.doctors, format!("{} doctors", s.name), "doctors"))
                 .collect(),
             triage: scn
                 .stations
@@ -336,18 +367,21 @@ impl<'a> World<'a> {
                 .map(|s| {
                     s.triage
                         .as_ref()
-                        .map(|(w, _)| add(w, format!("{} triage nurses", s.name)))
+                        .map(|(w, _)| add(w, format!("{} triage nurses", s.name), "triage_nurses"))
                 })
                 .collect(),
             sat_nurses: scn
                 .satellites
                 .iter()
-                .map(|s| add(&s.nurses, format!("{} nurses", s.name)))
+                .map(|s| add(&s.nurses, format!("{} nurses", s.name), "satellite_nurses"))
                 .collect(),
-            amk: scn
-                .amk
-                .as_ref()
-                .map(|a| add(&a.operators, format!("{} operators", a.name))),
+            amk: scn.amk.as_ref().map(|a| {
+                add(
+                    &a.operators,
+                    format!("{} operators", a.name),
+                    "amk_operators",
+                )
+            }),
             ed: scn
                 .hospitals
                 .iter()
@@ -355,6 +389,7 @@ impl<'a> World<'a> {
                     add(
                         &crate::schedule::Weekly::constant(h.bays),
                         format!("{} ED bays", h.name),
+                        "ed_bays",
                     )
                 })
                 .collect(),
@@ -381,7 +416,11 @@ impl<'a> World<'a> {
             streams,
             stream_rngs,
             seq: 0,
-            acc: Acc::default(),
+            acc: Acc {
+                response_bins: [vec![0; RESPONSE_BINS], vec![0; RESPONSE_BINS]],
+                zone_response: vec![(0.0, 0); scn.zones.len()],
+                ..Acc::default()
+            },
             generated: 0,
             completed: 0,
             events: 0,
@@ -591,9 +630,9 @@ impl<'a> World<'a> {
         } else {
             None
         };
-        let (s40, s60) = legevakt::travel_population_shares(scn);
-        k[Kpi::Travel40 as usize] = s40;
-        k[Kpi::Travel60 as usize] = s60;
+        let tf = legevakt::travel_figures(scn);
+        k[Kpi::Travel40 as usize] = tf.within_40;
+        k[Kpi::Travel60 as usize] = tf.within_60;
         k[Kpi::TravelP90Visits as usize] = a.travel_visits.quantile_ms(0.9).map(ms_to_min);
         k[Kpi::DoctorUtil as usize] = util(&self.map.doctors, &self.pools);
         let consults = a.station_consults + a.satellite_consults;
@@ -610,13 +649,14 @@ impl<'a> World<'a> {
             .pools
             .iter()
             .zip(&self.pool_label)
-            .map(|(p, l)| {
+            .map(|(p, (l, role))| {
                 let h = crate::time::MS_PER_HOUR as f64;
-                (
-                    l.clone(),
-                    p.busy_by_how.iter().map(|x| x / h).collect(),
-                    p.capacity_by_how.iter().map(|x| x / h).collect(),
-                )
+                HourlyPool {
+                    pool: l.clone(),
+                    role,
+                    busy_h: p.busy_by_how.iter().map(|x| x / h).collect(),
+                    scheduled_h: p.capacity_by_how.iter().map(|x| x / h).collect(),
+                }
             })
             .collect();
         ReplicationResult {
@@ -630,6 +670,9 @@ impl<'a> World<'a> {
             hourly,
             amb_stations: self.amb_station_results(),
             trace: self.trace.take(),
+            response_bins: std::mem::take(&mut self.acc.response_bins),
+            zone_response: std::mem::take(&mut self.acc.zone_response),
+            demand_fingerprint: self.acc.demand_fingerprint,
         }
     }
 }

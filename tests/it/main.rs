@@ -2,6 +2,7 @@
 
 mod chain;
 mod common;
+mod experiments;
 mod models;
 mod regions;
 mod theory;

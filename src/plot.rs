@@ -1,0 +1,708 @@
+//! Plots of an experiment, as PNG and SVG, from result structs only (never live simulation state).
+//!
+//! Fonts: plotters is built without system font libraries; DejaVu Sans is embedded (the `dejavu`
+//! crate) and registered as "sans-serif", so plots render the same on any machine.
+//!
+//! * `response_cdf` — red response-time CDFs per variant, urban and rural, with the 12 / 25-min
+//!   targets;
+//! * `kpi_targets` — every KPI that has a national target, per variant, with 95 % CIs and the
+//!   target;
+//! * `differences` — paired differences vs the baseline with 95 % CIs for key KPIs;
+//! * `utilisation_by_hour` — doctor and 116117-nurse utilisation by hour of the week;
+//! * `map_response_<variant>`, `map_travel_<variant>` — zones (lon/lat) coloured by mean red
+//!   response time and by mean drive time to the legevakt used.
+
+use crate::experiment::{Experiment, ExperimentResult, compare};
+use crate::kpi::KPI_DEFS;
+use crate::scenario::{Scenario, Site};
+use crate::sim::legevakt::travel_figures;
+use crate::sim::{RESPONSE_BIN_MS, RESPONSE_BINS, ReplicationResult};
+use anyhow::Context;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+use std::path::Path;
+use std::sync::Once;
+
+static FONT: Once = Once::new();
+
+fn register_font() {
+    FONT.call_once(|| {
+        // The embedded font is valid; a failure here would be a packaging bug.
+        plotters::style::register_font("sans-serif", FontStyle::Normal, dejavu::sans::regular())
+            .map_err(|_| ())
+            .expect("embedded DejaVu Sans is a valid font");
+        plotters::style::register_font("sans-serif", FontStyle::Bold, dejavu::sans::bold())
+            .map_err(|_| ())
+            .expect("embedded DejaVu Sans Bold is a valid font");
+    });
+}
+
+type Res = Result<(), Box<dyn std::error::Error>>;
+/// Points (minutes, share at most) of an empirical CDF.
+type Cdf = Vec<(f64, f64)>;
+
+/// Draw the same picture to `<stem>.png` and `<stem>.svg`, each written atomically. The body is
+/// expanded once per backend (a closure cannot be generic over the backend type).
+macro_rules! both {
+    ($out:expr, $stem:expr, $size:expr, |$root:ident| $body:block) => {{
+        register_font();
+        let out: &Path = $out;
+        let stem: &str = $stem;
+        let size: (u32, u32) = $size;
+        std::fs::create_dir_all(out)?;
+        // PNG: render to a temporary file with a .png name, then rename.
+        let tmp = out.join(format!(".{stem}.tmp.png"));
+        {
+            let area = BitMapBackend::new(&tmp, size).into_drawing_area();
+            area.fill(&WHITE)
+                .map_err(|e| anyhow::anyhow!("{stem}.png: {e}"))?;
+            let r: Res = (|$root: &DrawingArea<BitMapBackend, Shift>| -> Res { $body })(&area);
+            r.map_err(|e| anyhow::anyhow!("{stem}.png: {e}"))?;
+            area.present()
+                .map_err(|e| anyhow::anyhow!("{stem}.png: {e}"))?;
+        }
+        std::fs::rename(&tmp, out.join(format!("{stem}.png"))).context("rename png")?;
+        let mut svg = String::new();
+        {
+            let area = SVGBackend::with_string(&mut svg, size).into_drawing_area();
+            area.fill(&WHITE)
+                .map_err(|e| anyhow::anyhow!("{stem}.svg: {e}"))?;
+            let r: Res = (|$root: &DrawingArea<SVGBackend, Shift>| -> Res { $body })(&area);
+            r.map_err(|e| anyhow::anyhow!("{stem}.svg: {e}"))?;
+            area.present()
+                .map_err(|e| anyhow::anyhow!("{stem}.svg: {e}"))?;
+        }
+        crate::report::write_atomic(&out.join(format!("{stem}.svg")), svg.as_bytes())?;
+    }};
+}
+
+fn colour(i: usize) -> RGBColor {
+    // Okabe–Ito palette (colour-blind safe), then Palette99.
+    const OI: [RGBColor; 8] = [
+        RGBColor(0, 114, 178),
+        RGBColor(213, 94, 0),
+        RGBColor(0, 158, 115),
+        RGBColor(204, 121, 167),
+        RGBColor(230, 159, 0),
+        RGBColor(86, 180, 233),
+        RGBColor(0, 0, 0),
+        RGBColor(240, 228, 66),
+    ];
+    if i < OI.len() {
+        OI[i]
+    } else {
+        let c = Palette99::pick(i).to_rgba();
+        RGBColor(c.0, c.1, c.2)
+    }
+}
+
+/// Short label of a KPI for axes.
+pub fn short_label(name: &str) -> String {
+    match name {
+        "lvs_answered_within_2min_share" => "116117 answered ≤ 2 min".into(),
+        "amk_answered_within_10s_share" => "113 answered ≤ 10 s".into(),
+        "legevakt_travel_within_40min_population_share" => "legevakt ≤ 40 min drive".into(),
+        "legevakt_travel_within_60min_population_share" => "legevakt ≤ 60 min drive".into(),
+        "red_response_within_12min_urban_share" => "red urban ≤ 12 min".into(),
+        "red_response_within_25min_rural_share" => "red rural ≤ 25 min".into(),
+        "red_response_within_target_excl_amk_share" => "red excl. AMK time".into(),
+        "red_first_on_scene_within_target_share" => "red, first on scene".into(),
+        other => other.replace('_', " "),
+    }
+}
+
+/// File-name-safe version of a variant name.
+pub fn slug(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    out.trim_matches('-').to_string()
+}
+
+/// Pooled response-time CDF of a variant: (minutes, share ≤) for urban (0) or rural (1).
+pub fn response_cdf(results: &[ReplicationResult], class: usize) -> Option<Cdf> {
+    let mut bins = vec![0u64; RESPONSE_BINS];
+    for r in results {
+        for (b, x) in bins.iter_mut().zip(&r.response_bins[class]) {
+            *b += x;
+        }
+    }
+    let total: u64 = bins.iter().sum();
+    if total == 0 {
+        return None;
+    }
+    let mut acc = 0u64;
+    let mut pts = vec![(0.0, 0.0)];
+    for (i, b) in bins.iter().enumerate().take(RESPONSE_BINS - 1) {
+        acc += b;
+        let x = (i as i64 + 1) as f64 * RESPONSE_BIN_MS as f64 / 60_000.0;
+        pts.push((x, acc as f64 / total as f64));
+    }
+    Some(pts)
+}
+
+/// Write every plot of an experiment into `out`.
+pub fn experiment_plots(
+    exp: &Experiment,
+    res: &ExperimentResult,
+    out: &Path,
+) -> anyhow::Result<()> {
+    let names: Vec<&str> = exp.variants.iter().map(|(n, _)| n.as_str()).collect();
+    let title_suffix = format!(
+        "{} — {} replications × {} days",
+        exp.name, exp.replications, exp.spec.days
+    );
+
+    // ---- response-time CDFs ----
+    let cdfs: Vec<[Option<Cdf>; 2]> = res
+        .results
+        .iter()
+        .map(|rs| [response_cdf(rs, 0), response_cdf(rs, 1)])
+        .collect();
+    if cdfs.iter().any(|c| c[0].is_some() || c[1].is_some()) {
+        both!(out, "response_cdf", (1400, 700), |root| {
+            let root = root.titled(
+                &format!("Red response time, 113 call → ambulance on scene ({title_suffix})"),
+                ("sans-serif", 22),
+            )?;
+            let panels = root.split_evenly((1, 2));
+            for (k, (panel, (label, target))) in panels
+                .iter()
+                .zip([("Urban zones", 12.0), ("Rural zones", 25.0)])
+                .enumerate()
+            {
+                let mut ch = ChartBuilder::on(panel)
+                    .caption(
+                        format!("{label} — target 90 % within {target} min"),
+                        ("sans-serif", 18),
+                    )
+                    .margin(12)
+                    .x_label_area_size(45)
+                    .y_label_area_size(60)
+                    .build_cartesian_2d(0.0..90.0, 0.0..1.0)?;
+                ch.configure_mesh()
+                    .x_desc("response time [min]")
+                    .y_desc("share of red events reached")
+                    .label_style(("sans-serif", 14))
+                    .draw()?;
+                ch.draw_series(LineSeries::new(
+                    vec![(target, 0.0), (target, 1.0)],
+                    ShapeStyle::from(&BLACK).stroke_width(1),
+                ))?
+                .label(format!("{target} min target"))
+                .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], BLACK));
+                ch.draw_series(LineSeries::new(
+                    vec![(0.0, 0.9), (90.0, 0.9)],
+                    ShapeStyle::from(&RGBColor(120, 120, 120)).stroke_width(1),
+                ))?;
+                for (i, c) in cdfs.iter().enumerate() {
+                    if let Some(pts) = &c[k] {
+                        let col = colour(i);
+                        ch.draw_series(LineSeries::new(
+                            pts.iter().copied(),
+                            ShapeStyle::from(&col).stroke_width(2),
+                        ))?
+                        .label(names[i])
+                        .legend(move |(x, y)| {
+                            PathElement::new(vec![(x, y), (x + 20, y)], col.stroke_width(3))
+                        });
+                    }
+                }
+                ch.configure_series_labels()
+                    .position(SeriesLabelPosition::LowerRight)
+                    .background_style(WHITE.mix(0.85))
+                    .border_style(BLACK)
+                    .label_font(("sans-serif", 14))
+                    .draw()?;
+            }
+            Ok(())
+        });
+    }
+
+    // ---- KPIs with a target, per variant ----
+    let targeted: Vec<usize> = KPI_DEFS
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| d.target.is_some() && d.unit == "share")
+        .filter(|(_, d)| res.summaries.iter().any(|s| s.kpi[d.name].mean.is_some()))
+        .map(|(i, _)| i)
+        .collect();
+    if !targeted.is_empty() {
+        let nv = names.len();
+        both!(out, "kpi_targets", (1400, 750), |root| {
+            let mut ch = ChartBuilder::on(root)
+                .caption(
+                    format!("KPIs against national targets ({title_suffix})"),
+                    ("sans-serif", 22),
+                )
+                .margin(15)
+                .x_label_area_size(60)
+                .y_label_area_size(60)
+                .build_cartesian_2d(0.0..targeted.len() as f64, 0.0..1.2)?;
+            ch.configure_mesh()
+                .disable_x_mesh()
+                .x_labels(0)
+                .y_desc("share (bars: mean, whiskers: 95 % CI, black line: target)")
+                .label_style(("sans-serif", 14))
+                .draw()?;
+            let w = 0.8 / nv as f64;
+            for (g, &k) in targeted.iter().enumerate() {
+                let def = &KPI_DEFS[k];
+                let (px, py) = ch.plotting_area().map_coordinate(&(g as f64 + 0.5, 0.0));
+                let target = def
+                    .target
+                    .map(|t| {
+                        format!(
+                            "target {}{:.0} %",
+                            if t.at_least { "≥ " } else { "≤ " },
+                            t.value * 100.0
+                        )
+                    })
+                    .unwrap_or_default();
+                for (li, line) in [short_label(def.name), target].iter().enumerate() {
+                    root.draw(&Text::new(
+                        line.clone(),
+                        (px, py + 8 + 18 * li as i32),
+                        ("sans-serif", 14)
+                            .into_font()
+                            .color(&BLACK)
+                            .pos(Pos::new(HPos::Center, VPos::Top)),
+                    ))?;
+                }
+                for (v, s) in res.summaries.iter().enumerate() {
+                    let e = &s.kpi[def.name];
+                    let Some(m) = e.mean else { continue };
+                    let x0 = g as f64 + 0.1 + v as f64 * w;
+                    let col = colour(v);
+                    let bar = ch.draw_series(std::iter::once(Rectangle::new(
+                        [(x0, 0.0), (x0 + w * 0.9, m)],
+                        col.filled(),
+                    )))?;
+                    if g == 0 {
+                        bar.label(names[v]).legend(move |(x, y)| {
+                            Rectangle::new([(x, y - 6), (x + 14, y + 6)], col.filled())
+                        });
+                    }
+                    if let (Some(lo), Some(hi)) = (e.ci95_low, e.ci95_high) {
+                        let xc = x0 + w * 0.45;
+                        ch.draw_series(std::iter::once(ErrorBar::new_vertical(
+                            xc,
+                            lo,
+                            m,
+                            hi,
+                            BLACK.stroke_width(1),
+                            6,
+                        )))?;
+                    }
+                }
+                if let Some(t) = def.target {
+                    ch.draw_series(std::iter::once(PathElement::new(
+                        vec![(g as f64 + 0.05, t.value), (g as f64 + 0.95, t.value)],
+                        BLACK.stroke_width(3),
+                    )))?;
+                }
+            }
+            ch.configure_series_labels()
+                .position(SeriesLabelPosition::UpperRight)
+                .background_style(WHITE.mix(0.85))
+                .border_style(BLACK)
+                .label_font(("sans-serif", 14))
+                .draw()?;
+            Ok(())
+        });
+    }
+
+    // ---- paired differences vs baseline ----
+    if names.len() > 1 {
+        let rows = compare(exp, res);
+        let key = [
+            "red_response_within_12min_urban_share",
+            "red_response_within_25min_rural_share",
+            "red_events_with_doctor_share",
+            "legevakt_travel_within_40min_population_share",
+            "legevakt_wait_p90_min_green",
+            "legevakt_doctor_utilisation",
+            "ambulance_missions_per_1000",
+            "needs_suppressed_by_distance_per_1000",
+        ];
+        let others: Vec<usize> = (0..names.len()).filter(|&v| v != exp.baseline).collect();
+        both!(
+            out,
+            "differences",
+            (1500, 300 + 60 * others.len() as u32 * 2),
+            |root| {
+                let root = root.titled(
+                    &format!(
+                        "Paired difference vs \"{}\" with 95 % CI (common random numbers) — {}",
+                        names[exp.baseline], exp.name
+                    ),
+                    ("sans-serif", 20),
+                )?;
+                let panels = root.split_evenly((2, 4));
+                for (pi, (panel, kname)) in panels.iter().zip(key).enumerate() {
+                    let def = KPI_DEFS
+                        .iter()
+                        .find(|d| d.name == kname)
+                        .expect("known KPI");
+                    let pts: Vec<(usize, f64, f64, f64)> = others
+                        .iter()
+                        .enumerate()
+                        .filter_map(|(row, &v)| {
+                            let r = rows
+                                .iter()
+                                .find(|r| r.variant == names[v] && r.kpi == kname)?;
+                            Some((row, r.difference?, r.ci95_low?, r.ci95_high?))
+                        })
+                        .collect();
+                    let (mut lo, mut hi) = pts
+                        .iter()
+                        .fold((0.0f64, 0.0f64), |(a, b), p| (a.min(p.2), b.max(p.3)));
+                    if hi - lo < 1e-9 {
+                        lo -= 1.0;
+                        hi += 1.0;
+                    }
+                    let pad = (hi - lo) * 0.1;
+                    let n = others.len();
+                    let mut ch = ChartBuilder::on(panel)
+                        .caption(kname.replace('_', " "), ("sans-serif", 13))
+                        .margin(8)
+                        .x_label_area_size(35)
+                        .y_label_area_size(if pi % 4 == 0 { 130 } else { 20 })
+                        .build_cartesian_2d(lo - pad..hi + pad, -0.5..n as f64 - 0.5)?;
+                    let labels: Vec<String> =
+                        others.iter().map(|&v| names[v].to_string()).collect();
+                    let show = pi % 4 == 0;
+                    ch.configure_mesh()
+                        .disable_y_mesh()
+                        .x_labels(5)
+                        .light_line_style(WHITE.mix(0.0))
+                        .y_labels(n)
+                        .y_label_formatter(&|y| {
+                            let i = y.round() as isize;
+                            if show && (0..n as isize).contains(&i) && (y - i as f64).abs() < 0.01 {
+                                labels[i as usize].clone()
+                            } else {
+                                String::new()
+                            }
+                        })
+                        .x_desc(format!("difference [{}]", def.unit))
+                        .label_style(("sans-serif", 12))
+                        .draw()?;
+                    ch.draw_series(std::iter::once(PathElement::new(
+                        vec![(0.0, -0.5), (0.0, n as f64 - 0.5)],
+                        BLACK.stroke_width(1),
+                    )))?;
+                    for (row, m, l, h) in pts {
+                        let col = colour(others[row]);
+                        ch.draw_series(std::iter::once(ErrorBar::new_horizontal(
+                            row as f64,
+                            l,
+                            m,
+                            h,
+                            col.stroke_width(2),
+                            8,
+                        )))?;
+                        ch.draw_series(std::iter::once(Circle::new(
+                            (m, row as f64),
+                            4,
+                            col.filled(),
+                        )))?;
+                    }
+                }
+                Ok(())
+            }
+        );
+    }
+
+    // ---- utilisation by hour of week ----
+    let weeks = exp.spec.days / 7.0;
+    let util = |rs: &[ReplicationResult], role: &str| -> Vec<(f64, f64)> {
+        (0..168)
+            .filter_map(|h| {
+                let (b, c) = rs
+                    .iter()
+                    .flat_map(|r| r.hourly.iter())
+                    .filter(|p| p.role == role)
+                    .fold((0.0, 0.0), |(b, c), p| {
+                        (b + p.busy_h[h], c + p.scheduled_h[h])
+                    });
+                (c > 0.0).then(|| ((h as f64 + 0.5) / 24.0, b / c))
+            })
+            .collect()
+    };
+    let _ = weeks;
+    both!(out, "utilisation_by_hour", (1400, 800), |root| {
+        let root = root.titled(
+            &format!("Utilisation by hour of the week ({title_suffix})"),
+            ("sans-serif", 22),
+        )?;
+        let panels = root.split_evenly((2, 1));
+        for (panel, (role, label)) in panels.iter().zip([
+            ("doctors", "Legevakt doctors (incl. video and home visits)"),
+            ("lvs_nurses", "Legevaktsentral nurses (116117)"),
+        ]) {
+            let mut ch = ChartBuilder::on(panel)
+                .caption(label, ("sans-serif", 17))
+                .margin(10)
+                .x_label_area_size(40)
+                .y_label_area_size(60)
+                // x in days since Monday 00:00, so the ticks fall on midnights.
+                .build_cartesian_2d(0.0..7.0, 0.0..1.1)?;
+            ch.configure_mesh()
+                .x_labels(8)
+                .x_label_formatter(&|x: &f64| {
+                    const D: [&str; 8] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun", "Mon"];
+                    let d = x.round().clamp(0.0, 7.0) as usize;
+                    format!("{} 00:00", D[d])
+                })
+                .x_desc("hour of the week")
+                .y_desc("busy ÷ scheduled")
+                .label_style(("sans-serif", 13))
+                .draw()?;
+            for (i, rs) in res.results.iter().enumerate() {
+                let pts = util(rs, role);
+                if pts.is_empty() {
+                    continue;
+                }
+                let col = colour(i);
+                // One line per run of consecutive staffed hours, so closed hours stay blank.
+                let mut runs: Vec<Vec<(f64, f64)>> = Vec::new();
+                for p in pts {
+                    match runs.last_mut() {
+                        Some(r) if r.last().is_some_and(|q| p.0 - q.0 < 1.5 / 24.0) => r.push(p),
+                        _ => runs.push(vec![p]),
+                    }
+                }
+                for (ri, run) in runs.into_iter().enumerate() {
+                    let s = ch.draw_series(LineSeries::new(run, col.stroke_width(2)))?;
+                    if ri == 0 {
+                        s.label(names[i]).legend(move |(x, y)| {
+                            PathElement::new(vec![(x, y), (x + 20, y)], col.stroke_width(3))
+                        });
+                    }
+                }
+            }
+            ch.configure_series_labels()
+                .position(SeriesLabelPosition::UpperLeft)
+                .background_style(WHITE.mix(0.85))
+                .border_style(BLACK)
+                .label_font(("sans-serif", 13))
+                .draw()?;
+        }
+        Ok(())
+    });
+
+    // ---- maps ----
+    for (v, (name, scn)) in exp.variants.iter().enumerate() {
+        let rs = &res.results[v];
+        let resp: Vec<Option<f64>> = (0..scn.zones.len())
+            .map(|z| {
+                let (s, n) = rs.iter().fold((0.0, 0u64), |(s, n), r| {
+                    (s + r.zone_response[z].0, n + r.zone_response[z].1)
+                });
+                (n > 0).then(|| s / n as f64)
+            })
+            .collect();
+        let travel = travel_figures(scn).zone_mean_min;
+        let s = slug(name);
+        map(
+            out,
+            &format!("map_response_{s}"),
+            scn,
+            &resp,
+            &format!("Mean red response time by zone [min] — {name}"),
+            0.0,
+            40.0,
+        )?;
+        map(
+            out,
+            &format!("map_travel_{s}"),
+            scn,
+            &travel,
+            &format!("Mean drive time to the legevakt used [min] — {name}"),
+            0.0,
+            90.0,
+        )?;
+    }
+    Ok(())
+}
+
+/// Viridis-like colour for t in 0..1.
+fn ramp(t: f64) -> RGBColor {
+    const A: [(f64, (u8, u8, u8)); 5] = [
+        (0.0, (68, 1, 84)),
+        (0.25, (59, 82, 139)),
+        (0.5, (33, 145, 140)),
+        (0.75, (94, 201, 98)),
+        (1.0, (253, 231, 37)),
+    ];
+    let t = t.clamp(0.0, 1.0);
+    for w in A.windows(2) {
+        let ((t0, c0), (t1, c1)) = (w[0], w[1]);
+        if t <= t1 {
+            let f = (t - t0) / (t1 - t0);
+            let l = |a: u8, b: u8| (a as f64 + (b as f64 - a as f64) * f).round() as u8;
+            return RGBColor(l(c0.0, c1.0), l(c0.1, c1.1), l(c0.2, c1.2));
+        }
+    }
+    RGBColor(253, 231, 37)
+}
+
+/// A map of zones (lon/lat, circle area ∝ population) coloured by `value` on a fixed scale
+/// `lo..hi` (so maps of different variants compare), with facilities marked.
+fn map(
+    out: &Path,
+    stem: &str,
+    scn: &Scenario,
+    value: &[Option<f64>],
+    title: &str,
+    lo: f64,
+    hi: f64,
+) -> anyhow::Result<()> {
+    let lats = scn.place_points.iter().map(|p| p.0);
+    let lons = scn.place_points.iter().map(|p| p.1);
+    let (la0, la1) = lats.fold((f64::MAX, f64::MIN), |(a, b), x| (a.min(x), b.max(x)));
+    let (lo0, lo1) = lons.fold((f64::MAX, f64::MIN), |(a, b), x| (a.min(x), b.max(x)));
+    let pad_la = ((la1 - la0) * 0.08).max(0.02);
+    let pad_lo = ((lo1 - lo0) * 0.08).max(0.02);
+    let (la0, la1, lo0, lo1) = (la0 - pad_la, la1 + pad_la, lo0 - pad_lo, lo1 + pad_lo);
+    // Keep the aspect ratio true at this latitude.
+    let k = ((la0 + la1) / 2.0).to_radians().cos();
+    let w_deg = (lo1 - lo0) * k;
+    let h_deg = la1 - la0;
+    let plot_w = 1000.0;
+    let plot_h = (plot_w * h_deg / w_deg).clamp(400.0, 1400.0);
+    let size = (plot_w as u32 + 260, plot_h as u32 + 120);
+    let max_pop = scn.zones.iter().map(|z| z.population).fold(1.0, f64::max);
+    both!(out, stem, size, |root| {
+        let (left, right) = root.split_horizontally(plot_w as u32 + 80);
+        let mut ch = ChartBuilder::on(&left)
+            .caption(title, ("sans-serif", 20))
+            .margin(10)
+            .x_label_area_size(35)
+            .y_label_area_size(55)
+            .build_cartesian_2d(lo0..lo1, la0..la1)?;
+        ch.configure_mesh()
+            .x_desc("longitude [°E]")
+            .y_desc("latitude [°N]")
+            .label_style(("sans-serif", 12))
+            .light_line_style(WHITE.mix(0.0))
+            .draw()?;
+        for (z, zone) in scn.zones.iter().enumerate() {
+            let r = (4.0 + 22.0 * (zone.population / max_pop).sqrt()) as i32;
+            let style = match value[z] {
+                Some(x) => ramp((x - lo) / (hi - lo)).filled(),
+                None => RGBColor(200, 200, 200).filled(),
+            };
+            ch.draw_series(std::iter::once(Circle::new((zone.lon, zone.lat), r, style)))?;
+            ch.draw_series(std::iter::once(Circle::new(
+                (zone.lon, zone.lat),
+                r,
+                BLACK.mix(0.4).stroke_width(1),
+            )))?;
+        }
+        // Facilities.
+        let fac_pt = |f: usize| (scn.facilities[f].lon, scn.facilities[f].lat);
+        for (s, site) in scn.sites.iter().enumerate() {
+            let p = fac_pt(scn.site_facility(s));
+            match site {
+                Site::Station(_) => {
+                    ch.draw_series(std::iter::once(Rectangle::new(
+                        [(p.0 - 0.012, p.1 - 0.006), (p.0 + 0.012, p.1 + 0.006)],
+                        RGBColor(213, 0, 0).filled(),
+                    )))?;
+                }
+                Site::Satellite(_) => {
+                    ch.draw_series(std::iter::once(TriangleMarker::new(
+                        p,
+                        9,
+                        RGBColor(213, 0, 0).filled(),
+                    )))?;
+                }
+            }
+        }
+        for st in &scn.amb_stations {
+            ch.draw_series(std::iter::once(Cross::new(
+                fac_pt(st.facility),
+                7,
+                BLACK.stroke_width(2),
+            )))?;
+        }
+        for h in &scn.hospitals {
+            ch.draw_series(std::iter::once(Text::new(
+                "H",
+                fac_pt(h.facility),
+                ("sans-serif", 18)
+                    .into_font()
+                    .color(&RGBColor(0, 90, 160))
+                    .pos(Pos::new(HPos::Center, VPos::Center)),
+            )))?;
+        }
+        // Colour bar and key.
+        let bar_h = 300i32;
+        let x0 = 30i32;
+        let y0 = 60i32;
+        for i in 0..bar_h {
+            let t = 1.0 - i as f64 / bar_h as f64;
+            right.draw(&Rectangle::new(
+                [(x0, y0 + i), (x0 + 25, y0 + i + 1)],
+                ramp(t).filled(),
+            ))?;
+        }
+        let font = ("sans-serif", 14).into_font();
+        right.draw(&Text::new(
+            format!("{hi:.0} min or more"),
+            (x0 + 32, y0 - 6),
+            font.clone(),
+        ))?;
+        right.draw(&Text::new(
+            format!("{:.0} min", (lo + hi) / 2.0),
+            (x0 + 32, y0 + bar_h / 2 - 6),
+            font.clone(),
+        ))?;
+        right.draw(&Text::new(
+            format!("{lo:.0} min"),
+            (x0 + 32, y0 + bar_h - 6),
+            font.clone(),
+        ))?;
+        let ky = y0 + bar_h + 40;
+        right.draw(&Rectangle::new(
+            [(x0, ky), (x0 + 14, ky + 8)],
+            RGBColor(213, 0, 0).filled(),
+        ))?;
+        right.draw(&Text::new("legevakt", (x0 + 22, ky - 3), font.clone()))?;
+        right.draw(&TriangleMarker::new(
+            (x0 + 7, ky + 30),
+            8,
+            RGBColor(213, 0, 0).filled(),
+        ))?;
+        right.draw(&Text::new("satellite", (x0 + 22, ky + 22), font.clone()))?;
+        right.draw(&Cross::new((x0 + 7, ky + 55), 6, BLACK.stroke_width(2)))?;
+        right.draw(&Text::new(
+            "ambulance base",
+            (x0 + 22, ky + 47),
+            font.clone(),
+        ))?;
+        right.draw(&Text::new(
+            "H",
+            (x0 + 2, ky + 72),
+            font.clone().color(&RGBColor(0, 90, 160)),
+        ))?;
+        right.draw(&Text::new("hospital", (x0 + 22, ky + 72), font.clone()))?;
+        right.draw(&Circle::new(
+            (x0 + 7, ky + 105),
+            6,
+            RGBColor(200, 200, 200).filled(),
+        ))?;
+        right.draw(&Text::new("no value", (x0 + 22, ky + 97), font.clone()))?;
+        right.draw(&Text::new("circle area ∝ population", (x0, ky + 125), font))?;
+        Ok(())
+    });
+    Ok(())
+}
