@@ -73,6 +73,15 @@ pub enum Command {
         #[arg(long)]
         quiet: bool,
     },
+    /// Write the national scale-test model (all kommuner, services placed by rule).
+    NationalModel {
+        /// Kommune table.
+        #[arg(long, default_value = "models/data/norway/kommuner_2025.csv")]
+        kommuner: PathBuf,
+        /// Output file (its folder must hold common/national-defaults.toml and data/).
+        #[arg(long, default_value = "models/norway-kommuner.toml")]
+        out: PathBuf,
+    },
     /// Regenerate the calibration report (simulated vs published figures for the regional models).
     Calibrate {
         /// Calibration file listing models and published figures.
@@ -141,6 +150,21 @@ pub fn run(cli: Cli, argv: Vec<String>) -> Result<(), Failure> {
             out,
             quiet,
         } => run_experiment(&file, replications, days, threads, out, quiet, argv),
+        Command::NationalModel { kommuner, out } => {
+            let text = crate::national::national_toml(&kommuner)?;
+            report::write_atomic(&out, text.as_bytes())?;
+            let scn = scenario::load(&out)?;
+            println!(
+                "wrote {} — {} zones, {:.0} inhabitants, {} legevakter, {} ambulances, {} hospitals",
+                out.display(),
+                scn.zones.len(),
+                scn.population(),
+                scn.stations.len(),
+                scn.vehicles.len(),
+                scn.hospitals.len()
+            );
+            Ok(())
+        }
         Command::Calibrate {
             file,
             out,

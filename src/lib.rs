@@ -21,6 +21,7 @@ pub mod dist;
 pub mod experiment;
 pub mod geo;
 pub mod kpi;
+pub mod national;
 pub mod plot;
 pub mod report;
 pub mod rng;

@@ -84,12 +84,15 @@ impl Dur {
     pub const ZERO: Dur = Dur(0);
     /// From minutes, rounded to the millisecond; negative input is clamped to zero because a
     /// duration drawn from a distribution can never run backwards.
+    #[inline]
     pub fn from_minutes(m: f64) -> Self {
-        Dur((m * MS_PER_MIN as f64).round().max(0.0) as i64)
+        // `+ 0.5` then truncation rounds non-negative values to nearest without a libm call;
+        // negative input is clamped to zero by the saturating cast of a negative number.
+        Dur((m * MS_PER_MIN as f64 + 0.5).max(0.0) as i64)
     }
     /// From seconds, rounded to the millisecond (clamped at zero).
     pub fn from_seconds(s: f64) -> Self {
-        Dur((s * MS_PER_S as f64).round().max(0.0) as i64)
+        Dur((s * MS_PER_S as f64 + 0.5).max(0.0) as i64)
     }
     /// As minutes.
     pub fn minutes(self) -> f64 {

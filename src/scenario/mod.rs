@@ -413,6 +413,11 @@ pub struct Scenario {
     pub road_detour: f64,
     /// Road speed [km/h] (for zone-to-zone legs not in the matrix).
     pub road_speed_kmh: f64,
+    /// For each place (zones, then facilities): vehicle indices sorted by travel time from
+    /// their station to the place (ties by index) — the dispatch search order.
+    pub place_vehicles: Vec<Vec<u32>>,
+    /// For each place: the nearest hospital by road (0 when there is none).
+    pub place_hospital: Vec<u16>,
 }
 
 impl Scenario {
@@ -444,6 +449,75 @@ impl Scenario {
             Site::Satellite(i) => self.satellites[i].accepts[u.idx()],
         }
     }
+    /// Road travel between two places [min]: the matrix when one end is a facility, else the
+    /// great-circle rule of the scenario.
+    #[inline]
+    pub fn road_min(&self, a: u32, b: u32) -> f64 {
+        let nz = self.zones.len() as u32;
+        if b >= nz {
+            self.travel.minutes(a as usize, (b - nz) as usize)
+        } else if a >= nz {
+            self.travel.minutes(b as usize, (a - nz) as usize)
+        } else {
+            let (p, q) = (self.place_points[a as usize], self.place_points[b as usize]);
+            crate::geo::great_circle_km(p.0, p.1, q.0, q.1) * self.road_detour / self.road_speed_kmh
+                * 60.0
+        }
+    }
+
+    /// Travel time of vehicle `v` between two places [min]: road vehicles use the road rule or
+    /// matrix, boats great-circle × their detour at their speed, air great-circle at its speed.
+    #[inline]
+    pub fn vehicle_travel_min(&self, v: usize, a: u32, b: u32) -> f64 {
+        if a == b {
+            return 0.0;
+        }
+        let veh = &self.vehicles[v];
+        let gc = || {
+            let (p, q) = (self.place_points[a as usize], self.place_points[b as usize]);
+            crate::geo::great_circle_km(p.0, p.1, q.0, q.1)
+        };
+        match veh.kind {
+            VehicleKind::Air => gc() / veh.speed_kmh * 60.0,
+            VehicleKind::Boat => gc() * veh.detour / veh.speed_kmh * 60.0,
+            VehicleKind::Road => self.road_min(a, b),
+        }
+    }
+
+    /// Place index of an ambulance station's vehicle home.
+    pub fn vehicle_home(&self, v: usize) -> u32 {
+        (self.zones.len() + self.amb_stations[self.vehicles[v].station].facility) as u32
+    }
+
+    /// Precompute the dispatch order and nearest hospital of every place.
+    pub(crate) fn build_dispatch_tables(&mut self) {
+        let n = self.zones.len() + self.facilities.len();
+        let mut pv = Vec::with_capacity(n);
+        let mut ph = Vec::with_capacity(n);
+        for place in 0..n as u32 {
+            let mut order: Vec<(f64, u32)> = (0..self.vehicles.len())
+                .map(|v| {
+                    (
+                        self.vehicle_travel_min(v, self.vehicle_home(v), place),
+                        v as u32,
+                    )
+                })
+                .collect();
+            order.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            pv.push(order.into_iter().map(|x| x.1).collect());
+            let h = (0..self.hospitals.len())
+                .map(|h| {
+                    let hp = (self.zones.len() + self.hospitals[h].facility) as u32;
+                    (self.road_min(place, hp), h)
+                })
+                .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)))
+                .map_or(0, |x| x.1 as u16);
+            ph.push(h);
+        }
+        self.place_vehicles = pv;
+        self.place_hospital = ph;
+    }
+
     /// Total population [persons].
     pub fn population(&self) -> f64 {
         self.zones.iter().map(|z| z.population).sum()

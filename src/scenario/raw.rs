@@ -327,6 +327,8 @@ pub struct RawZoneSource {
     /// `kommune_name`, `population_2025`, `lat`, `lon`; `delomraade_no` and `delomraade_name` when
     /// the table is at delområde level.
     pub csv: String,
+    /// Every row of the table (the whole country with the national tables).
+    pub all: Option<bool>,
     /// Every row of these kommuner (4-digit numbers, e.g. "1506").
     pub kommuner: Option<Vec<String>>,
     /// Single delområder (8-digit numbers, e.g. "46400600"), in addition.

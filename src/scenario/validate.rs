@@ -569,10 +569,11 @@ fn zones_from_csv(
     }
     let kommuner = src.kommuner.clone().unwrap_or_default();
     let dels = src.delomraader.clone().unwrap_or_default();
-    if kommuner.is_empty() && dels.is_empty() {
+    let all = src.all.unwrap_or(false);
+    if kommuner.is_empty() && dels.is_empty() && !all {
         p.push(
             path,
-            "selects nothing — give kommuner = [\"1506\", …] and/or delomraader = [\"15061000\", …]",
+            "selects nothing — give kommuner = [\"1506\", …], delomraader = [\"15061000\", …] or all = true",
         );
         return None;
     }
@@ -603,7 +604,7 @@ fn zones_from_csv(
     let selected: Vec<&ZoneRow> = rows
         .iter()
         .filter(|r| {
-            kommuner.contains(&r.kommune_no)
+            all || kommuner.contains(&r.kommune_no)
                 || r.delomraade_no.as_ref().is_some_and(|d| dels.contains(d))
         })
         .filter(|r| {
@@ -1644,6 +1645,8 @@ pub fn load_table(
         place_points: Vec::new(),
         road_detour: detour,
         road_speed_kmh: speed,
+        place_vehicles: Vec::new(),
+        place_hospital: Vec::new(),
     };
     scn.place_points = scn
         .zones
@@ -1651,6 +1654,7 @@ pub fn load_table(
         .map(|z| (z.lat, z.lon))
         .chain(scn.facilities.iter().map(|f| (f.lat, f.lon)))
         .collect();
+    scn.build_dispatch_tables();
     for z in 0..scn.zones.len() {
         let mut order: Vec<u16> = (0..n_sites as u16).collect();
         order.sort_by(|&a, &b| {

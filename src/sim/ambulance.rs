@@ -19,7 +19,6 @@
 //! vehicle wait in a queue by urgency, then arrival, and take the first eligible vehicle freed.
 
 use super::{Event, Outcome, World};
-use crate::geo::great_circle_km;
 use crate::rng::{Purpose, patient_rng};
 use crate::scenario::{Urgency, VehicleKind};
 use crate::time::{Dur, SimTime};
@@ -187,6 +186,14 @@ impl World<'_> {
             self.now.minutes()
         );
         self.veh_observe(v);
+        if from == VState::Returning
+            && let Some(i) = self.returning.iter().position(|&x| x == v as u32)
+        {
+            self.returning.swap_remove(i);
+        }
+        if to == VState::Returning {
+            self.returning.push(v as u32);
+        }
         self.veh[v].state = to;
         self.veh[v].generation = self.veh[v].generation.wrapping_add(1);
         if let Some(tr) = &mut self.trace {
@@ -236,36 +243,15 @@ impl World<'_> {
     }
 
     /// Travel time of vehicle `v` between two places [min].
+    #[inline]
     pub(crate) fn veh_travel_min(&self, v: usize, a: u32, b: u32) -> f64 {
-        if a == b {
-            return 0.0;
-        }
-        let scn = self.scn;
-        let veh = &scn.vehicles[v];
-        let gc = || {
-            let (p, q) = (scn.place_points[a as usize], scn.place_points[b as usize]);
-            great_circle_km(p.0, p.1, q.0, q.1)
-        };
-        match veh.kind {
-            VehicleKind::Air => gc() / veh.speed_kmh * 60.0,
-            VehicleKind::Boat => gc() * veh.detour / veh.speed_kmh * 60.0,
-            VehicleKind::Road => self.road_min(a, b),
-        }
+        self.scn.vehicle_travel_min(v, a, b)
     }
 
-    /// Road travel between two places [min]: the matrix when one end is a facility, else the
-    /// great-circle rule of the scenario.
+    /// Road travel between two places [min].
+    #[inline]
     pub(crate) fn road_min(&self, a: u32, b: u32) -> f64 {
-        let scn = self.scn;
-        let nz = scn.zones.len() as u32;
-        if b >= nz {
-            scn.travel.minutes(a as usize, (b - nz) as usize)
-        } else if a >= nz {
-            scn.travel.minutes(b as usize, (a - nz) as usize)
-        } else {
-            let (p, q) = (scn.place_points[a as usize], scn.place_points[b as usize]);
-            great_circle_km(p.0, p.1, q.0, q.1) * scn.road_detour / scn.road_speed_kmh * 60.0
-        }
+        self.scn.road_min(a, b)
     }
 
     /// Travel time from where vehicle `v` is now to `scene` [min] (interpolated while returning).
@@ -326,26 +312,61 @@ impl World<'_> {
             self.dispatch(v, p);
         } else {
             let seq = self.next_seq();
-            self.amb_queue.push((u as u8, seq, p));
+            self.amb_queue.insert((u as u8, seq, p));
         }
     }
 
-    /// The best vehicle for a scene now, if any.
+    /// The best vehicle for a scene now, if any. Vehicles at their station are searched in the
+    /// scene's precomputed order of drive time from their stations (the first dispatchable one
+    /// is the nearest of them); vehicles on their way back, whose position moves, are few and
+    /// are checked one by one.
     fn pick_vehicle(&mut self, scene: u32, u: Urgency) -> Option<usize> {
         let mut best_ground: Option<(f64, usize)> = None;
         let mut best_air: Option<(f64, usize)> = None;
-        for v in 0..self.veh.len() {
-            if !self.dispatchable(v) || !self.can_reach(v, scene, u) {
-                continue;
-            }
-            let t = self.time_to(v, scene);
-            let slot = if self.scn.vehicles[v].kind == VehicleKind::Air {
-                &mut best_air
-            } else {
-                &mut best_ground
-            };
-            if slot.is_none_or(|(bt, _)| t < bt) {
+        let scn = self.scn;
+        fn consider(slot: &mut Option<(f64, usize)>, v: usize, t: f64) {
+            if slot.is_none_or(|(bt, bv)| t < bt || (t == bt && v < bv)) {
                 *slot = Some((t, v));
+            }
+        }
+        for &v in &scn.place_vehicles[scene as usize] {
+            let v = v as usize;
+            if self.veh[v].state == VState::Available
+                && self.dispatchable(v)
+                && self.can_reach(v, scene, u)
+            {
+                let t = self.veh_travel_min(v, self.home_place(v), scene);
+                let is_air = scn.vehicles[v].kind == VehicleKind::Air;
+                consider(
+                    if is_air {
+                        &mut best_air
+                    } else {
+                        &mut best_ground
+                    },
+                    v,
+                    t,
+                );
+                // The list is sorted by this time: nothing later in it can beat a found one of
+                // the same kind; stop once both kinds are found (or air is impossible).
+                if !is_air && (best_air.is_some() || !self.any_air) {
+                    break;
+                }
+            }
+        }
+        for i in 0..self.returning.len() {
+            let v = self.returning[i] as usize;
+            if self.dispatchable(v) && self.can_reach(v, scene, u) {
+                let t = self.time_to(v, scene);
+                let is_air = scn.vehicles[v].kind == VehicleKind::Air;
+                consider(
+                    if is_air {
+                        &mut best_air
+                    } else {
+                        &mut best_ground
+                    },
+                    v,
+                    t,
+                );
             }
         }
         let ground_response = best_ground
@@ -378,18 +399,18 @@ impl World<'_> {
         if !self.dispatchable(v) {
             return;
         }
-        let mut best: Option<(u8, u64, usize)> = None;
-        for (i, &(prio, seq, p)) in self.amb_queue.iter().enumerate() {
-            let pat = &self.patients[p as usize];
-            if self.can_reach(v, pat.scene, pat.urgency)
-                && best.is_none_or(|(bp, bs, _)| (prio, seq) < (bp, bs))
-            {
-                best = Some((prio, seq, i));
-            }
-        }
-        if let Some((_, _, i)) = best {
-            let (_, _, p) = self.amb_queue.swap_remove(i);
-            self.dispatch(v, p);
+        // Most urgent first, then longest waiting: the first the vehicle can serve.
+        let found = self
+            .amb_queue
+            .iter()
+            .find(|&&(_, _, p)| {
+                let pat = &self.patients[p as usize];
+                self.can_reach(v, pat.scene, pat.urgency)
+            })
+            .copied();
+        if let Some(key) = found {
+            self.amb_queue.remove(&key);
+            self.dispatch(v, key.2);
         }
     }
 
@@ -522,13 +543,19 @@ impl World<'_> {
             self.red_scene_cleared(r);
         }
         if self.patients[p as usize].conveyed {
-            // Nearest hospital from the scene for this vehicle.
+            // Nearest hospital from the scene for this vehicle (precomputed for road vehicles).
             let mut best = (f64::INFINITY, 0usize);
-            for (h, hosp) in self.scn.hospitals.iter().enumerate() {
-                let place = (self.scn.zones.len() + hosp.facility) as u32;
-                let t = self.veh_travel_min(v, scene, place);
-                if t < best.0 {
-                    best = (t, h);
+            if self.scn.vehicles[v].kind == VehicleKind::Road {
+                let h = self.scn.place_hospital[scene as usize] as usize;
+                let place = (self.scn.zones.len() + self.scn.hospitals[h].facility) as u32;
+                best = (self.veh_travel_min(v, scene, place), h);
+            } else {
+                for (h, hosp) in self.scn.hospitals.iter().enumerate() {
+                    let place = (self.scn.zones.len() + hosp.facility) as u32;
+                    let t = self.veh_travel_min(v, scene, place);
+                    if t < best.0 {
+                        best = (t, h);
+                    }
                 }
             }
             let place = (self.scn.zones.len() + self.scn.hospitals[best.1].facility) as u32;

@@ -1,6 +1,11 @@
 //! Latent needs: a non-homogeneous Poisson process per zone × channel × urgency, each on its own
 //! RNG stream (common random numbers), with a piecewise-constant hour-of-week intensity.
 //!
+//! Needs wait in their own small queue (a 4-ary heap of one entry per stream, keyed by time and
+//! stream index) beside the event list: firing a need replaces the stream's entry in place, one
+//! sift instead of a pop and a push. When a need and another event fall on the same millisecond,
+//! the need is handled first — a fixed rule, so runs stay deterministic.
+//!
 //! Arrival times are generated exactly by inverting the cumulative intensity: with
 //! Λ(t) = scale · C(t), where C is the cumulative profile (hours at mean intensity), the next
 //! arrival after t is C⁻¹(C(t) + E/scale) with E ~ Exp(1). No thinning, no rejected draws.
@@ -9,12 +14,13 @@
 //! decay, walk-in or phone); every such decision uses the patient's own per-purpose draws, so two
 //! structures compared on one seed see the same needs and the same coin flips.
 
-use super::{Event, Outcome, Patient, Stage, World};
+use super::{Outcome, Patient, Stage, World};
 use crate::rng::{Purpose, SimRng, StreamId, stream_rng};
 use crate::scenario::{CH_113, CH_116117, Profile, Scenario, URGENCIES, Urgency};
 use crate::time::{MS_PER_HOUR, MS_PER_WEEK, SimTime};
 use rand::Rng;
 use rand_distr::{Distribution, Exp1};
+use std::cmp::Reverse;
 
 /// One demand stream.
 pub(crate) struct Stream {
@@ -23,6 +29,11 @@ pub(crate) struct Stream {
     pub urgency: Urgency,
     /// Needs per hour at mean profile intensity.
     pub scale: f64,
+    /// Cumulative profile position of the last arrival [hours at mean intensity]: carried from
+    /// draw to draw, so the next arrival needs only one inversion.
+    pub c: f64,
+    /// Hour of the week of the last arrival: the search for the next one starts there.
+    pub hour: usize,
 }
 
 /// Build the streams of a scenario (only those with a positive rate) and their generators.
@@ -40,6 +51,8 @@ pub(crate) fn streams(scn: &Scenario, seed: u64, replication: u64) -> (Vec<Strea
                         channel: ch as u8,
                         urgency: u,
                         scale,
+                        c: 0.0,
+                        hour: 0,
                     });
                     r.push(stream_rng(
                         seed,
@@ -58,6 +71,7 @@ pub(crate) fn streams(scn: &Scenario, seed: u64, replication: u64) -> (Vec<Strea
 }
 
 /// Cumulative profile at time t [hours at mean intensity since time zero].
+#[cfg(test)]
 fn cumulative(p: &Profile, t: SimTime) -> f64 {
     let weeks = t.0.div_euclid(MS_PER_WEEK) as f64;
     let in_week = t.0.rem_euclid(MS_PER_WEEK);
@@ -66,7 +80,9 @@ fn cumulative(p: &Profile, t: SimTime) -> f64 {
     weeks * 168.0 + p.cumulative[h] + p.weights[h] * frac
 }
 
-/// Inverse of [`cumulative`]: the time at which the cumulative profile reaches `c`.
+/// Inverse of [`cumulative`]: the time at which the cumulative profile reaches `c` (reference
+/// implementation for the tests of [`inverse_from`]).
+#[cfg(test)]
 fn inverse(p: &Profile, c: f64) -> SimTime {
     let weeks = (c / 168.0).floor();
     let mut r = c - weeks * 168.0;
@@ -84,10 +100,42 @@ fn inverse(p: &Profile, c: f64) -> SimTime {
     }
     let frac = ((r - p.cumulative[h]) / p.weights[h]).clamp(0.0, 1.0);
     let ms = weeks * MS_PER_WEEK as f64 + (h as f64 + frac) * MS_PER_HOUR as f64;
-    SimTime(ms.round() as i64)
+    SimTime((ms + 0.5) as i64)
+}
+
+/// As [`inverse`], starting the search at hour `h0` (the hour of the previous arrival): busy
+/// streams find the next arrival within a step or two; the rest fall back to binary search.
+/// Returns the time and its hour of the week.
+#[inline]
+fn inverse_from(p: &Profile, c: f64, h0: usize) -> (SimTime, usize) {
+    let weeks = (c / 168.0) as i64; // c ≥ 0: truncation is floor, without a libm call
+    let r = (c - weeks as f64 * 168.0).min(167.999_999_999);
+    let mut h = h0;
+    let mut steps = 0;
+    // Walk forward from h0 while the hour ends at or before r (same week only).
+    if p.cumulative[h] <= r {
+        while h < 167 && p.cumulative[h + 1] <= r && steps < 4 {
+            h += 1;
+            steps += 1;
+        }
+    }
+    if p.cumulative[h] > r || (h < 167 && p.cumulative[h + 1] <= r) || p.weights[h] <= 0.0 {
+        h = p
+            .cumulative
+            .partition_point(|&x| x <= r)
+            .saturating_sub(1)
+            .min(167);
+        while p.weights[h] <= 0.0 && h < 167 {
+            h += 1;
+        }
+    }
+    let frac = ((r - p.cumulative[h]) / p.weights[h]).clamp(0.0, 1.0);
+    let ms = weeks as f64 * MS_PER_WEEK as f64 + (h as f64 + frac) * MS_PER_HOUR as f64;
+    (SimTime((ms + 0.5) as i64), h)
 }
 
 /// Next arrival strictly after (or at) `t` for a stream with the given scale.
+#[cfg(test)]
 pub(crate) fn next_arrival<R: Rng + ?Sized>(
     p: &Profile,
     scale: f64,
@@ -99,27 +147,52 @@ pub(crate) fn next_arrival<R: Rng + ?Sized>(
 }
 
 impl World<'_> {
-    /// Draw the next need of stream `s` and schedule it.
-    pub(crate) fn schedule_next_need(&mut self, s: usize) {
-        let st = &self.streams[s];
+    /// Draw the next need of stream `s` (None past the end of the run).
+    #[inline]
+    fn draw_next_need(&mut self, s: usize) -> Option<SimTime> {
+        let st = &mut self.streams[s];
         let profile = &self.scn.demand[st.channel as usize]
             .as_ref()
             .expect("stream exists only for a channel with demand")
             .profile;
-        let t = next_arrival(profile, st.scale, self.now, &mut self.stream_rngs[s]);
-        if t <= self.end {
-            self.q.push(t, Event::Need { stream: s as u32 });
+        let e: f64 = Exp1.sample(&mut self.stream_rngs[s]);
+        st.c += e / st.scale;
+        let (t, h) = inverse_from(profile, st.c, st.hour);
+        st.hour = h;
+        let t = t.max(self.now);
+        (t <= self.end).then_some(t)
+    }
+
+    /// Put every stream's first need in the demand queue.
+    pub(crate) fn start_demand(&mut self) {
+        for s in 0..self.streams.len() {
+            if let Some(t) = self.draw_next_need(s) {
+                self.demand_q.push(Reverse((t.0, s as u32)));
+            }
         }
     }
 
-    /// A latent need of stream `s` arises.
+    /// A latent need of stream `s` (the top of the demand queue) arises: draw the stream's next
+    /// need in place of this one, then let the need enter the chain.
     pub(crate) fn need(&mut self, s: usize) {
         let seed = self.stream_rngs[s].next_u64();
         let (zone, channel, urgency) = {
             let st = &self.streams[s];
             (st.zone, st.channel as usize, st.urgency)
         };
-        self.schedule_next_need(s);
+        match self.draw_next_need(s) {
+            Some(t) => {
+                let mut top = self
+                    .demand_q
+                    .peek_mut()
+                    .expect("the firing stream is on top");
+                debug_assert_eq!(top.0.1, s as u32);
+                *top = Reverse((t.0, s as u32));
+            }
+            None => {
+                self.demand_q.pop();
+            }
+        }
         self.new_need(seed, zone, channel, urgency);
     }
 
@@ -177,7 +250,10 @@ impl World<'_> {
                 return;
             }
         }
-        let direct = self.u(p, Purpose::Channel) < d.direct_share[urgency.idx()];
+        // The draw only matters for shares strictly between 0 and 1; skipping it otherwise
+        // changes no decision (each purpose has its own stream, so nothing else shifts).
+        let share = d.direct_share[urgency.idx()];
+        let direct = share >= 1.0 || (share > 0.0 && self.u(p, Purpose::Channel) < share);
         match self.scn.zone_lvs[z] {
             Some(l) if !direct => self.lvs_call(p, l as u32),
             _ => self.travel_to_site(p, site),
@@ -213,6 +289,31 @@ mod tests {
                 t
             };
             assert!((back.0 - expect).abs() <= 1, "{t} -> {}", back.0);
+        }
+    }
+
+    #[test]
+    fn inverse_from_agrees_with_binary_search() {
+        let mut w = [1.0; 168];
+        for (h, x) in w.iter_mut().enumerate() {
+            *x = if h % 24 < 8 {
+                0.0
+            } else {
+                1.0 + (h % 7) as f64
+            };
+        }
+        let p = Profile::from_weights(&w);
+        let mut h = 0;
+        let mut c = 0.0;
+        for i in 0..5000 {
+            c += 0.037 * (1 + i % 13) as f64;
+            let (t, h2) = inverse_from(&p, c, h);
+            assert_eq!(t, inverse(&p, c), "c = {c}");
+            // The cached hour is the hour searched from next time: t's hour, or the hour just
+            // before when t falls exactly on the boundary.
+            let how = t.hour_of_week();
+            assert!(h2 == how || (h2 + 1) % 168 == how, "{h2} vs {how}");
+            h = h2;
         }
     }
 

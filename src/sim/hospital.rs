@@ -89,14 +89,11 @@ impl World<'_> {
             self.request_ambulance(p, MissionKind::Transport, place);
         } else {
             // On their own: nearest hospital by road from the legevakt.
-            let (mut best, mut bh) = (f64::INFINITY, 0usize);
-            for (h, hosp) in self.scn.hospitals.iter().enumerate() {
-                let t = self.road_min(place, (self.scn.zones.len() + hosp.facility) as u32);
-                if t < best {
-                    best = t;
-                    bh = h;
-                }
-            }
+            let bh = self.scn.place_hospital[place as usize] as usize;
+            let best = self.road_min(
+                place,
+                (self.scn.zones.len() + self.scn.hospitals[bh].facility) as u32,
+            );
             let pat = &mut self.patients[p as usize];
             pat.hospital = bh as u32;
             pat.stage = Stage::Travelling;

@@ -43,8 +43,6 @@ pub struct RunSpec {
 /// Everything that can happen. Small and `Copy`.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Event {
-    /// The next latent need of a demand stream.
-    Need { stream: u32 },
     /// A pool's scheduled capacity changes.
     Capacity { pool: u32 },
     /// A 116117 call ends.
@@ -321,6 +319,8 @@ pub(crate) struct World<'a> {
     pub pool_label: Vec<(String, &'static str)>,
     pub map: PoolMap,
     pub streams: Vec<demand::Stream>,
+    /// Next need of each stream: (time [ms], stream), earliest first.
+    pub demand_q: dary_heap::QuaternaryHeap<std::cmp::Reverse<(i64, u32)>>,
     pub stream_rngs: Vec<SimRng>,
     pub seq: u64,
     pub acc: Acc,
@@ -328,8 +328,12 @@ pub(crate) struct World<'a> {
     pub completed: u64,
     pub events: u64,
     pub veh: Vec<ambulance::VehicleState>,
-    /// Calls waiting for an ambulance: (priority, sequence, patient).
-    pub amb_queue: Vec<(u8, u64, u32)>,
+    /// Calls waiting for an ambulance: (priority, sequence, patient), most urgent first.
+    pub amb_queue: std::collections::BTreeSet<(u8, u64, u32)>,
+    /// Vehicles now on their way back to their station (re-dispatchable, moving).
+    pub returning: Vec<u32>,
+    /// Does the scenario have an air unit?
+    pub any_air: bool,
     pub red_events: Slab<amk::RedEvent>,
     pub callouts: Slab<amk::Callout>,
     pub system_rng: SimRng,
@@ -413,6 +417,7 @@ impl<'a> World<'a> {
             pool_sched,
             pool_label,
             map,
+            demand_q: dary_heap::QuaternaryHeap::with_capacity(streams.len()),
             streams,
             stream_rngs,
             seq: 0,
@@ -425,7 +430,12 @@ impl<'a> World<'a> {
             completed: 0,
             events: 0,
             veh: Vec::new(),
-            amb_queue: Vec::new(),
+            amb_queue: std::collections::BTreeSet::new(),
+            returning: Vec::new(),
+            any_air: scn
+                .vehicles
+                .iter()
+                .any(|v| v.kind == crate::scenario::VehicleKind::Air),
             red_events: Slab::new(),
             callouts: Slab::new(),
             system_rng: crate::rng::stream_rng(
@@ -519,16 +529,34 @@ impl<'a> World<'a> {
                 self.q.push(t, Event::Capacity { pool: i as u32 });
             }
         }
-        for s in 0..self.streams.len() {
-            self.schedule_next_need(s);
-        }
+        self.start_demand();
         for (i, inc) in self.scn.incidents.iter().enumerate() {
             if inc.at <= self.end {
                 self.q.push(inc.at, Event::Incident { i: i as u32 });
             }
         }
         self.init_vehicles();
-        while let Some((t, ev)) = self.q.pop() {
+        loop {
+            // Needs come from their own queue; on a tie with another event the need goes first.
+            let next_need = self.demand_q.peek().map(|r| r.0);
+            let next_event = self.q.peek_time();
+            let need_first = match (next_need, next_event) {
+                (Some((tn, _)), Some(te)) => tn <= te.0,
+                (Some(_), None) => true,
+                (None, Some(_)) => false,
+                (None, None) => break,
+            };
+            if let (true, Some((tn, s))) = (need_first, next_need) {
+                if tn > self.end.0 {
+                    break;
+                }
+                debug_assert!(tn >= self.now.0, "time ran backwards");
+                self.now = SimTime(tn);
+                self.events += 1;
+                self.need(s as usize);
+                continue;
+            }
+            let (t, ev) = self.q.pop().expect("peeked an event");
             if t > self.end {
                 break;
             }
@@ -536,7 +564,6 @@ impl<'a> World<'a> {
             self.now = t;
             self.events += 1;
             match ev {
-                Event::Need { stream } => self.need(stream as usize),
                 Event::Capacity { pool } => self.capacity_change(pool),
                 Event::LvsCallEnd { p } => self.lvs_call_end(p),
                 Event::ArriveAtSite { p } => self.arrive_at_site(p),
