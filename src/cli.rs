@@ -73,6 +73,28 @@ pub enum Command {
         #[arg(long)]
         quiet: bool,
     },
+    /// Benchmark suite (release build): M/M/c events/s, Romsdal and national years, peak memory,
+    /// thread scaling, SimPy comparison. Prints a table; writes output/bench/.
+    Bench {
+        /// Shortened workloads (a smoke test; figures not comparable with the targets).
+        #[arg(long)]
+        quick: bool,
+        /// Also rewrite the benchmark table in README.md (between its bench markers).
+        #[arg(long)]
+        update_readme: bool,
+        /// Output folder.
+        #[arg(long, default_value = "output/bench")]
+        out: PathBuf,
+    },
+    /// (internal) one replication of MODEL for DAYS, then print peak memory [KiB] and events.
+    #[command(hide = true)]
+    BenchMemory {
+        /// Model.
+        model: PathBuf,
+        /// Days.
+        #[arg(long)]
+        days: f64,
+    },
     /// Write the national scale-test model (all kommuner, services placed by rule).
     NationalModel {
         /// Kommune table.
@@ -150,6 +172,31 @@ pub fn run(cli: Cli, argv: Vec<String>) -> Result<(), Failure> {
             out,
             quiet,
         } => run_experiment(&file, replications, days, threads, out, quiet, argv),
+        Command::Bench {
+            quick,
+            update_readme,
+            out,
+        } => {
+            if cfg!(debug_assertions) {
+                eprintln!(
+                    "warning: this is a debug build; run `cargo run --release -- bench` for real figures"
+                );
+            }
+            let r = crate::bench::run(Path::new("."), quick, &|m| eprintln!("{m}"))?;
+            let md = crate::bench::markdown(&r);
+            report::write_atomic(&out.join("bench.json"), &report::to_json(&r)?)?;
+            report::write_atomic(&out.join("bench.md"), md.as_bytes())?;
+            print!("{md}");
+            if update_readme {
+                crate::bench::update_block(Path::new("README.md"), &md)?;
+                println!("updated README.md");
+            }
+            Ok(())
+        }
+        Command::BenchMemory { model, days } => {
+            crate::bench::memory_child(&model, days)?;
+            Ok(())
+        }
         Command::NationalModel { kommuner, out } => {
             let text = crate::national::national_toml(&kommuner)?;
             report::write_atomic(&out, text.as_bytes())?;

@@ -15,6 +15,7 @@
 
 #![warn(missing_docs)]
 
+pub mod bench;
 pub mod calibrate;
 pub mod cli;
 pub mod dist;

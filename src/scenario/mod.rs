@@ -88,6 +88,8 @@ pub struct Profile {
     pub weights: [f64; 168],
     /// cumulative[h] = Σ weights[..h] [hours at mean intensity]; cumulative[168] = 168.
     pub cumulative: [f64; 169],
+    /// 1 / weights[h] (0 where the weight is 0), so arrival generation multiplies, not divides.
+    pub inv_weights: [f64; 168],
 }
 
 impl Profile {
@@ -105,9 +107,16 @@ impl Profile {
             cumulative[h + 1] = cumulative[h] + weights[h];
         }
         cumulative[168] = 168.0;
+        let mut inv_weights = [0.0; 168];
+        for h in 0..168 {
+            if weights[h] > 0.0 {
+                inv_weights[h] = 1.0 / weights[h];
+            }
+        }
         Profile {
             weights,
             cumulative,
+            inv_weights,
         }
     }
 }

@@ -27,8 +27,8 @@ pub(crate) struct Stream {
     pub zone: u32,
     pub channel: u8,
     pub urgency: Urgency,
-    /// Needs per hour at mean profile intensity.
-    pub scale: f64,
+    /// 1 / (needs per hour at mean profile intensity).
+    pub inv_scale: f64,
     /// Cumulative profile position of the last arrival [hours at mean intensity]: carried from
     /// draw to draw, so the next arrival needs only one inversion.
     pub c: f64,
@@ -50,7 +50,7 @@ pub(crate) fn streams(scn: &Scenario, seed: u64, replication: u64) -> (Vec<Strea
                         zone: z as u32,
                         channel: ch as u8,
                         urgency: u,
-                        scale,
+                        inv_scale: 1.0 / scale,
                         c: 0.0,
                         hour: 0,
                     });
@@ -108,7 +108,7 @@ fn inverse(p: &Profile, c: f64) -> SimTime {
 /// Returns the time and its hour of the week.
 #[inline]
 fn inverse_from(p: &Profile, c: f64, h0: usize) -> (SimTime, usize) {
-    let weeks = (c / 168.0) as i64; // c ≥ 0: truncation is floor, without a libm call
+    let weeks = (c * (1.0 / 168.0)) as i64; // c ≥ 0: truncation is floor, without a libm call
     let r = (c - weeks as f64 * 168.0).min(167.999_999_999);
     let mut h = h0;
     let mut steps = 0;
@@ -129,7 +129,7 @@ fn inverse_from(p: &Profile, c: f64, h0: usize) -> (SimTime, usize) {
             h += 1;
         }
     }
-    let frac = ((r - p.cumulative[h]) / p.weights[h]).clamp(0.0, 1.0);
+    let frac = ((r - p.cumulative[h]) * p.inv_weights[h]).clamp(0.0, 1.0);
     let ms = weeks as f64 * MS_PER_WEEK as f64 + (h as f64 + frac) * MS_PER_HOUR as f64;
     (SimTime((ms + 0.5) as i64), h)
 }
@@ -156,7 +156,7 @@ impl World<'_> {
             .expect("stream exists only for a channel with demand")
             .profile;
         let e: f64 = Exp1.sample(&mut self.stream_rngs[s]);
-        st.c += e / st.scale;
+        st.c += e * st.inv_scale;
         let (t, h) = inverse_from(profile, st.c, st.hour);
         st.hour = h;
         let t = t.max(self.now);

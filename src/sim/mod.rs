@@ -552,6 +552,7 @@ impl<'a> World<'a> {
                 }
                 debug_assert!(tn >= self.now.0, "time ran backwards");
                 self.now = SimTime(tn);
+                self.q.advance(self.now);
                 self.events += 1;
                 self.need(s as usize);
                 continue;

@@ -71,6 +71,10 @@ pub struct Pool {
     pub capacity_by_how: Box<[f64; 168]>,
     /// Jobs started by a server working overtime (capacity zero).
     pub overtime_starts: u64,
+    /// End of the hour of the week that `last` falls in [ms], and that hour's index: most
+    /// changes fall within the same hour as the previous one, so no division is needed.
+    hour_end: i64,
+    hour: usize,
 }
 
 impl Pool {
@@ -87,6 +91,8 @@ impl Pool {
             busy_by_how: Box::new([0.0; 168]),
             capacity_by_how: Box::new([0.0; 168]),
             overtime_starts: 0,
+            hour_end: i64::MIN,
+            hour: 0,
         }
     }
 
@@ -112,12 +118,14 @@ impl Pool {
         // Split over hour-of-week boundaries.
         let mut t = from.0;
         while t < now.0 {
-            let hour_end = (t / MS_PER_HOUR + 1) * MS_PER_HOUR;
-            let e = hour_end.min(now.0);
-            let h = SimTime(t).hour_of_week();
+            if t >= self.hour_end || t < self.hour_end - MS_PER_HOUR {
+                self.hour_end = (t.div_euclid(MS_PER_HOUR) + 1) * MS_PER_HOUR;
+                self.hour = SimTime(t).hour_of_week();
+            }
+            let e = self.hour_end.min(now.0);
             let d = (e - t) as f64;
-            self.busy_by_how[h] += b * d;
-            self.capacity_by_how[h] += c * d;
+            self.busy_by_how[self.hour] += b * d;
+            self.capacity_by_how[self.hour] += c * d;
             t = e;
         }
     }
