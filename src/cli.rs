@@ -294,21 +294,12 @@ pub fn run(cli: Cli, argv: Vec<String>) -> Result<(), Failure> {
             };
             let bar = progress(replications, quiet);
             let started = Instant::now();
-            let started_unix = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_secs())
-                .unwrap_or(0);
+            let started_unix = unix_now();
             let results =
                 runner::run_replications(&scn, &spec, replications, threads, &|| bar.inc(1))?;
             bar.finish_and_clear();
             let summary = runner::summarise(&scn, &spec, &results);
-            let threads_used = if threads == 0 {
-                std::thread::available_parallelism()
-                    .map(|n| n.get())
-                    .unwrap_or(1)
-            } else {
-                threads
-            };
+            let threads_used = threads_used(threads);
             let manifest = Manifest {
                 version: env!("CARGO_PKG_VERSION").to_string(),
                 arguments: argv,
@@ -372,6 +363,25 @@ pub fn run(cli: Cli, argv: Vec<String>) -> Result<(), Failure> {
     }
 }
 
+/// Threads rayon will use for `threads` (0 = one per core).
+fn threads_used(threads: usize) -> usize {
+    if threads == 0 {
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+    } else {
+        threads
+    }
+}
+
+/// Seconds since the Unix epoch (0 if the clock is before it).
+fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
 fn default_out(model: &Path) -> PathBuf {
     let stem = model
         .file_stem()
@@ -417,20 +427,11 @@ fn run_experiment(
     let total = exp.replications * exp.variants.len() as u64;
     let bar = progress(total, quiet);
     let started = Instant::now();
-    let started_unix = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
+    let started_unix = unix_now();
     let res = experiment::run(&exp, threads, &|| bar.inc(1))?;
     bar.finish_and_clear();
     experiment::write_outputs(&exp, &res, &out)?;
-    let threads_used = if threads == 0 {
-        std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(1)
-    } else {
-        threads
-    };
+    let threads_used = threads_used(threads);
     let manifest = ExperimentManifest {
         version: env!("CARGO_PKG_VERSION").to_string(),
         arguments: argv,

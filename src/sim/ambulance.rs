@@ -321,34 +321,27 @@ impl World<'_> {
     /// is the nearest of them); vehicles on their way back, whose position moves, are few and
     /// are checked one by one.
     fn pick_vehicle(&mut self, scene: u32, u: Urgency) -> Option<usize> {
-        let mut best_ground: Option<(f64, usize)> = None;
-        let mut best_air: Option<(f64, usize)> = None;
+        // best[0]: nearest ground (road or boat) vehicle, best[1]: nearest air unit.
+        let mut best: [Option<(f64, usize)>; 2] = [None, None];
         let scn = self.scn;
-        fn consider(slot: &mut Option<(f64, usize)>, v: usize, t: f64) {
+        let mut consider = |v: usize, t: f64| {
+            let slot = &mut best[usize::from(scn.vehicles[v].kind == VehicleKind::Air)];
             if slot.is_none_or(|(bt, bv)| t < bt || (t == bt && v < bv)) {
                 *slot = Some((t, v));
             }
-        }
+        };
+        let mut found = [false, false];
         for &v in &scn.place_vehicles[scene as usize] {
             let v = v as usize;
             if self.veh[v].state == VState::Available
                 && self.dispatchable(v)
                 && self.can_reach(v, scene, u)
             {
-                let t = self.veh_travel_min(v, self.home_place(v), scene);
-                let is_air = scn.vehicles[v].kind == VehicleKind::Air;
-                consider(
-                    if is_air {
-                        &mut best_air
-                    } else {
-                        &mut best_ground
-                    },
-                    v,
-                    t,
-                );
+                consider(v, self.veh_travel_min(v, self.home_place(v), scene));
+                found[usize::from(scn.vehicles[v].kind == VehicleKind::Air)] = true;
                 // The list is sorted by this time: nothing later in it can beat a found one of
-                // the same kind; stop once both kinds are found (or air is impossible).
-                if !is_air && (best_air.is_some() || !self.any_air) {
+                // the same kind; stop once both kinds are found (or there is no air unit).
+                if found[0] && (found[1] || !self.any_air) {
                     break;
                 }
             }
@@ -356,19 +349,10 @@ impl World<'_> {
         for i in 0..self.returning.len() {
             let v = self.returning[i] as usize;
             if self.dispatchable(v) && self.can_reach(v, scene, u) {
-                let t = self.time_to(v, scene);
-                let is_air = scn.vehicles[v].kind == VehicleKind::Air;
-                consider(
-                    if is_air {
-                        &mut best_air
-                    } else {
-                        &mut best_ground
-                    },
-                    v,
-                    t,
-                );
+                consider(v, self.time_to(v, scene));
             }
         }
+        let [best_ground, best_air] = best;
         let ground_response = best_ground
             .map(|(t, v)| {
                 let act = if self.veh[v].state == VState::Returning {
