@@ -42,20 +42,78 @@ fn serde_hint(msg: &str) -> String {
 
 /// Deserialize one TOML value into `T`, reporting the exact path of the first type problem.
 pub(crate) fn de<T: DeserializeOwned>(v: toml::Value, path: &str, p: &mut Problems) -> Option<T> {
-    match serde_path_to_error::deserialize::<_, T>(v) {
-        Ok(t) => Some(t),
-        Err(e) => {
-            let inner = e.path().to_string();
-            let full = if inner == "." || inner.is_empty() {
-                path.to_string()
-            } else if inner.starts_with('[') {
-                format!("{path}{inner}")
-            } else {
-                format!("{path}.{inner}")
-            };
-            p.push(full, serde_hint(&e.inner().to_string()));
-            None
+    // serde stops at the first problem. To report every problem of a table at once, the field
+    // that failed (a wrong type, an unknown name) is removed from a copy and deserialization is
+    // tried again, until it succeeds or a problem cannot be removed (then the rest is unknown).
+    let join = |inner: &str| {
+        if inner == "." || inner.is_empty() {
+            path.to_string()
+        } else if inner.starts_with('[') {
+            format!("{path}{inner}")
+        } else if path.is_empty() {
+            inner.to_string()
+        } else {
+            format!("{path}.{inner}")
         }
+    };
+    let mut v = v;
+    let mut removed: Vec<String> = Vec::new();
+    for _ in 0..64 {
+        match serde_path_to_error::deserialize::<_, T>(v.clone()) {
+            Ok(t) => return removed.is_empty().then_some(t),
+            Err(e) => {
+                let inner = e.path().to_string();
+                let msg = e.inner().to_string();
+                if let Some(rest) = msg.strip_prefix("missing field `") {
+                    // A field we removed ourselves is "missing" now: already reported.
+                    let field = rest.split('`').next().unwrap_or_default();
+                    let full = join(&if inner == "." || inner.is_empty() {
+                        field.to_string()
+                    } else {
+                        format!("{inner}.{field}")
+                    });
+                    if !removed.contains(&full) {
+                        p.push(join(&inner), serde_hint(&msg));
+                    }
+                    return None;
+                }
+                let full = join(&inner);
+                p.push(full.clone(), serde_hint(&msg));
+                let segs: Vec<serde_path_to_error::Segment> = e.path().iter().cloned().collect();
+                if !remove_at(&mut v, &segs) {
+                    return None;
+                }
+                removed.push(full);
+            }
+        }
+    }
+    None
+}
+
+/// Remove the map entry at `segs` (only when the path ends in a map key; list entries are not
+/// removed, which would shift the positions reported for the entries after them).
+fn remove_at(v: &mut toml::Value, segs: &[serde_path_to_error::Segment]) -> bool {
+    use serde_path_to_error::Segment;
+    let Some((last, init)) = segs.split_last() else {
+        return false;
+    };
+    let mut cur = v;
+    for s in init {
+        cur = match (s, cur) {
+            (Segment::Map { key }, toml::Value::Table(t)) => match t.get_mut(key) {
+                Some(x) => x,
+                None => return false,
+            },
+            (Segment::Seq { index }, toml::Value::Array(a)) => match a.get_mut(*index) {
+                Some(x) => x,
+                None => return false,
+            },
+            _ => return false,
+        };
+    }
+    match (last, cur) {
+        (Segment::Map { key }, toml::Value::Table(t)) => t.remove(key).is_some(),
+        _ => false,
     }
 }
 

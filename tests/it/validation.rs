@@ -247,3 +247,23 @@ fn chain_sections_are_checked() {
     let t = format!("{}{}", &cut[..a], &cut[b..]);
     has(&problems(&t), "ambulance_stations", "no ambulance");
 }
+
+#[test]
+fn several_type_errors_in_one_entry_are_all_reported() {
+    let t = base()
+        .replacen("population = 24000", "population = \"many\"", 1)
+        .replacen(
+            "lat = 62.740\nlon = 7.160\nclass = \"urban\"",
+            "lat = \"north\"\nlon = 7.160\nclass = \"urban\"\ncolour = \"blue\"",
+            1,
+        );
+    let p = problems(&t);
+    has(&p, "zones[0].population", "invalid type");
+    has(&p, "zones[0].lat", "invalid type");
+    has(&p, "zones[0].colour", "unknown field");
+    // The removed fields are not reported a second time as missing.
+    assert!(
+        !p.iter().any(|x| x.contains("missing field `population`")),
+        "{p:?}"
+    );
+}
