@@ -95,6 +95,8 @@ pub enum Command {
         #[arg(long)]
         days: f64,
     },
+    /// List every KPI: name, unit, national target, published figure, source, meaning.
+    Kpis,
     /// Write the national scale-test model (all kommuner, services placed by rule).
     NationalModel {
         /// Kommune table.
@@ -191,6 +193,10 @@ pub fn run(cli: Cli, argv: Vec<String>) -> Result<(), Failure> {
                 crate::bench::update_block(Path::new("README.md"), &md)?;
                 println!("updated README.md");
             }
+            Ok(())
+        }
+        Command::Kpis => {
+            print!("{}", report::kpi_reference());
             Ok(())
         }
         Command::BenchMemory { model, days } => {

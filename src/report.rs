@@ -300,3 +300,21 @@ pub fn comparison_table(
     }
     out
 }
+
+/// Every KPI as a Markdown table (the reference printed by `akuttsim kpis`).
+pub fn kpi_reference() -> String {
+    let mut s = String::from(
+        "| KPI | unit | target | published figure | meaning | source |\n|---|---|---|---|---|---|\n",
+    );
+    for d in KPI_DEFS {
+        let target = d
+            .target
+            .map(|t| format!("{} {}", if t.at_least { "≥" } else { "≤" }, t.value))
+            .unwrap_or_default();
+        s.push_str(&format!(
+            "| `{}` | {} | {} | {} | {} | {} |\n",
+            d.name, d.unit, target, d.reference, d.description, d.source
+        ));
+    }
+    s
+}
