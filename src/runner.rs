@@ -77,7 +77,11 @@ pub fn summarise(scn: &Scenario, spec: &RunSpec, results: &[ReplicationResult]) 
         let mut e = estimate(&vals, def.unit);
         // Every KPI is ≥ 0 and shares are ≤ 1: the t interval of a skewed statistic near a bound
         // can cross it, which means nothing physically, so it is clipped to the possible range.
-        let hi = if def.unit == "share" { 1.0 } else { f64::INFINITY };
+        let hi = if def.unit == "share" {
+            1.0
+        } else {
+            f64::INFINITY
+        };
         e.ci95_low = e.ci95_low.map(|x| x.clamp(0.0, hi));
         e.ci95_high = e.ci95_high.map(|x| x.clamp(0.0, hi));
         kpi.insert(def.name.to_string(), e);
