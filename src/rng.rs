@@ -164,7 +164,10 @@ mod tests {
         let u = patient_uniform(7, Purpose::Decay);
         assert!((0.0..1.0).contains(&u));
         let p = patient_rng(7, Purpose::Consultation).next_u64();
-        assert_eq!(p, PINNED_PATIENT_DRAW, "patient stream seeding changed: bump the version");
+        assert_eq!(
+            p, PINNED_PATIENT_DRAW,
+            "patient stream seeding changed: bump the version"
+        );
     }
 
     const PINNED_PATIENT_DRAW: u64 = 17_663_405_721_523_935_989;
