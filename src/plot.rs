@@ -15,7 +15,6 @@
 use crate::experiment::{Experiment, ExperimentResult, compare};
 use crate::kpi::KPI_DEFS;
 use crate::scenario::{Scenario, Site};
-use crate::sim::legevakt::travel_figures;
 use crate::sim::{RESPONSE_BIN_MS, RESPONSE_BINS, ReplicationResult};
 use anyhow::Context;
 use plotters::coord::Shift;
@@ -509,7 +508,7 @@ pub fn experiment_plots(
                 (n > 0).then(|| s / n as f64)
             })
             .collect();
-        let travel = travel_figures(scn).zone_mean_min;
+        let travel = &scn.travel_figures.zone_mean_min;
         let s = slug(name);
         map(
             out,
@@ -524,7 +523,7 @@ pub fn experiment_plots(
             out,
             &format!("map_travel_{s}"),
             scn,
-            &travel,
+            travel,
             &format!("Mean drive time to the legevakt used [min] — {name}"),
             0.0,
             90.0,

@@ -1705,6 +1705,11 @@ pub fn load_table(
         road_speed_kmh: speed,
         place_vehicles: Vec::new(),
         place_hospital: Vec::new(),
+        travel_figures: TravelFigures {
+            within_40: None,
+            within_60: None,
+            zone_mean_min: Vec::new(),
+        },
     };
     scn.place_points = scn
         .zones
@@ -1730,5 +1735,6 @@ pub fn load_table(
         scn.zone_sites.push(order);
         scn.zone_lvs.push(lvs_z);
     }
+    scn.travel_figures = travel_figures(&scn);
     Ok(scn)
 }

@@ -349,7 +349,13 @@ impl World<'_> {
 
 impl World<'_> {
     /// KPIs of AMK, ambulances and hospitals.
-    pub(crate) fn chain_kpis(&self, k: &mut [Option<f64>], years: f64, pop_k: f64) {
+    pub(crate) fn chain_kpis(
+        &self,
+        k: &mut [Option<f64>],
+        years: f64,
+        pop_k: f64,
+        stations: &[super::AmbStationResult],
+    ) {
         use crate::kpi::Kpi;
         let a = &self.acc;
         let ratio = |n: u64, d: u64| (d > 0).then(|| n as f64 / d as f64);
@@ -375,8 +381,7 @@ impl World<'_> {
                 .iter()
                 .fold((0.0, 0.0), |(b, d), v| (b + v.busy_ms, d + v.duty_ms));
             k[Kpi::AmbUtil as usize] = (d > 0.0).then(|| b / d);
-            k[Kpi::AmbStandbyMin as usize] = self
-                .amb_station_results()
+            k[Kpi::AmbStandbyMin as usize] = stations
                 .iter()
                 .filter(|s| s.duty_h > 0.0)
                 .map(|s| 1.0 - s.busy_h / s.duty_h)

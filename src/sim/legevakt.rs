@@ -15,8 +15,8 @@
 use super::pool::{Job, JobKind};
 use super::{Event, Outcome, Stage, World, site_kind};
 use crate::rng::{Purpose, patient_rng};
-use crate::scenario::{Scenario, Site, Urgency};
-use crate::time::{Dur, MIN_PER_WEEK, SimTime};
+use crate::scenario::Site;
+use crate::time::Dur;
 
 impl World<'_> {
     /// The patient drives to site `s`.
@@ -269,96 +269,4 @@ impl World<'_> {
 
 fn job(patient: u32, kind: JobKind) -> Job {
     Job { patient, kind }
-}
-
-/// Structural travel figures of a scenario: for each zone, the drive time to the legevakt it
-/// would use (the nearest open site taking green patients), averaged over the week with the
-/// 116117 demand profile as weight, over the times at which at least one site is open.
-/// Deterministic: a property of the structure, not of the draws.
-#[derive(Debug, Clone)]
-pub struct TravelFigures {
-    /// Population share within 40 min (zones with no open site count as beyond).
-    pub within_40: Option<f64>,
-    /// Population share within 60 min.
-    pub within_60: Option<f64>,
-    /// Per zone: demand-weighted mean drive time [min] over the times a site is open for it.
-    pub zone_mean_min: Vec<Option<f64>>,
-}
-
-/// Compute [`TravelFigures`].
-pub fn travel_figures(scn: &Scenario) -> TravelFigures {
-    let nz = scn.zones.len();
-    if scn.sites.is_empty() {
-        return TravelFigures {
-            within_40: None,
-            within_60: None,
-            zone_mean_min: vec![None; nz],
-        };
-    }
-    let profile = scn.demand[crate::scenario::CH_116117]
-        .as_ref()
-        .map(|d| d.profile.clone())
-        .unwrap_or_else(crate::scenario::Profile::flat);
-    let mut cuts: Vec<u32> = vec![0, MIN_PER_WEEK];
-    for s in 0..scn.sites.len() {
-        cuts.extend(scn.site_open(s).change_minutes());
-    }
-    cuts.sort_unstable();
-    cuts.dedup();
-    let cum = |m: u32| {
-        let h = (m / 60) as usize;
-        if h >= 168 {
-            return 168.0;
-        }
-        profile.cumulative[h] + profile.weights[h] * (m % 60) as f64 / 60.0
-    };
-    let total_pop = scn.population();
-    let (mut w_tot, mut w40, mut w60) = (0.0, 0.0, 0.0);
-    let mut zsum = vec![0.0; nz];
-    let mut zw = vec![0.0; nz];
-    for win in cuts.windows(2) {
-        let (a, b) = (win[0], win[1]);
-        let w = cum(b) - cum(a);
-        let t = SimTime(a as i64 * crate::time::MS_PER_MIN);
-        let any_open = (0..scn.sites.len()).any(|s| scn.site_open(s).level_at(t) > 0);
-        if !any_open || w <= 0.0 {
-            continue;
-        }
-        w_tot += w * total_pop;
-        for (z, zone) in scn.zones.iter().enumerate() {
-            let site = scn.zone_sites[z]
-                .iter()
-                .map(|&s| s as usize)
-                .find(|&s| scn.site_accepts(s, Urgency::Green) && scn.site_open(s).level_at(t) > 0);
-            if let Some(s) = site {
-                let m = scn.travel.minutes(z, scn.site_facility(s));
-                zsum[z] += w * m;
-                zw[z] += w;
-                if m <= 40.0 {
-                    w40 += w * zone.population;
-                }
-                if m <= 60.0 {
-                    w60 += w * zone.population;
-                }
-            }
-        }
-    }
-    let zone_mean_min = zsum
-        .iter()
-        .zip(&zw)
-        .map(|(s, w)| (*w > 0.0).then(|| s / w))
-        .collect();
-    if w_tot <= 0.0 {
-        TravelFigures {
-            within_40: None,
-            within_60: None,
-            zone_mean_min,
-        }
-    } else {
-        TravelFigures {
-            within_40: Some(w40 / w_tot),
-            within_60: Some(w60 / w_tot),
-            zone_mean_min,
-        }
-    }
 }

@@ -658,9 +658,8 @@ impl<'a> World<'a> {
         } else {
             None
         };
-        let tf = legevakt::travel_figures(scn);
-        k[Kpi::Travel40 as usize] = tf.within_40;
-        k[Kpi::Travel60 as usize] = tf.within_60;
+        k[Kpi::Travel40 as usize] = scn.travel_figures.within_40;
+        k[Kpi::Travel60 as usize] = scn.travel_figures.within_60;
         k[Kpi::TravelP90Visits as usize] = a.travel_visits.quantile_ms(0.9).map(ms_to_min);
         k[Kpi::DoctorUtil as usize] = util(&self.map.doctors, &self.pools);
         let consults = a.station_consults + a.satellite_consults;
@@ -672,7 +671,8 @@ impl<'a> World<'a> {
         k[Kpi::SuppressedPer1000 as usize] = per_1000(a.outcomes[Outcome::Suppressed as usize]);
         k[Kpi::OutsideHoursPer1000 as usize] = per_1000(a.outcomes[Outcome::OutsideHours as usize]);
         k[Kpi::Calls113Per1000 as usize] = per_1000(a.calls_113);
-        self.chain_kpis(&mut k, years, pop_k);
+        let amb_stations = self.amb_station_results();
+        self.chain_kpis(&mut k, years, pop_k, &amb_stations);
         let hourly = self
             .pools
             .iter()
@@ -696,7 +696,7 @@ impl<'a> World<'a> {
             outcomes: a.outcomes.to_vec(),
             events: self.events,
             hourly,
-            amb_stations: self.amb_station_results(),
+            amb_stations,
             trace: self.trace.take(),
             response_bins: std::mem::take(&mut self.acc.response_bins),
             zone_response: std::mem::take(&mut self.acc.zone_response),
