@@ -154,11 +154,6 @@ impl Weekly {
         self.level_at_minute(t.minute_of_week())
     }
 
-    /// Is the level ever above zero?
-    pub fn ever_positive(&self) -> bool {
-        self.segments.iter().any(|s| s.1 > 0)
-    }
-
     /// Highest level in the week.
     pub fn max_level(&self) -> u32 {
         self.segments.iter().map(|s| s.1).max().unwrap_or(0)

@@ -70,19 +70,6 @@ impl Hist {
         let n = self.h.count_between(0, ms.max(0) as u64);
         Some(n as f64 / self.h.len() as f64)
     }
-    /// Merge another histogram into this one.
-    pub fn add(&mut self, o: &Hist) {
-        self.h.add(&o.h).expect("same bounds");
-        self.clamped += o.clamped;
-        self.sum_ms += o.sum_ms;
-    }
-    /// Empirical CDF at the given points [ms] (for plots).
-    pub fn cdf(&self, points_ms: &[i64]) -> Vec<f64> {
-        points_ms
-            .iter()
-            .map(|&x| self.share_at_most(x).unwrap_or(f64::NAN))
-            .collect()
-    }
 }
 
 /// Mean and 95 % confidence interval of one KPI over replications.

@@ -90,10 +90,6 @@ impl Dur {
         // negative input is clamped to zero by the saturating cast of a negative number.
         Dur((m * MS_PER_MIN as f64 + 0.5).max(0.0) as i64)
     }
-    /// From seconds, rounded to the millisecond (clamped at zero).
-    pub fn from_seconds(s: f64) -> Self {
-        Dur((s * MS_PER_S as f64 + 0.5).max(0.0) as i64)
-    }
     /// As minutes.
     pub fn minutes(self) -> f64 {
         self.0 as f64 / MS_PER_MIN as f64
