@@ -18,7 +18,7 @@ use crate::scenario::{self, Scenario};
 use crate::sim::{self, RunSpec};
 use anyhow::Context;
 use serde::Serialize;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
 
@@ -58,14 +58,15 @@ const MMC_C: u32 = 3;
 const MMC_MEAN_MIN: f64 = 15.0;
 const MMC_RHO: f64 = 0.9;
 
-fn mmc_text(patients: f64) -> (String, f64) {
-    // λ = ρ c / mean per minute; population 10,000 → rate per 1000 per year.
-    let lambda = MMC_RHO * MMC_C as f64 / MMC_MEAN_MIN;
-    let per_1000 = lambda * 525_600.0 / 10.0;
-    let days = patients / (lambda * 1440.0);
-    let text = format!(
+/// A single-station M/M/c scenario: one zone of 10,000 inhabitants at the station (travel 0),
+/// walk-in only, flat demand, `doctors` doctors around the clock, exponential consultations of
+/// mean `mean_service_min`; `per_1000` are the red/yellow/green rates per 1000 per year. Used by
+/// the benchmark and by the tests against queueing theory.
+pub fn mmc_station_toml(doctors: u32, mean_service_min: f64, per_1000: [f64; 3]) -> String {
+    let [r, y, g] = per_1000;
+    format!(
         r#"
-name = "M/M/3 benchmark, load 0.9"
+name = "M/M/{doctors} station"
 [[zones]]
 name = "here"
 population = 10000
@@ -73,19 +74,30 @@ lat = 60.0
 lon = 10.0
 class = "urban"
 [demand.calls_116117]
-per_1000_per_year = {{ red = 0.0, yellow = 0.0, green = {per_1000} }}
+per_1000_per_year = {{ red = {r}, yellow = {y}, green = {g} }}
 direct_attendance_share = {{ red = 1.0, yellow = 1.0, green = 1.0 }}
 [[legevakt]]
 name = "station"
 lat = 60.0
 lon = 10.0
 open = [{{ days = "all", from = "00:00", to = "24:00" }}]
-doctors = [{{ days = "all", from = "00:00", to = "24:00", count = {MMC_C} }}]
-consultation_time_min = {{ dist = "exponential", mean = {MMC_MEAN_MIN} }}
+doctors = [{{ days = "all", from = "00:00", to = "24:00", count = {doctors} }}]
+consultation_time_min = {{ dist = "exponential", mean = {mean_service_min} }}
 home_visit_time_min = {{ dist = "constant", value = 30 }}
 "#
-    );
-    (text, days)
+    )
+}
+
+/// The benchmark's M/M/c scenario and the days needed for `patients` arrivals.
+fn mmc_text(patients: f64) -> (String, f64) {
+    // λ = ρ c / mean per minute; population 10,000 → rate per 1000 per year.
+    let lambda = MMC_RHO * MMC_C as f64 / MMC_MEAN_MIN;
+    let per_1000 = lambda * 525_600.0 / 10.0;
+    let days = patients / (lambda * 1440.0);
+    (
+        mmc_station_toml(MMC_C, MMC_MEAN_MIN, [0.0, 0.0, per_1000]),
+        days,
+    )
 }
 
 /// Erlang C mean wait [min].
@@ -490,11 +502,6 @@ pub fn update_block(file: &Path, body: &str) -> anyhow::Result<()> {
     };
     let new = format!("{}{b}\n{body}{}", &text[..i], &text[j..]);
     crate::report::write_atomic(file, new.as_bytes())
-}
-
-/// Default output folder.
-pub fn default_out() -> PathBuf {
-    PathBuf::from("output/bench")
 }
 
 #[cfg(test)]

@@ -53,33 +53,29 @@ pub fn kpi(s: &Summary, name: &str) -> (f64, f64, f64) {
     )
 }
 
-/// A single-station scenario: one zone at the station (travel 0), walk-in only, flat demand,
-/// `doctors` doctors around the clock, exponential consultations. Rates per urgency per 1000 per
-/// year for a population of 10,000.
+/// A single-station M/M/c scenario (see `akuttsim::bench::mmc_station_toml`).
 pub fn mmc_station(doctors: u32, mean_service_min: f64, rates: [f64; 3]) -> String {
-    format!(
-        r#"
-name = "M/M/c station"
-[[zones]]
-name = "here"
-population = 10000
-lat = 60.0
-lon = 10.0
-class = "urban"
-[demand.calls_116117]
-per_1000_per_year = {{ red = {r}, yellow = {y}, green = {g} }}
-direct_attendance_share = {{ red = 1.0, yellow = 1.0, green = 1.0 }}
-[[legevakt]]
-name = "station"
-lat = 60.0
-lon = 10.0
-open = [{{ days = "all", from = "00:00", to = "24:00" }}]
-doctors = [{{ days = "all", from = "00:00", to = "24:00", count = {doctors} }}]
-consultation_time_min = {{ dist = "exponential", mean = {mean_service_min} }}
-home_visit_time_min = {{ dist = "constant", value = 30 }}
-"#,
-        r = rates[0],
-        y = rates[1],
-        g = rates[2],
-    )
+    akuttsim::bench::mmc_station_toml(doctors, mean_service_min, rates)
+}
+
+/// Run the `akuttsim` binary from the repository root.
+pub fn cli<I, S>(args: I) -> std::process::Output
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<std::ffi::OsStr>,
+{
+    std::process::Command::new(env!("CARGO_BIN_EXE_akuttsim"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("the akuttsim binary runs")
+}
+
+/// Assert that a command succeeded, showing its stderr if not.
+pub fn assert_ok(out: &std::process::Output) {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

@@ -1,9 +1,10 @@
 //! Experiments: every shipped file runs, common random numbers, determinism, the arithmetic of
 //! comparisons, and all-problems-at-once validation.
 
+use crate::common::{assert_ok, cli};
 use akuttsim::experiment::{self, Experiment};
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 fn shipped() -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("experiments");
@@ -127,28 +128,20 @@ fn demand_growth_changes_demand_but_not_its_streams() {
 fn outputs_are_byte_identical_for_one_and_two_threads() {
     let dirs: Vec<tempfile::TempDir> = (0..2).map(|_| tempfile::tempdir().unwrap()).collect();
     for (t, d) in ["1", "2"].iter().zip(&dirs) {
-        let st = Command::new(env!("CARGO_BIN_EXE_akuttsim"))
-            .args([
-                "experiment",
-                "experiments/teaching-ambulances.toml",
-                "--replications",
-                "3",
-                "--days",
-                "30",
-                "--quiet",
-                "--threads",
-                t,
-                "--out",
-            ])
-            .arg(d.path())
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .output()
-            .unwrap();
-        assert!(
-            st.status.success(),
-            "{}",
-            String::from_utf8_lossy(&st.stderr)
-        );
+        let st = cli([
+            OsStr::new("experiment"),
+            OsStr::new("experiments/teaching-ambulances.toml"),
+            OsStr::new("--replications"),
+            OsStr::new("3"),
+            OsStr::new("--days"),
+            OsStr::new("30"),
+            OsStr::new("--quiet"),
+            OsStr::new("--threads"),
+            OsStr::new(t),
+            OsStr::new("--out"),
+            d.path().as_os_str(),
+        ]);
+        assert_ok(&st);
     }
     let mut names: Vec<String> = std::fs::read_dir(dirs[0].path())
         .unwrap()

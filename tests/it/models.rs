@@ -2,8 +2,8 @@
 
 use crate::common::*;
 use akuttsim::report::to_json;
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 fn shipped_models() -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("models");
@@ -84,34 +84,24 @@ fn structures_on_one_seed_see_the_same_needs() {
 #[test]
 fn cli_run_writes_summary_and_manifest() {
     let out = tempfile::tempdir().unwrap();
-    let st = Command::new(env!("CARGO_BIN_EXE_akuttsim"))
-        .args([
-            "run",
-            "models/fjordby.toml",
-            "--replications",
-            "3",
-            "--days",
-            "20",
-        ])
-        .args([
-            "--warmup-days",
-            "1",
-            "--seed",
-            "5",
-            "--threads",
-            "2",
-            "--quiet",
-            "--out",
-        ])
-        .arg(out.path())
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap();
-    assert!(
-        st.status.success(),
-        "{}",
-        String::from_utf8_lossy(&st.stderr)
-    );
+    let st = cli([
+        OsStr::new("run"),
+        OsStr::new("models/fjordby.toml"),
+        OsStr::new("--replications"),
+        OsStr::new("3"),
+        OsStr::new("--days"),
+        OsStr::new("20"),
+        OsStr::new("--warmup-days"),
+        OsStr::new("1"),
+        OsStr::new("--seed"),
+        OsStr::new("5"),
+        OsStr::new("--threads"),
+        OsStr::new("2"),
+        OsStr::new("--quiet"),
+        OsStr::new("--out"),
+        out.path().as_os_str(),
+    ]);
+    assert_ok(&st);
     let stdout = String::from_utf8_lossy(&st.stdout);
     assert!(stdout.contains("lvs_answered_within_2min_share") && stdout.contains("95 % CI"));
     let summary: serde_json::Value =
@@ -167,11 +157,7 @@ fn cli_check_reports_problems_and_exits_1() {
             .replacen("population = 24000", "population = -5", 1)
             .replacen("host = \"Fjordby legevakt\"", "host = \"Nowhere\"", 1);
     std::fs::write(&bad, text).unwrap();
-    let st = Command::new(env!("CARGO_BIN_EXE_akuttsim"))
-        .arg("check")
-        .arg(&bad)
-        .output()
-        .unwrap();
+    let st = cli([OsStr::new("check"), bad.as_os_str()]);
     assert_eq!(st.status.code(), Some(1));
     let err = String::from_utf8_lossy(&st.stderr);
     assert!(err.contains("2 problems found"), "{err}");
@@ -181,13 +167,12 @@ fn cli_check_reports_problems_and_exits_1() {
     );
     // `run` validates first and writes nothing.
     let out = dir.path().join("out");
-    let st = Command::new(env!("CARGO_BIN_EXE_akuttsim"))
-        .arg("run")
-        .arg(&bad)
-        .arg("--out")
-        .arg(&out)
-        .output()
-        .unwrap();
+    let st = cli([
+        OsStr::new("run"),
+        bad.as_os_str(),
+        OsStr::new("--out"),
+        out.as_os_str(),
+    ]);
     assert_eq!(st.status.code(), Some(1));
     assert!(!out.exists());
 }

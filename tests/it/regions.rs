@@ -1,6 +1,7 @@
 //! Real regions: zones from the national tables, variants by `extends`, the calibration report.
 
 use crate::common::*;
+use std::ffi::OsStr;
 use std::path::Path;
 
 fn model(name: &str) -> akuttsim::scenario::Scenario {
@@ -121,25 +122,17 @@ urban = ["Nowhere: Centre"]
 fn calibration_report_is_generated_from_a_run() {
     let out = tempfile::tempdir().unwrap();
     let md = out.path().join("CAL.md");
-    let st = std::process::Command::new(env!("CARGO_BIN_EXE_akuttsim"))
-        .args([
-            "calibrate",
-            "models/calibration.toml",
-            "--replications",
-            "2",
-            "--days",
-            "20",
-            "--out",
-        ])
-        .arg(&md)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap();
-    assert!(
-        st.status.success(),
-        "{}",
-        String::from_utf8_lossy(&st.stderr)
-    );
+    let st = cli([
+        OsStr::new("calibrate"),
+        OsStr::new("models/calibration.toml"),
+        OsStr::new("--replications"),
+        OsStr::new("2"),
+        OsStr::new("--days"),
+        OsStr::new("20"),
+        OsStr::new("--out"),
+        md.as_os_str(),
+    ]);
+    assert_ok(&st);
     let text = std::fs::read_to_string(&md).unwrap();
     for s in [
         "## Romsdal",
