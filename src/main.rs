@@ -1,12 +1,5 @@
-//! `akuttsim` command: parse, run, print the error chain, exit code (0 ok, 1 bad input, 2 failure).
-
-use clap::Parser;
+//! `akuttsim` command: parse, run, print the error chain, exit with the documented code.
 
 fn main() {
-    let argv: Vec<String> = std::env::args().collect();
-    let cli = akuttsim::cli::Cli::parse();
-    if let Err(f) = akuttsim::cli::run(cli, argv) {
-        eprintln!("error: {:#}", f.error);
-        std::process::exit(f.code);
-    }
+    std::process::exit(akuttsim::cli::main(std::env::args_os().collect()));
 }

@@ -12,259 +12,239 @@
 //! ended, then scored: ambulance response (with and without AMK time), first on scene (ambulance
 //! or legevakt), legevakt present.
 
+use super::Event;
+use super::World;
 use super::ambulance::MissionKind;
-use super::pool::{Job, JobKind};
-use super::{Event, Outcome, Stage, World};
-use crate::rng::{Purpose, patient_rng};
-use crate::scenario::{Site, Urgency, ZoneClass};
-use crate::time::{Dur, MS_PER_MIN, MS_PER_S, SimTime};
+use super::patient::Stage;
+use super::pool::{Job, Pools};
+use super::result::{Outcome, ResponseRecord, Role};
+use super::score::{self, RURAL, URBAN};
+use crate::base::ids::{CalloutId, PatientId, PoolId, RedEventId, SiteId, ZoneId};
+use crate::base::rng::{Purpose, patient_rng};
+use crate::base::time::{Dur, SimTime};
+use crate::base::urgency::Urgency;
+use crate::input::scenario::{Scenario, Site, ZoneClass};
 use rand::RngExt;
-use serde::Serialize;
+use slab::Slab;
 
 /// A red event being followed.
 #[derive(Debug, Clone)]
-pub(crate) struct RedEvent {
-    pub t_ring: SimTime,
-    pub urban: bool,
-    pub amb_arrival: Option<SimTime>,
-    pub lv_arrival: Option<SimTime>,
-    pub cleared: Option<SimTime>,
-    pub callout_open: bool,
+struct RedEvent {
+    t_ring: SimTime,
+    class: score::Class,
+    amb_arrival: Option<SimTime>,
+    lv_arrival: Option<SimTime>,
+    cleared: Option<SimTime>,
+    callout_open: bool,
 }
 
-/// Who goes out from the legevakt, and why.
+/// Whom a legevakt call-out is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum CalloutKind {
-    /// To a red event alongside the ambulance.
-    Red,
-    /// Doctor car first to a yellow event (Moss model).
-    DoctorCar,
+enum Target {
+    /// A red event, alongside the ambulance.
+    Red(RedEventId),
+    /// A yellow patient the doctor car sees first (Moss model).
+    DoctorCar(PatientId),
 }
 
 /// A legevakt call-out (doctor or satellite nurse).
 #[derive(Debug, Clone)]
-pub(crate) struct Callout {
-    pub kind: CalloutKind,
-    /// Red event (Red) or patient slot (DoctorCar).
-    pub target: u32,
-    pub zone: u32,
-    pub pool: u32,
-    pub site: u32,
+struct Callout {
+    target: Target,
+    zone: ZoneId,
+    pool: PoolId,
+    site: SiteId,
     /// Seed of the patient concerned (per-patient draws, common random numbers).
-    pub seed: u64,
+    seed: u64,
 }
 
-/// One ambulance response, for traces and tests.
-#[derive(Debug, Clone, Serialize)]
-pub struct ResponseRecord {
-    /// 113 call rang [min since start].
-    pub t_ring_min: f64,
-    /// Ambulance notified [min].
-    pub t_notified_min: f64,
-    /// Ambulance on scene [min].
-    pub t_on_scene_min: f64,
-    /// Response incl. AMK time [min].
-    pub response_min: f64,
-    /// Vehicle index.
-    pub vehicle: u32,
+/// The AMK's operator pool, the red events being followed and the call-outs under way.
+pub(crate) struct Amk {
+    operators: Option<PoolId>,
+    red_events: Slab<RedEvent>,
+    callouts: Slab<Callout>,
+}
+
+impl Amk {
+    pub fn new(scn: &Scenario, pools: &mut Pools) -> Amk {
+        Amk {
+            operators: scn.amk.as_ref().map(|a| {
+                pools.add(
+                    &a.operators,
+                    format!("{} operators", a.name),
+                    Role::AmkOperators,
+                )
+            }),
+            red_events: Slab::new(),
+            callouts: Slab::new(),
+        }
+    }
 }
 
 impl World<'_> {
     /// A patient reaches 113.
-    pub(crate) fn reach_amk(&mut self, p: u32) {
-        if self.measuring() {
-            self.acc.calls_113 += 1;
-        }
-        let Some(pool) = self.map.amk else {
+    pub(super) fn reach_amk(&mut self, p: PatientId) {
+        self.score.call_113(self.now);
+        let Some(pool) = self.amk.operators else {
             self.complete(p, Outcome::ToAmk);
             return;
         };
         let seq = self.next_seq();
         let now = self.now;
-        let pat = &mut self.patients[p as usize];
+        let pat = &mut self.patients[p];
         pat.t_ring = now;
         pat.t_wait = now;
         pat.via_amk = true;
         pat.stage = Stage::AmkQueue;
-        self.request(
-            pool,
-            0,
-            seq,
-            Job {
-                patient: p,
-                kind: JobKind::AmkCall,
-            },
-        );
+        self.request(pool, 0, seq, Job::AmkCall(p));
     }
 
-    pub(crate) fn amk_call_start(&mut self, p: u32) {
+    pub(super) fn amk_call_start(&mut self, p: PatientId) {
         let now = self.now;
-        let measuring = self.measuring();
         let amk = self.scn.amk.as_ref().expect("AMK pool implies AMK");
-        let pat = &mut self.patients[p as usize];
+        let pat = &mut self.patients[p];
         debug_assert_eq!(pat.stage, Stage::AmkQueue);
         pat.stage = Stage::AmkCall;
         let answer = now - pat.t_ring;
-        let m = amk.handling_min[pat.urgency.idx()]
-            .sample(&mut patient_rng(pat.seed, Purpose::AmkHandling));
-        if measuring {
-            self.acc.amk_answer.record(answer.0);
-            if answer.0 <= 10 * MS_PER_S {
-                self.acc.amk_within_10s += 1;
-            }
-        }
+        let m =
+            amk.handling_min[pat.urgency].sample(&mut patient_rng(pat.seed, Purpose::AmkHandling));
+        self.score.amk_answered(now, answer);
         self.after(Dur::from_minutes(m), Event::AmkCallEnd { p });
     }
 
-    pub(crate) fn amk_call_end(&mut self, p: u32) {
+    pub(super) fn amk_call_end(&mut self, p: PatientId) {
         let amk = self.scn.amk.as_ref().expect("AMK pool implies AMK");
-        self.release(self.map.amk.expect("AMK pool"));
+        self.release(self.amk.operators.expect("AMK pool"));
         let now = self.now;
         let (u, z, via_lvs) = {
-            let pat = &mut self.patients[p as usize];
+            let pat = &mut self.patients[p];
             debug_assert_eq!(pat.stage, Stage::AmkCall);
             pat.t_notified = now;
             pat.stage = Stage::Ambulance;
             (pat.urgency, pat.zone, pat.via_lvs)
         };
+        let scene = self.scn.travel.zone_place(z);
         match u {
             Urgency::Red => {
-                let urban = self.scn.zones[z as usize].class == ZoneClass::Urban;
-                let r = self.red_events.insert(RedEvent {
-                    t_ring: self.patients[p as usize].t_ring,
-                    urban,
+                let class = if self.scn.zones[z].class == ZoneClass::Urban {
+                    URBAN
+                } else {
+                    RURAL
+                };
+                let r = RedEventId::new(self.amk.red_events.insert(RedEvent {
+                    t_ring: self.patients[p].t_ring,
+                    class,
                     amb_arrival: None,
                     lv_arrival: None,
                     cleared: None,
                     callout_open: false,
-                }) as u32;
-                self.patients[p as usize].red = r;
-                self.request_ambulance(p, MissionKind::Emergency, z);
+                }));
+                self.patients[p].red = Some(r);
+                self.request_ambulance(p, MissionKind::Emergency, scene);
                 if amk.alert_red && self.u(p, Purpose::Callout) < amk.callout_share {
-                    self.start_callout(CalloutKind::Red, r, p, Urgency::Red);
+                    self.start_callout(Target::Red(r), p);
                 }
             }
             Urgency::Yellow => {
-                if amk.doctor_car_first && self.start_callout(CalloutKind::DoctorCar, p, p, u) {
-                    self.patients[p as usize].stage = Stage::DoctorCar;
+                if amk.doctor_car_first && self.start_callout(Target::DoctorCar(p), p) {
+                    self.patients[p].stage = Stage::DoctorCar;
                 } else {
-                    self.request_ambulance(p, MissionKind::Emergency, z);
+                    self.request_ambulance(p, MissionKind::Emergency, scene);
                 }
             }
             Urgency::Green => {
-                let lvs = self.scn.zone_lvs[z as usize];
+                let lvs = self.scn.derived.zone_lvs[z];
                 let to_lvs = self.u(p, Purpose::AmkGreen) < amk.green_to_116117;
                 match lvs {
-                    Some(l) if to_lvs && !via_lvs => self.lvs_call(p, l as u32),
-                    _ => self.request_ambulance(p, MissionKind::Planned, z),
+                    Some(l) if to_lvs && !via_lvs => self.lvs_call(p, l),
+                    _ => self.request_ambulance(p, MissionKind::Planned, scene),
                 }
             }
         }
     }
 
-    /// Send the legevakt out: the nearest open site (satellite nurse or station doctor car for
-    /// red; a station doctor for the Moss doctor car). Returns false if none is open.
-    fn start_callout(&mut self, kind: CalloutKind, target: u32, p: u32, u: Urgency) -> bool {
-        let zone = self.patients[p as usize].zone;
-        let seed = self.patients[p as usize].seed;
+    /// Send the legevakt out: the nearest open site (satellite nurse or station doctor for red;
+    /// a station doctor for the Moss doctor car). Returns false if none is open.
+    fn start_callout(&mut self, target: Target, p: PatientId) -> bool {
+        let zone = self.patients[p].zone;
+        let seed = self.patients[p].seed;
         let scn = self.scn;
-        let site = scn.zone_sites[zone as usize]
-            .iter()
-            .map(|&s| s as usize)
-            .find(|&s| {
-                scn.site_open(s).level_at(self.now) > 0
-                    && (kind == CalloutKind::Red || matches!(scn.sites[s], Site::Station(_)))
-            });
+        let red = matches!(target, Target::Red(_));
+        let site = scn.derived.zone_sites[zone].iter().copied().find(|&s| {
+            scn.site_open(s).level_at(self.now) > 0
+                && (red || matches!(scn.sites[s], Site::Station(_)))
+        });
         let Some(s) = site else { return false };
-        let pool = match scn.sites[s] {
-            Site::Station(i) => self.map.doctors[i],
-            Site::Satellite(i) => self.map.sat_nurses[i],
-        };
-        let c = self.callouts.insert(Callout {
-            kind,
+        let pool = self.legevakt.outgoing_pool(scn.sites[s]);
+        let c = CalloutId::new(self.amk.callouts.insert(Callout {
             target,
             zone,
             pool,
-            site: s as u32,
+            site: s,
             seed,
-        }) as u32;
-        if kind == CalloutKind::Red {
-            self.red_events[target as usize].callout_open = true;
+        }));
+        if let Target::Red(r) = target {
+            self.amk.red_events[r.index()].callout_open = true;
         }
         let seq = self.next_seq();
-        let jk = if kind == CalloutKind::Red {
-            JobKind::RedCallout
-        } else {
-            JobKind::DoctorCar
+        let (prio, job) = match target {
+            Target::Red(_) => (Urgency::Red.priority(), Job::RedCallout(c)),
+            Target::DoctorCar(_) => (Urgency::Yellow.priority(), Job::DoctorCar(c)),
         };
-        self.request(
-            pool,
-            u as u8,
-            seq,
-            Job {
-                patient: c,
-                kind: jk,
-            },
-        );
+        self.request(pool, prio, seq, job);
         true
     }
 
     /// A doctor or nurse is free to go out.
-    pub(crate) fn callout_start(&mut self, c: u32) {
-        let co = self.callouts[c as usize].clone();
-        if co.kind == CalloutKind::Red && self.red_events[co.target as usize].cleared.is_some() {
+    pub(super) fn callout_start(&mut self, c: CalloutId) {
+        let co = self.amk.callouts[c.index()].clone();
+        if let Target::Red(r) = co.target
+            && self.amk.red_events[r.index()].cleared.is_some()
+        {
             // The ambulance has already left the scene: no point going out.
-            self.callouts.remove(c as usize);
+            self.amk.callouts.remove(c.index());
             self.release(co.pool);
-            self.red_callout_closed(co.target);
+            self.red_callout_closed(r);
             return;
         }
-        let m = self
-            .scn
-            .travel
-            .minutes(co.zone as usize, self.scn.site_facility(co.site as usize));
+        let m = self.scn.zone_site_min(co.zone, co.site);
         self.after(Dur::from_minutes(m), Event::CalloutArrive { c });
     }
 
-    pub(crate) fn callout_arrive(&mut self, c: u32) {
-        let co = self.callouts[c as usize].clone();
+    pub(super) fn callout_arrive(&mut self, c: CalloutId) {
+        let co = self.amk.callouts[c.index()].clone();
         let amk = self.scn.amk.as_ref().expect("call-outs imply AMK");
-        let dist = match co.kind {
-            CalloutKind::Red => {
-                let ev = &mut self.red_events[co.target as usize];
+        let dist = match co.target {
+            Target::Red(r) => {
+                let ev = &mut self.amk.red_events[r.index()];
                 if ev.cleared.is_none() {
                     ev.lv_arrival = Some(self.now);
                 }
                 &amk.callout_on_scene_min
             }
-            CalloutKind::DoctorCar => &amk.doctor_car_on_scene_min,
+            Target::DoctorCar(_) => &amk.doctor_car_on_scene_min,
         };
         let m = dist.sample(&mut patient_rng(co.seed, Purpose::Callout));
         self.after(Dur::from_minutes(m), Event::CalloutEnd { c });
     }
 
-    pub(crate) fn callout_end(&mut self, c: u32) {
-        let co = self.callouts.remove(c as usize);
-        let back = self
-            .scn
-            .travel
-            .minutes(co.zone as usize, self.scn.site_facility(co.site as usize));
+    pub(super) fn callout_end(&mut self, c: CalloutId) {
+        let co = self.amk.callouts.remove(c.index());
+        let back = self.scn.zone_site_min(co.zone, co.site);
         self.after(
             Dur::from_minutes(back),
             Event::ServerReturn { pool: co.pool },
         );
-        match co.kind {
-            CalloutKind::Red => self.red_callout_closed(co.target),
-            CalloutKind::DoctorCar => {
-                let p = co.target;
+        match co.target {
+            Target::Red(r) => self.red_callout_closed(r),
+            Target::DoctorCar(p) => {
                 let amk = self.scn.amk.as_ref().expect("AMK");
-                if self.measuring() {
-                    self.acc.doctor_car_assessments += 1;
-                }
-                let seed = self.patients[p as usize].seed;
+                self.score.doctor_car_assessment(self.now);
+                let seed = self.patients[p].seed;
                 if patient_rng(seed, Purpose::Conveyance).random::<f64>() < amk.doctor_car_convey {
-                    self.patients[p as usize].stage = Stage::Ambulance;
-                    self.request_ambulance(p, MissionKind::Transport, co.zone);
+                    self.patients[p].stage = Stage::Ambulance;
+                    let scene = self.scn.travel.zone_place(co.zone);
+                    self.request_ambulance(p, MissionKind::Transport, scene);
                 } else {
                     self.complete(p, Outcome::TreatedOnScene);
                 }
@@ -272,152 +252,62 @@ impl World<'_> {
         }
     }
 
-    pub(crate) fn record_red_response(&mut self, p: u32, now: SimTime, measuring: bool) {
+    /// An ambulance reached patient `p`'s red event.
+    pub(super) fn record_red_response(&mut self, p: PatientId) {
+        let now = self.now;
         let (r, t_ring, t_notified, zone, v) = {
-            let pat = &self.patients[p as usize];
+            let pat = &self.patients[p];
             (pat.red, pat.t_ring, pat.t_notified, pat.zone, pat.vehicle)
         };
-        if let Some(ev) = self.red_events.get_mut(r as usize) {
+        if let Some(r) = r
+            && let Some(ev) = self.amk.red_events.get_mut(r.index())
+        {
             ev.amb_arrival = Some(now);
         }
-        let urban = self.scn.zones[zone as usize].class == ZoneClass::Urban;
+        let class = if self.scn.zones[zone].class == ZoneClass::Urban {
+            URBAN
+        } else {
+            RURAL
+        };
         let resp = now - t_ring;
-        if measuring && t_ring >= self.warmup {
-            let target = if urban { 12 } else { 25 } * MS_PER_MIN;
-            let k = usize::from(!urban);
-            self.acc.response[k].record(resp.0);
-            let bin = ((resp.0 / super::RESPONSE_BIN_MS) as usize).min(super::RESPONSE_BINS - 1);
-            self.acc.response_bins[k][bin] += 1;
-            let zr = &mut self.acc.zone_response[zone as usize];
-            zr.0 += resp.minutes();
-            zr.1 += 1;
-            self.acc.response_n[k] += 1;
-            if resp.0 <= target {
-                self.acc.response_ok[k] += 1;
-            }
-            if (now - t_notified).0 <= target {
-                self.acc.response_excl_amk_ok += 1;
-            }
-        }
+        self.score
+            .red_response(t_ring, class, zone, resp, now - t_notified);
         if let Some(tr) = &mut self.trace {
             tr.responses.push(ResponseRecord {
                 t_ring_min: t_ring.minutes(),
                 t_notified_min: t_notified.minutes(),
                 t_on_scene_min: now.minutes(),
                 response_min: resp.minutes(),
-                vehicle: v,
+                vehicle: v.expect("an ambulance is on scene"),
             });
         }
     }
 
-    pub(crate) fn red_scene_cleared(&mut self, r: u32) {
-        self.red_events[r as usize].cleared = Some(self.now);
-        if !self.red_events[r as usize].callout_open {
+    /// The ambulance left the scene of red event `r`.
+    pub(super) fn red_scene_cleared(&mut self, r: RedEventId) {
+        self.amk.red_events[r.index()].cleared = Some(self.now);
+        if !self.amk.red_events[r.index()].callout_open {
             self.finish_red(r);
         }
     }
 
-    fn red_callout_closed(&mut self, r: u32) {
-        self.red_events[r as usize].callout_open = false;
-        if self.red_events[r as usize].cleared.is_some() {
+    fn red_callout_closed(&mut self, r: RedEventId) {
+        self.amk.red_events[r.index()].callout_open = false;
+        if self.amk.red_events[r.index()].cleared.is_some() {
             self.finish_red(r);
         }
     }
 
     /// Score a red event once the ambulance has left and any call-out has ended.
-    fn finish_red(&mut self, r: u32) {
-        let ev = self.red_events.remove(r as usize);
-        if ev.t_ring < self.warmup {
-            return;
-        }
+    fn finish_red(&mut self, r: RedEventId) {
+        let ev = self.amk.red_events.remove(r.index());
         let cleared = ev.cleared.expect("finished events are cleared");
         let lv = ev.lv_arrival.filter(|&t| t <= cleared);
-        let target = if ev.urban { 12 } else { 25 } * MS_PER_MIN;
         let first = match (ev.amb_arrival, lv) {
             (Some(a), Some(l)) => Some(a.min(l)),
             (a, l) => a.or(l),
         };
-        self.acc.red_events += 1;
-        if lv.is_some() {
-            self.acc.red_with_legevakt += 1;
-        }
-        if first.is_some_and(|f| (f - ev.t_ring).0 <= target) {
-            self.acc.red_first_ok += 1;
-        }
-    }
-}
-
-impl World<'_> {
-    /// KPIs of AMK, ambulances and hospitals.
-    pub(crate) fn chain_kpis(
-        &self,
-        k: &mut [Option<f64>],
-        years: f64,
-        pop_k: f64,
-        stations: &[super::AmbStationResult],
-    ) {
-        use crate::kpi::Kpi;
-        let a = &self.acc;
-        let ratio = |n: u64, d: u64| (d > 0).then(|| n as f64 / d as f64);
-        let min = |x: f64| x / MS_PER_MIN as f64;
-        if self.scn.amk.is_some() {
-            k[Kpi::AmkWithin10s as usize] = ratio(a.amk_within_10s, a.amk_answer.len());
-            k[Kpi::AmkP90 as usize] = a.amk_answer.quantile_ms(0.9).map(|x| x / 1000.0);
-        }
-        k[Kpi::RedUrban12 as usize] = ratio(a.response_ok[0], a.response_n[0]);
-        k[Kpi::RedRural25 as usize] = ratio(a.response_ok[1], a.response_n[1]);
-        k[Kpi::RedP50Urban as usize] = a.response[0].quantile_ms(0.5).map(min);
-        k[Kpi::RedP90Urban as usize] = a.response[0].quantile_ms(0.9).map(min);
-        k[Kpi::RedP50Rural as usize] = a.response[1].quantile_ms(0.5).map(min);
-        k[Kpi::RedP90Rural as usize] = a.response[1].quantile_ms(0.9).map(min);
-        k[Kpi::RedExclAmk as usize] =
-            ratio(a.response_excl_amk_ok, a.response_n[0] + a.response_n[1]);
-        k[Kpi::RedFirstOnScene as usize] = ratio(a.red_first_ok, a.red_events);
-        k[Kpi::RedWithDoctor as usize] = ratio(a.red_with_legevakt, a.red_events);
-        if !self.scn.vehicles.is_empty() {
-            k[Kpi::MissionsPer1000 as usize] = Some(a.missions as f64 / pop_k / years);
-            let (b, d) = self
-                .veh
-                .iter()
-                .fold((0.0, 0.0), |(b, d), v| (b + v.busy_ms, d + v.duty_ms));
-            k[Kpi::AmbUtil as usize] = (d > 0.0).then(|| b / d);
-            k[Kpi::AmbStandbyMin as usize] = stations
-                .iter()
-                .filter(|s| s.duty_h > 0.0)
-                .map(|s| 1.0 - s.busy_h / s.duty_h)
-                .fold(None, |m: Option<f64>, x| Some(m.map_or(x, |m| m.max(x))));
-        }
-        k[Kpi::EdHandoverP90 as usize] = a.handover_delay.quantile_ms(0.9).map(min);
-        if !self.scn.hospitals.is_empty() {
-            k[Kpi::AdmissionsPer1000 as usize] = Some(a.admissions as f64 / pop_k / years);
-        }
-    }
-
-    /// Per-station ambulance figures.
-    pub(crate) fn amb_station_results(&self) -> Vec<super::AmbStationResult> {
-        let h = crate::time::MS_PER_HOUR as f64;
-        self.scn
-            .amb_stations
-            .iter()
-            .enumerate()
-            .map(|(i, st)| {
-                let mut r = super::AmbStationResult {
-                    name: st.name.clone(),
-                    vehicles: 0,
-                    missions: 0,
-                    busy_h: 0.0,
-                    duty_h: 0.0,
-                };
-                for (v, veh) in self.scn.vehicles.iter().enumerate() {
-                    if veh.station == i {
-                        r.vehicles += 1;
-                        r.missions += self.veh[v].missions;
-                        r.busy_h += self.veh[v].busy_ms / h;
-                        r.duty_h += self.veh[v].duty_ms / h;
-                    }
-                }
-                r
-            })
-            .collect()
+        let first_ok = first.is_some_and(|f| (f - ev.t_ring).0 <= score::target_ms(ev.class));
+        self.score.red_event(ev.t_ring, lv.is_some(), first_ok);
     }
 }

@@ -14,60 +14,84 @@
 //! decay, walk-in or phone); every such decision uses the patient's own per-purpose draws, so two
 //! structures compared on one seed see the same needs and the same coin flips.
 
-use super::{Outcome, Patient, Stage, World};
-use crate::rng::{Purpose, SimRng, StreamId, stream_rng};
-use crate::scenario::{CH_113, CH_116117, Profile, Scenario, URGENCIES, Urgency};
-use crate::time::{MS_PER_HOUR, MS_PER_WEEK, SimTime};
+use super::World;
+use super::patient::{Patient, Stage};
+use super::result::Outcome;
+use crate::base::ids::{DemandStreamId, IdVec, ZoneId};
+use crate::base::rng::{Purpose, SimRng, StreamId, stream_rng};
+use crate::base::time::{MS_PER_HOUR, MS_PER_WEEK, SimTime};
+use crate::base::urgency::{Channel, Urgency};
+use crate::input::scenario::{Profile, Scenario};
 use rand::Rng;
 use rand_distr::{Distribution, Exp1};
 use std::cmp::Reverse;
 
 /// One demand stream.
-pub(crate) struct Stream {
-    pub zone: u32,
-    pub channel: u8,
-    pub urgency: Urgency,
+struct Stream {
+    zone: ZoneId,
+    channel: Channel,
+    urgency: Urgency,
     /// 1 / (needs per hour at mean profile intensity).
-    pub inv_scale: f64,
+    inv_scale: f64,
     /// Cumulative profile position of the last arrival [hours at mean intensity]: carried from
     /// draw to draw, so the next arrival needs only one inversion.
-    pub c: f64,
+    c: f64,
     /// Hour of the week of the last arrival: the search for the next one starts there.
-    pub hour: usize,
+    hour: usize,
 }
 
-/// Build the streams of a scenario (only those with a positive rate) and their generators.
-pub(crate) fn streams(scn: &Scenario, seed: u64, replication: u64) -> (Vec<Stream>, Vec<SimRng>) {
-    let mut s = Vec::new();
-    let mut r = Vec::new();
-    for (z, zone) in scn.zones.iter().enumerate() {
-        for ch in [CH_116117, CH_113] {
-            let Some(d) = &scn.demand[ch] else { continue };
-            for u in URGENCIES {
-                let scale = zone.population * d.rate_per_person_hour[u.idx()];
-                if scale > 0.0 {
-                    s.push(Stream {
-                        zone: z as u32,
-                        channel: ch as u8,
-                        urgency: u,
-                        inv_scale: 1.0 / scale,
-                        c: 0.0,
-                        hour: 0,
-                    });
-                    r.push(stream_rng(
-                        seed,
-                        replication,
-                        StreamId::Demand {
-                            zone: z as u32,
-                            channel: ch as u8,
-                            urgency: u as u8,
-                        },
-                    ));
+/// The demand side of a replication: the streams, their generators and the queue of their next
+/// needs (time [ms], stream), earliest first.
+pub(crate) struct Demand {
+    streams: IdVec<DemandStreamId, Stream>,
+    rngs: IdVec<DemandStreamId, SimRng>,
+    queue: dary_heap::QuaternaryHeap<Reverse<(i64, DemandStreamId)>>,
+}
+
+impl Demand {
+    /// The streams of a scenario (only those with a positive rate) and their generators.
+    pub fn new(scn: &Scenario, seed: u64, replication: u64) -> Demand {
+        let mut streams = IdVec::new();
+        let mut rngs = IdVec::new();
+        for (z, zone) in scn.zones.iter_enumerated() {
+            for ch in Channel::ALL {
+                let Some(d) = &scn.demand[ch] else { continue };
+                for u in Urgency::ALL {
+                    let scale = zone.population * d.rate_per_person_hour[u];
+                    if scale > 0.0 {
+                        streams.push(Stream {
+                            zone: z,
+                            channel: ch,
+                            urgency: u,
+                            inv_scale: 1.0 / scale,
+                            c: 0.0,
+                            hour: 0,
+                        });
+                        rngs.push(stream_rng(
+                            seed,
+                            replication,
+                            StreamId::Demand {
+                                zone: z.raw(),
+                                channel: ch.code(),
+                                urgency: u as u8,
+                            },
+                        ));
+                    }
                 }
             }
         }
+        Demand {
+            queue: dary_heap::QuaternaryHeap::with_capacity(streams.len()),
+            streams,
+            rngs,
+        }
     }
-    (s, r)
+
+    /// Time [ms] and stream of the next need, if any.
+    #[inline]
+    pub fn peek(&self) -> Option<(i64, DemandStreamId)> {
+        self.queue.peek().map(|r| r.0)
+    }
 }
 
 /// Cumulative profile at time t [hours at mean intensity since time zero].
@@ -149,13 +173,13 @@ pub(crate) fn next_arrival<R: Rng + ?Sized>(
 impl World<'_> {
     /// Draw the next need of stream `s` (None past the end of the run).
     #[inline]
-    fn draw_next_need(&mut self, s: usize) -> Option<SimTime> {
-        let st = &mut self.streams[s];
-        let profile = &self.scn.demand[st.channel as usize]
+    fn draw_next_need(&mut self, s: DemandStreamId) -> Option<SimTime> {
+        let st = &mut self.demand.streams[s];
+        let profile = &self.scn.demand[st.channel]
             .as_ref()
             .expect("stream exists only for a channel with demand")
             .profile;
-        let e: f64 = Exp1.sample(&mut self.stream_rngs[s]);
+        let e: f64 = Exp1.sample(&mut self.demand.rngs[s]);
         st.c += e * st.inv_scale;
         let (t, h) = inverse_from(profile, st.c, st.hour);
         st.hour = h;
@@ -165,82 +189,85 @@ impl World<'_> {
 
     /// Put every stream's first need in the demand queue.
     pub(crate) fn start_demand(&mut self) {
-        for s in 0..self.streams.len() {
+        for s in self.demand.streams.keys() {
             if let Some(t) = self.draw_next_need(s) {
-                self.demand_q.push(Reverse((t.0, s as u32)));
+                self.demand.queue.push(Reverse((t.0, s)));
             }
         }
     }
 
     /// A latent need of stream `s` (the top of the demand queue) arises: draw the stream's next
     /// need in place of this one, then let the need enter the chain.
-    pub(crate) fn need(&mut self, s: usize) {
-        let seed = self.stream_rngs[s].next_u64();
+    pub(crate) fn need(&mut self, s: DemandStreamId) {
+        let seed = self.demand.rngs[s].next_u64();
         let (zone, channel, urgency) = {
-            let st = &self.streams[s];
-            (st.zone, st.channel as usize, st.urgency)
+            let st = &self.demand.streams[s];
+            (st.zone, st.channel, st.urgency)
         };
         match self.draw_next_need(s) {
             Some(t) => {
                 let mut top = self
-                    .demand_q
+                    .demand
+                    .queue
                     .peek_mut()
                     .expect("the firing stream is on top");
-                debug_assert_eq!(top.0.1, s as u32);
-                *top = Reverse((t.0, s as u32));
+                debug_assert_eq!(top.0.1, s);
+                *top = Reverse((t.0, s));
             }
             None => {
-                self.demand_q.pop();
+                self.demand.queue.pop();
             }
         }
         self.new_need(seed, zone, channel, urgency);
     }
 
     /// A need (random or scripted) enters the chain.
-    pub(crate) fn new_need(&mut self, seed: u64, zone: u32, channel: usize, urgency: Urgency) {
+    pub(crate) fn new_need(&mut self, seed: u64, zone: ZoneId, channel: Channel, urgency: Urgency) {
         self.generated += 1;
         let key = (self.now.0 as u64)
-            ^ ((zone as u64) << 40)
-            ^ ((channel as u64) << 60)
+            ^ (u64::from(zone.raw()) << 40)
+            ^ (u64::from(channel.code()) << 60)
             ^ ((urgency as u64) << 62);
-        self.acc.demand_fingerprint = crate::rng::mix(self.acc.demand_fingerprint ^ seed, key);
+        self.score.need(seed, key);
         let p = self.patients.insert(Patient {
             seed,
             zone,
             urgency,
             t_wait: self.now,
             seq: 0,
-            site: 0,
-            lvs: 0,
-            visit_pool: 0,
+            site: None,
+            lvs: None,
+            visit_pool: None,
             stage: Stage::Travelling,
             t_ring: self.now,
             t_notified: self.now,
             mission: super::ambulance::MissionKind::Emergency,
-            scene: zone,
-            vehicle: u32::MAX,
-            hospital: 0,
-            red: u32::MAX,
+            scene: self.scn.travel.zone_place(zone),
+            vehicle: None,
+            hospital: None,
+            red: None,
             via_amk: false,
             via_lvs: false,
             conveyed: false,
             by_ambulance_now: false,
-        }) as u32;
-        if channel == CH_113 {
+        });
+        if channel == Channel::Amk {
             self.reach_amk(p);
             return;
         }
-        let d = self.scn.demand[CH_116117]
+        let d = self.scn.demand[Channel::Lvs]
             .as_ref()
             .expect("channel present");
-        let z = zone as usize;
-        let Some(site) = self.choose_site(z, urgency) else {
+        let Some(site) = self.scn.choose_site(zone, urgency, self.now) else {
             self.complete(p, Outcome::OutsideHours);
             return;
         };
-        let k = d.decay_per_km[urgency.idx()];
+        let k = d.decay_per_km[urgency];
         if k > 0.0 {
-            let km = self.scn.travel.km(z, self.scn.site_facility(site));
+            let km = self.scn.travel.km(
+                self.scn.travel.zone_place(zone),
+                self.scn.site_facility(site),
+            );
             if self.u(p, Purpose::Decay) >= (-k * km).exp() {
                 if urgency == Urgency::Red && d.suppressed_red_calls_113 {
                     self.reach_amk(p);
@@ -252,10 +279,10 @@ impl World<'_> {
         }
         // The draw only matters for shares strictly between 0 and 1; skipping it otherwise
         // changes no decision (each purpose has its own stream, so nothing else shifts).
-        let share = d.direct_share[urgency.idx()];
+        let share = d.direct_share[urgency];
         let direct = share >= 1.0 || (share > 0.0 && self.u(p, Purpose::Channel) < share);
-        match self.scn.zone_lvs[z] {
-            Some(l) if !direct => self.lvs_call(p, l as u32),
+        match self.scn.derived.zone_lvs[zone] {
+            Some(l) if !direct => self.lvs_call(p, l),
             _ => self.travel_to_site(p, site),
         }
     }

@@ -3,61 +3,86 @@
 //! recorded), then the crew hands over and leaves. ED time from the scenario; admission by
 //! urgency. Legevakt referrals arrive by ambulance or on their own.
 
+use super::Event;
+use super::World;
 use super::ambulance::MissionKind;
-use super::pool::{Job, JobKind};
-use super::{Event, Outcome, Stage, World};
-use crate::rng::{Purpose, patient_rng};
-use crate::time::Dur;
+use super::patient::Stage;
+use super::pool::{Job, Pools};
+use super::result::{Outcome, Role};
+use crate::base::ids::{HospitalId, IdVec, PatientId, PoolId};
+use crate::base::rng::{Purpose, patient_rng};
+use crate::base::schedule::Weekly;
+use crate::base::time::Dur;
+use crate::input::scenario::Scenario;
+use rand::RngExt;
+
+/// The bays of each emergency department.
+pub(crate) struct Ed {
+    bays: IdVec<HospitalId, PoolId>,
+}
+
+impl Ed {
+    pub fn new(scn: &Scenario, pools: &mut Pools) -> Ed {
+        Ed {
+            bays: scn
+                .hospitals
+                .iter()
+                .map(|h| {
+                    pools.add(
+                        &Weekly::constant(h.bays),
+                        format!("{} ED bays", h.name),
+                        Role::EdBays,
+                    )
+                })
+                .collect(),
+        }
+    }
+}
 
 impl World<'_> {
     /// Patient `p` asks for a bay at hospital `h` (arrival time in `t_wait`).
-    pub(crate) fn request_ed(&mut self, p: u32, h: u32) {
+    pub(super) fn request_ed(&mut self, p: PatientId, h: HospitalId) {
         let seq = self.next_seq();
-        let pat = &mut self.patients[p as usize];
-        pat.hospital = h;
+        let pat = &mut self.patients[p];
+        pat.hospital = Some(h);
         pat.stage = Stage::EdQueue;
-        let prio = pat.urgency as u8;
-        self.request(
-            self.map.ed[h as usize],
-            prio,
-            seq,
-            Job {
-                patient: p,
-                kind: JobKind::EdBay,
-            },
-        );
+        let prio = pat.urgency.priority();
+        self.request(self.ed.bays[h], prio, seq, Job::EdBay(p));
     }
 
     /// A bay is free for patient `p`.
-    pub(crate) fn ed_start(&mut self, p: u32) {
+    pub(super) fn ed_start(&mut self, p: PatientId) {
         let (v, by_ambulance, h, seed) = {
-            let pat = &mut self.patients[p as usize];
+            let pat = &mut self.patients[p];
             debug_assert_eq!(pat.stage, Stage::EdQueue);
             pat.stage = Stage::Ed;
-            (pat.vehicle, pat.by_ambulance_now, pat.hospital, pat.seed)
+            (
+                pat.vehicle,
+                pat.by_ambulance_now,
+                pat.hospital.expect("at a hospital"),
+                pat.seed,
+            )
         };
         if by_ambulance {
-            self.patients[p as usize].by_ambulance_now = false;
-            self.ambulance_handover(v as usize, p);
+            self.patients[p].by_ambulance_now = false;
+            self.ambulance_handover(v.expect("brought by ambulance"), p);
         }
-        let m = self.scn.hospitals[h as usize]
+        let m = self.scn.hospitals[h]
             .ed_min
             .sample(&mut patient_rng(seed, Purpose::Ed));
         self.after(Dur::from_minutes(m), Event::EdEnd { p });
     }
 
-    pub(crate) fn ed_end(&mut self, p: u32) {
+    pub(super) fn ed_end(&mut self, p: PatientId) {
         let (h, u) = {
-            let pat = &self.patients[p as usize];
+            let pat = &self.patients[p];
             debug_assert_eq!(pat.stage, Stage::Ed);
-            (pat.hospital as usize, pat.urgency)
+            (pat.hospital.expect("at a hospital"), pat.urgency)
         };
-        self.release(self.map.ed[h]);
-        let admitted = self.u(p, Purpose::Admission) < self.scn.hospitals[h].admission[u.idx()];
+        self.release(self.ed.bays[h]);
+        let admitted = self.u(p, Purpose::Admission) < self.scn.hospitals[h].admission[u];
         if admitted {
-            if self.measuring() {
-                self.acc.admissions += 1;
-            }
+            self.score.admission(self.now);
             self.complete(p, Outcome::Admitted);
         } else {
             self.complete(p, Outcome::EdDischarged);
@@ -66,46 +91,39 @@ impl World<'_> {
 
     /// After a legevakt consultation: referral to hospital? Returns true if the patient was
     /// referred (and so continues), false if the path ends here.
-    pub(crate) fn maybe_refer(&mut self, p: u32) -> bool {
+    pub(super) fn maybe_refer(&mut self, p: PatientId) -> bool {
         let Some(r) = &self.scn.referral else {
             return false;
         };
         let (u, seed, site) = {
-            let pat = &self.patients[p as usize];
-            (pat.urgency, pat.seed, pat.site as usize)
+            let pat = &self.patients[p];
+            (pat.urgency, pat.seed, pat.site.expect("seen at a site"))
         };
         let mut rng = patient_rng(seed, Purpose::Referral);
-        use rand::RngExt;
-        if rng.random::<f64>() >= r.share[u.idx()] {
+        if rng.random::<f64>() >= r.share[u] {
             return false;
         }
-        if self.measuring() {
-            self.acc.referrals += 1;
-        }
-        let fac = self.scn.site_facility(site);
-        let place = (self.scn.zones.len() + fac) as u32;
-        if rng.random::<f64>() < r.by_ambulance[u.idx()] && !self.scn.vehicles.is_empty() {
-            self.patients[p as usize].stage = Stage::Ambulance;
+        self.score.referral(self.now);
+        let place = self.scn.site_place(site);
+        if rng.random::<f64>() < r.by_ambulance[u] && !self.scn.vehicles.is_empty() {
+            self.patients[p].stage = Stage::Ambulance;
             self.request_ambulance(p, MissionKind::Transport, place);
         } else {
             // On their own: nearest hospital by road from the legevakt.
-            let bh = self.scn.place_hospital[place as usize] as usize;
-            let best = self.road_min(
-                place,
-                (self.scn.zones.len() + self.scn.hospitals[bh].facility) as u32,
-            );
-            let pat = &mut self.patients[p as usize];
-            pat.hospital = bh as u32;
+            let bh = self.scn.derived.place_hospital[place].expect("referrals imply a hospital");
+            let best = self.scn.travel.road_min(place, self.scn.hospital_place(bh));
+            let pat = &mut self.patients[p];
+            pat.hospital = Some(bh);
             pat.stage = Stage::Travelling;
             self.after(Dur::from_minutes(best), Event::ArriveAtEd { p });
         }
         true
     }
 
-    pub(crate) fn arrive_at_ed(&mut self, p: u32) {
+    pub(super) fn arrive_at_ed(&mut self, p: PatientId) {
         let now = self.now;
-        let h = self.patients[p as usize].hospital;
-        self.patients[p as usize].t_wait = now;
+        let h = self.patients[p].hospital.expect("on the way to a hospital");
+        self.patients[p].t_wait = now;
         self.request_ed(p, h);
     }
 }

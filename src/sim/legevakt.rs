@@ -12,148 +12,198 @@
 //! The waiting-time KPI runs from arrival at the site to the start of the consultation (doctor or
 //! video), triage included.
 
-use super::pool::{Job, JobKind};
-use super::{Event, Outcome, Stage, World, site_kind};
-use crate::rng::{Purpose, patient_rng};
-use crate::scenario::Site;
-use crate::time::Dur;
+use super::Event;
+use super::World;
+use super::patient::Stage;
+use super::pool::{Job, Pools};
+use super::result::{Outcome, Role};
+use crate::base::ids::{IdVec, PatientId, PoolId, SatelliteId, SiteId, StationId};
+use crate::base::rng::{Purpose, patient_rng};
+use crate::base::time::Dur;
+use crate::input::scenario::{Scenario, Site};
+
+/// The pools of the legevakt: doctors and triage nurses of each station, nurses of each
+/// satellite.
+pub(crate) struct Legevakt {
+    doctors: IdVec<StationId, PoolId>,
+    triage: IdVec<StationId, Option<PoolId>>,
+    sat_nurses: IdVec<SatelliteId, PoolId>,
+}
+
+impl Legevakt {
+    pub fn new(scn: &Scenario, pools: &mut Pools) -> Legevakt {
+        let doctors = scn
+            .stations
+            .iter()
+            .map(|s| pools.add(&s.doctors, format!("{} doctors", s.name), Role::Doctors))
+            .collect();
+        let triage = scn
+            .stations
+            .iter()
+            .map(|s| {
+                s.triage.as_ref().map(|t| {
+                    pools.add(
+                        &t.nurses,
+                        format!("{} triage nurses", s.name),
+                        Role::TriageNurses,
+                    )
+                })
+            })
+            .collect();
+        let sat_nurses = scn
+            .satellites
+            .iter()
+            .map(|s| {
+                pools.add(
+                    &s.nurses,
+                    format!("{} nurses", s.name),
+                    Role::SatelliteNurses,
+                )
+            })
+            .collect();
+        Legevakt {
+            doctors,
+            triage,
+            sat_nurses,
+        }
+    }
+
+    /// The pool of a site's people who go out: the station's doctors or the satellite's nurses.
+    pub fn outgoing_pool(&self, site: Site) -> PoolId {
+        match site {
+            Site::Station(i) => self.doctors[i],
+            Site::Satellite(i) => self.sat_nurses[i],
+        }
+    }
+}
 
 impl World<'_> {
+    /// The site a patient is at.
+    fn site_of(&self, p: PatientId) -> (SiteId, Site) {
+        let s = self.patients[p].site.expect("the patient has a site");
+        (s, self.scn.sites[s])
+    }
+
     /// The patient drives to site `s`.
-    pub(crate) fn travel_to_site(&mut self, p: u32, s: usize) {
-        let scn = self.scn;
-        let pat = &mut self.patients[p as usize];
-        pat.site = s as u32;
+    pub(super) fn travel_to_site(&mut self, p: PatientId, s: SiteId) {
+        let pat = &mut self.patients[p];
+        pat.site = Some(s);
         pat.stage = Stage::Travelling;
-        let minutes = scn.travel.minutes(pat.zone as usize, scn.site_facility(s));
-        let d = Dur::from_minutes(minutes);
-        if self.measuring() {
-            self.acc.travel_visits.record(d.0);
-        }
+        let d = Dur::from_minutes(self.scn.zone_site_min(pat.zone, s));
+        self.score.travel_to_legevakt(self.now, d);
         self.after(d, Event::ArriveAtSite { p });
     }
 
     /// Arrival at a station or satellite.
-    pub(crate) fn arrive_at_site(&mut self, p: u32) {
+    pub(super) fn arrive_at_site(&mut self, p: PatientId) {
         let seq = self.next_seq();
         let now = self.now;
-        let pat = &mut self.patients[p as usize];
+        let (_, site) = self.site_of(p);
+        let pat = &mut self.patients[p];
         debug_assert_eq!(pat.stage, Stage::Travelling);
         pat.t_wait = now;
         pat.seq = seq;
-        let prio = pat.urgency as u8;
-        match site_kind(self.scn, pat.site) {
+        let prio = pat.urgency.priority();
+        match site {
             Site::Station(i) => {
-                if let Some(tp) = self.map.triage[i] {
+                if let Some(tp) = self.legevakt.triage[i] {
                     pat.stage = Stage::TriageQueue;
-                    self.request(tp, prio, seq, job(p, JobKind::Triage));
+                    self.request(tp, prio, seq, Job::Triage(p));
                 } else {
                     pat.stage = Stage::DoctorQueue;
-                    self.request(self.map.doctors[i], prio, seq, job(p, JobKind::Consult));
+                    self.request(self.legevakt.doctors[i], prio, seq, Job::Consult(p));
                 }
             }
             Site::Satellite(i) => {
                 pat.stage = Stage::SatelliteNurseQueue;
                 self.request(
-                    self.map.sat_nurses[i],
+                    self.legevakt.sat_nurses[i],
                     prio,
                     seq,
-                    job(p, JobKind::SatelliteNurse),
+                    Job::SatelliteNurse(p),
                 );
             }
         }
     }
 
-    pub(crate) fn triage_start(&mut self, p: u32) {
-        let pat = &mut self.patients[p as usize];
-        debug_assert_eq!(pat.stage, Stage::TriageQueue);
-        pat.stage = Stage::Triage;
-        let Site::Station(i) = site_kind(self.scn, pat.site) else {
+    pub(super) fn triage_start(&mut self, p: PatientId) {
+        let (_, site) = self.site_of(p);
+        let Site::Station(i) = site else {
             panic!("triage outside a station")
         };
-        let (_, dist) = self.scn.stations[i]
+        let pat = &mut self.patients[p];
+        debug_assert_eq!(pat.stage, Stage::TriageQueue);
+        pat.stage = Stage::Triage;
+        let t = self.scn.stations[i]
             .triage
             .as_ref()
             .expect("triage pool exists");
-        let m = dist.sample(&mut patient_rng(pat.seed, Purpose::Triage));
+        let m = t
+            .time_min
+            .sample(&mut patient_rng(pat.seed, Purpose::Triage));
         self.after(Dur::from_minutes(m), Event::TriageEnd { p });
     }
 
-    pub(crate) fn triage_end(&mut self, p: u32) {
-        let pat = &mut self.patients[p as usize];
-        debug_assert_eq!(pat.stage, Stage::Triage);
-        pat.stage = Stage::DoctorQueue;
-        let (prio, seq) = (pat.urgency as u8, pat.seq);
-        let Site::Station(i) = site_kind(self.scn, pat.site) else {
+    pub(super) fn triage_end(&mut self, p: PatientId) {
+        let (_, site) = self.site_of(p);
+        let Site::Station(i) = site else {
             panic!("triage outside a station")
         };
-        let tp = self.map.triage[i].expect("triage pool exists");
-        self.release(tp);
-        self.request(self.map.doctors[i], prio, seq, job(p, JobKind::Consult));
+        let pat = &mut self.patients[p];
+        debug_assert_eq!(pat.stage, Stage::Triage);
+        pat.stage = Stage::DoctorQueue;
+        let (prio, seq) = (pat.urgency.priority(), pat.seq);
+        self.release(self.legevakt.triage[i].expect("triage pool exists"));
+        self.request(self.legevakt.doctors[i], prio, seq, Job::Consult(p));
     }
 
     /// The satellite nurse takes the patient; together they wait for a host doctor on video.
-    pub(crate) fn satellite_nurse_start(&mut self, p: u32) {
-        let pat = &mut self.patients[p as usize];
-        debug_assert_eq!(pat.stage, Stage::SatelliteNurseQueue);
-        pat.stage = Stage::DoctorQueue;
-        let (prio, seq) = (pat.urgency as u8, pat.seq);
-        let Site::Satellite(i) = site_kind(self.scn, pat.site) else {
+    pub(super) fn satellite_nurse_start(&mut self, p: PatientId) {
+        let (_, site) = self.site_of(p);
+        let Site::Satellite(i) = site else {
             panic!("satellite nurse at a station")
         };
+        let pat = &mut self.patients[p];
+        debug_assert_eq!(pat.stage, Stage::SatelliteNurseQueue);
+        pat.stage = Stage::DoctorQueue;
+        let (prio, seq) = (pat.urgency.priority(), pat.seq);
         let host = self.scn.satellites[i].host;
-        self.request(
-            self.map.doctors[host],
-            prio,
-            seq,
-            job(p, JobKind::VideoConsult),
-        );
+        self.request(self.legevakt.doctors[host], prio, seq, Job::VideoConsult(p));
     }
 
     /// A doctor starts a consultation (in person at a station, or by video with a satellite).
-    pub(crate) fn consult_start(&mut self, p: u32) {
+    pub(super) fn consult_start(&mut self, p: PatientId) {
         let now = self.now;
-        let measuring = self.measuring();
-        let pat = &mut self.patients[p as usize];
+        let (_, site) = self.site_of(p);
+        let pat = &mut self.patients[p];
         debug_assert_eq!(pat.stage, Stage::DoctorQueue);
         pat.stage = Stage::Consultation;
         let wait = now - pat.t_wait;
         let mut rng = patient_rng(pat.seed, Purpose::Consultation);
-        let m = match site_kind(self.scn, pat.site) {
+        let m = match site {
             Site::Station(i) => self.scn.stations[i].consultation_min.sample(&mut rng),
             Site::Satellite(i) => self.scn.satellites[i].video_min.sample(&mut rng),
         };
-        if measuring {
-            self.acc.wait[pat.urgency.idx()].record(wait.0);
-            self.acc.waits_total += 1;
-            if wait.0 > 0 {
-                self.acc.waited += 1;
-            }
-        }
+        let u = pat.urgency;
+        self.score.legevakt_wait(now, u, wait);
         self.after(Dur::from_minutes(m), Event::ConsultEnd { p });
     }
 
-    pub(crate) fn consult_end(&mut self, p: u32) {
-        let pat = &self.patients[p as usize];
-        debug_assert_eq!(pat.stage, Stage::Consultation);
-        match site_kind(self.scn, pat.site) {
+    pub(super) fn consult_end(&mut self, p: PatientId) {
+        debug_assert_eq!(self.patients[p].stage, Stage::Consultation);
+        match self.site_of(p).1 {
             Site::Station(i) => {
-                self.release(self.map.doctors[i]);
-                if self.measuring() {
-                    self.acc.station_consults += 1;
-                }
+                self.release(self.legevakt.doctors[i]);
+                self.score.station_consultation(self.now);
                 if !self.maybe_refer(p) {
                     self.complete(p, Outcome::StationConsultation);
                 }
             }
             Site::Satellite(i) => {
                 let host = self.scn.satellites[i].host;
-                self.release(self.map.doctors[host]);
-                self.release(self.map.sat_nurses[i]);
-                if self.measuring() {
-                    self.acc.satellite_consults += 1;
-                    self.acc.video_consults += 1;
-                }
+                self.release(self.legevakt.doctors[host]);
+                self.release(self.legevakt.sat_nurses[i]);
+                self.score.satellite_consultation(self.now);
                 if !self.maybe_refer(p) {
                     self.complete(p, Outcome::SatelliteConsultation);
                 }
@@ -162,53 +212,54 @@ impl World<'_> {
     }
 
     /// The legevaktsentral decided on a home visit.
-    pub(crate) fn home_visit_request(&mut self, p: u32) {
+    pub(super) fn home_visit_request(&mut self, p: PatientId) {
         let (z, u) = {
-            let pat = &self.patients[p as usize];
-            (pat.zone as usize, pat.urgency)
+            let pat = &self.patients[p];
+            (pat.zone, pat.urgency)
         };
         // A home visit is made from the nearest open site for this urgency; a satellite whose
         // nurses make no home visits hands it to its host station.
-        let Some(mut s) = self.choose_site(z, u) else {
+        let Some(mut s) = self.scn.choose_site(z, u, self.now) else {
             self.complete(p, Outcome::OutsideHours);
             return;
         };
         if let Site::Satellite(i) = self.scn.sites[s]
             && !self.scn.satellites[i].home_visits
         {
-            s = self.scn.satellites[i].host; // stations come first among sites
+            s = self.scn.station_site(self.scn.satellites[i].host);
         }
         let seq = self.next_seq();
         let now = self.now;
-        let (pool, kind) = match self.scn.sites[s] {
-            Site::Station(i) => (self.map.doctors[i], JobKind::DoctorHomeVisit),
-            Site::Satellite(i) => (self.map.sat_nurses[i], JobKind::NurseHomeVisit),
+        let site = self.scn.sites[s];
+        let pool = self.legevakt.outgoing_pool(site);
+        let job = match site {
+            Site::Station(_) => Job::DoctorHomeVisit(p),
+            Site::Satellite(_) => Job::NurseHomeVisit(p),
         };
-        let pat = &mut self.patients[p as usize];
-        pat.site = s as u32;
+        let pat = &mut self.patients[p];
+        pat.site = Some(s);
         pat.stage = Stage::HomeVisitQueue;
         pat.t_wait = now;
         pat.seq = seq;
-        pat.visit_pool = pool;
-        self.request(pool, u as u8, seq, job(p, kind));
+        pat.visit_pool = Some(pool);
+        self.request(pool, u.priority(), seq, job);
     }
 
     /// The doctor or nurse leaves for the patient's home.
-    pub(crate) fn home_visit_start(&mut self, _pool: u32, p: u32) {
-        let scn = self.scn;
-        let pat = &mut self.patients[p as usize];
+    pub(super) fn home_visit_start(&mut self, _pool: PoolId, p: PatientId) {
+        let (s, _) = self.site_of(p);
+        let pat = &mut self.patients[p];
         debug_assert_eq!(pat.stage, Stage::HomeVisitQueue);
         pat.stage = Stage::HomeVisitTravel;
-        let m = scn
-            .travel
-            .minutes(pat.zone as usize, scn.site_facility(pat.site as usize));
+        let m = self.scn.zone_site_min(pat.zone, s);
         self.after(Dur::from_minutes(m), Event::HomeVisitArrive { p });
     }
 
-    pub(crate) fn home_visit_arrive(&mut self, p: u32) {
-        let pat = &mut self.patients[p as usize];
+    pub(super) fn home_visit_arrive(&mut self, p: PatientId) {
+        let (_, site) = self.site_of(p);
+        let pat = &mut self.patients[p];
         debug_assert_eq!(pat.stage, Stage::HomeVisitTravel);
-        match site_kind(self.scn, pat.site) {
+        match site {
             Site::Station(i) => {
                 pat.stage = Stage::HomeVisit;
                 let m = self.scn.stations[i]
@@ -218,55 +269,52 @@ impl World<'_> {
             }
             Site::Satellite(i) => {
                 pat.stage = Stage::HomeVisitVideoQueue;
-                let (prio, seq) = (pat.urgency as u8, pat.seq);
+                let (prio, seq) = (pat.urgency.priority(), pat.seq);
                 let host = self.scn.satellites[i].host;
                 self.request(
-                    self.map.doctors[host],
+                    self.legevakt.doctors[host],
                     prio,
                     seq,
-                    job(p, JobKind::HomeVisitVideo),
+                    Job::HomeVisitVideo(p),
                 );
             }
         }
     }
 
     /// The host doctor joins a satellite nurse's home visit by video.
-    pub(crate) fn home_visit_video_start(&mut self, p: u32) {
-        let pat = &mut self.patients[p as usize];
-        debug_assert_eq!(pat.stage, Stage::HomeVisitVideoQueue);
-        pat.stage = Stage::HomeVisit;
-        let Site::Satellite(i) = site_kind(self.scn, pat.site) else {
+    pub(super) fn home_visit_video_start(&mut self, p: PatientId) {
+        let (_, site) = self.site_of(p);
+        let Site::Satellite(i) = site else {
             panic!("video home visit from a station")
         };
+        let pat = &mut self.patients[p];
+        debug_assert_eq!(pat.stage, Stage::HomeVisitVideoQueue);
+        pat.stage = Stage::HomeVisit;
         let m = self.scn.satellites[i]
             .home_visit_min
             .sample(&mut patient_rng(pat.seed, Purpose::HomeVisit));
         self.after(Dur::from_minutes(m), Event::HomeVisitEnd { p });
     }
 
-    pub(crate) fn home_visit_end(&mut self, p: u32) {
-        let scn = self.scn;
-        let (site, zone, pool) = {
-            let pat = &self.patients[p as usize];
+    pub(super) fn home_visit_end(&mut self, p: PatientId) {
+        let (s, site) = self.site_of(p);
+        let (zone, pool) = {
+            let pat = &self.patients[p];
             debug_assert_eq!(pat.stage, Stage::HomeVisit);
-            (pat.site as usize, pat.zone as usize, pat.visit_pool)
+            (
+                pat.zone,
+                pat.visit_pool.expect("a home visit has its server"),
+            )
         };
-        let measuring = self.measuring();
-        if let Site::Satellite(i) = scn.sites[site] {
-            self.release(self.map.doctors[scn.satellites[i].host]);
-            if measuring {
-                self.acc.video_consults += 1;
-            }
-        }
-        if measuring {
-            self.acc.home_visits += 1;
-        }
-        let back = Dur::from_minutes(scn.travel.minutes(zone, scn.site_facility(site)));
+        let video = if let Site::Satellite(i) = site {
+            self.release(self.legevakt.doctors[self.scn.satellites[i].host]);
+            true
+        } else {
+            false
+        };
+        self.score.home_visit(self.now, video);
+        let back = Dur::from_minutes(self.scn.zone_site_min(zone, s));
         self.after(back, Event::ServerReturn { pool });
         self.complete(p, Outcome::HomeVisit);
     }
-}
-
-fn job(patient: u32, kind: JobKind) -> Job {
-    Job { patient, kind }
 }

@@ -1,76 +1,80 @@
-//! A resource pool: identical servers (operators, nurses, doctors) whose number follows a weekly
-//! schedule, and a queue ordered by priority (urgency) then arrival sequence.
+//! Resource pools: identical servers (operators, nurses, doctors, ED bays) whose number follows
+//! a weekly schedule, and a queue ordered by priority (urgency) then arrival sequence.
 //!
 //! Shift changes: when capacity rises, waiting jobs start at once. When it falls, busy servers
 //! finish their current job and then leave. If capacity falls to zero while jobs are waiting, the
 //! last server stays on overtime until the queue is empty — a clinic that closes does not abandon
 //! the patients already in its waiting room.
 //!
-//! The pool also integrates busy servers and scheduled capacity over time (after warm-up), in
-//! total and by hour of the week, for utilisation figures.
+//! Each pool integrates, after warm-up, its busy servers, its scheduled capacity and its
+//! *available* servers (the scheduled ones, or the busy ones when more are busy: overtime), in
+//! total and by hour of the week. Utilisation is busy ÷ available, so it never exceeds 1; the
+//! overtime is available − scheduled.
 
-use crate::time::{MS_PER_HOUR, SimTime};
+use crate::base::ids::{CalloutId, IdVec, PatientId, PoolId};
+use crate::base::schedule::Weekly;
+use crate::base::time::{MS_PER_HOUR, SimTime};
+use crate::sim::result::Role;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
-/// What a server in a pool is asked to do.
+/// What a server in a pool is asked to do, and for whom.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum JobKind {
+pub enum Job {
     /// Answer and handle a 116117 call.
-    LvsCall,
+    LvsCall(PatientId),
     /// Nurse triage on arrival at a station.
-    Triage,
+    Triage(PatientId),
     /// Doctor consultation at a station.
-    Consult,
+    Consult(PatientId),
     /// Satellite nurse receives a patient (held through the video consultation).
-    SatelliteNurse,
+    SatelliteNurse(PatientId),
     /// Host doctor's video consultation with a satellite patient.
-    VideoConsult,
+    VideoConsult(PatientId),
     /// Doctor home visit (the doctor leaves the station).
-    DoctorHomeVisit,
+    DoctorHomeVisit(PatientId),
     /// Satellite nurse home visit.
-    NurseHomeVisit,
+    NurseHomeVisit(PatientId),
     /// Host doctor on video during a satellite nurse's home visit.
-    HomeVisitVideo,
+    HomeVisitVideo(PatientId),
     /// Answer and handle a 113 call.
-    AmkCall,
-    /// Legevakt doctor (or satellite nurse) call-out to a red event; `patient` is a call-out id.
-    RedCallout,
-    /// Legevakt doctor car to a yellow event first (Moss model); `patient` is a call-out id.
-    DoctorCar,
+    AmkCall(PatientId),
+    /// Legevakt doctor (or satellite nurse) call-out to a red event.
+    RedCallout(CalloutId),
+    /// Legevakt doctor car to a yellow event first (Moss model).
+    DoctorCar(CalloutId),
     /// Emergency department bay.
-    EdBay,
+    EdBay(PatientId),
 }
 
-/// A request for a server.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Job {
-    /// Patient slot.
-    pub patient: u32,
-    /// What to do.
-    pub kind: JobKind,
+/// Time integrals of a pool after warm-up [server·ms].
+#[derive(Debug, Clone)]
+pub struct PoolBooks {
+    /// ∫ busy dt.
+    pub busy_ms: f64,
+    /// ∫ scheduled capacity dt.
+    pub capacity_ms: f64,
+    /// ∫ max(capacity, busy) dt.
+    pub available_ms: f64,
+    /// The same by hour of the week.
+    pub busy_by_how: Box<[f64; 168]>,
+    /// The same by hour of the week.
+    pub capacity_by_how: Box<[f64; 168]>,
+    /// The same by hour of the week.
+    pub available_by_how: Box<[f64; 168]>,
 }
 
 /// A pool of identical servers.
 #[derive(Debug)]
 pub struct Pool {
-    /// Scheduled servers now.
-    pub capacity: u32,
-    /// Servers busy now (may exceed capacity briefly after a shift change).
-    pub busy: u32,
+    capacity: u32,
+    busy: u32,
     queue: BinaryHeap<Reverse<(u8, u64, Job)>>,
     last: SimTime,
     warmup: SimTime,
-    /// ∫ busy dt after warm-up [server·ms].
-    pub busy_ms: f64,
-    /// ∫ capacity dt after warm-up [server·ms].
-    pub capacity_ms: f64,
-    /// Same by hour of week [server·ms].
-    pub busy_by_how: Box<[f64; 168]>,
-    /// Same by hour of week [server·ms].
-    pub capacity_by_how: Box<[f64; 168]>,
+    books: PoolBooks,
     /// Jobs started by a server working overtime (capacity zero).
-    pub overtime_starts: u64,
+    overtime_starts: u64,
     /// End of the hour of the week that `last` falls in [ms], and that hour's index: most
     /// changes fall within the same hour as the previous one, so no division is needed.
     hour_end: i64,
@@ -86,10 +90,14 @@ impl Pool {
             queue: BinaryHeap::new(),
             last: SimTime::ZERO,
             warmup,
-            busy_ms: 0.0,
-            capacity_ms: 0.0,
-            busy_by_how: Box::new([0.0; 168]),
-            capacity_by_how: Box::new([0.0; 168]),
+            books: PoolBooks {
+                busy_ms: 0.0,
+                capacity_ms: 0.0,
+                available_ms: 0.0,
+                busy_by_how: Box::new([0.0; 168]),
+                capacity_by_how: Box::new([0.0; 168]),
+                available_by_how: Box::new([0.0; 168]),
+            },
             overtime_starts: 0,
             hour_end: i64::MIN,
             hour: 0,
@@ -101,18 +109,41 @@ impl Pool {
         self.queue.len()
     }
 
-    /// Integrate busy and capacity from the last change to `now`.
+    /// Servers busy now.
+    pub fn busy(&self) -> u32 {
+        self.busy
+    }
+
+    /// Servers scheduled now.
+    pub fn capacity(&self) -> u32 {
+        self.capacity
+    }
+
+    /// Jobs started on overtime.
+    pub fn overtime_starts(&self) -> u64 {
+        self.overtime_starts
+    }
+
+    /// The time integrals so far.
+    pub fn books(&self) -> &PoolBooks {
+        &self.books
+    }
+
+    /// Integrate busy, capacity and available servers from the last change to `now`.
     fn observe(&mut self, now: SimTime) {
         let from = self.last.max(self.warmup);
         self.last = now;
         if now <= from {
             return;
         }
-        let (b, c) = (self.busy as f64, self.capacity as f64);
+        let (b, c) = (f64::from(self.busy), f64::from(self.capacity));
+        let a = b.max(c);
         let dt = (now.0 - from.0) as f64;
-        self.busy_ms += b * dt;
-        self.capacity_ms += c * dt;
-        if b == 0.0 && c == 0.0 {
+        let bk = &mut self.books;
+        bk.busy_ms += b * dt;
+        bk.capacity_ms += c * dt;
+        bk.available_ms += a * dt;
+        if a == 0.0 {
             return;
         }
         // Split over hour-of-week boundaries.
@@ -124,8 +155,9 @@ impl Pool {
             }
             let e = self.hour_end.min(now.0);
             let d = (e - t) as f64;
-            self.busy_by_how[self.hour] += b * d;
-            self.capacity_by_how[self.hour] += c * d;
+            bk.busy_by_how[self.hour] += b * d;
+            bk.capacity_by_how[self.hour] += c * d;
+            bk.available_by_how[self.hour] += a * d;
             t = e;
         }
     }
@@ -193,15 +225,76 @@ impl Pool {
     }
 }
 
+/// Every pool of a replication with its schedule and label.
+pub struct Pools {
+    pools: IdVec<PoolId, Pool>,
+    sched: IdVec<PoolId, Weekly>,
+    label: IdVec<PoolId, (String, Role)>,
+    warmup: SimTime,
+}
+
+impl Pools {
+    /// No pools yet; statistics start at `warmup`.
+    pub fn new(warmup: SimTime) -> Pools {
+        Pools {
+            pools: IdVec::new(),
+            sched: IdVec::new(),
+            label: IdVec::new(),
+            warmup,
+        }
+    }
+
+    /// Add a pool following schedule `w`.
+    pub fn add(&mut self, w: &Weekly, label: String, role: Role) -> PoolId {
+        self.sched.push(w.clone());
+        self.label.push((label, role));
+        self.pools
+            .push_and_get_key(Pool::new(w.level_at(SimTime::ZERO), self.warmup))
+    }
+
+    /// A pool.
+    #[inline]
+    pub fn get(&self, id: PoolId) -> &Pool {
+        &self.pools[id]
+    }
+
+    /// A pool, to change.
+    #[inline]
+    pub fn get_mut(&mut self, id: PoolId) -> &mut Pool {
+        &mut self.pools[id]
+    }
+
+    /// Schedule of a pool.
+    pub fn schedule(&self, id: PoolId) -> &Weekly {
+        &self.sched[id]
+    }
+
+    /// Every pool with its id, label and role.
+    pub fn iter(&self) -> impl Iterator<Item = (PoolId, &Pool, &str, Role)> {
+        self.pools
+            .iter_enumerated()
+            .map(|(i, p)| (i, p, self.label[i].0.as_str(), self.label[i].1))
+    }
+
+    /// Start of the measured period.
+    pub fn warmup(&self) -> SimTime {
+        self.warmup
+    }
+
+    /// Close every pool's books.
+    pub fn finish(&mut self, now: SimTime) {
+        for p in self.pools.iter_mut() {
+            p.finish(now);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn job(p: u32) -> Job {
-        Job {
-            patient: p,
-            kind: JobKind::Consult,
-        }
+    fn job(p: usize) -> Job {
+        Job::Consult(PatientId::new(p))
     }
 
     #[test]
@@ -217,7 +310,7 @@ mod tests {
         assert_eq!(pool.release(SimTime(40)), None);
         assert_eq!(pool.busy, 0);
         // One server busy 0..40 ms.
-        assert_eq!(pool.busy_ms, 40.0);
+        assert_eq!(pool.books.busy_ms, 40.0);
     }
 
     #[test]
@@ -239,12 +332,28 @@ mod tests {
     }
 
     #[test]
+    fn overtime_counts_as_available_so_utilisation_stays_at_most_one() {
+        // Two servers until t = 5, then none; two busy until 6 and 8: busy 5 + 5 + 1 + 3 = 14
+        // server-ms, scheduled 10, available = max(scheduled, busy) = 10 + 2·1 + 1·2 = 14.
+        let mut pool = Pool::new(2, SimTime::ZERO);
+        pool.request(SimTime(0), 1, 1, job(1));
+        pool.request(SimTime(0), 1, 2, job(2));
+        pool.set_capacity(SimTime(5), 0);
+        pool.release(SimTime(6));
+        pool.release(SimTime(8));
+        pool.finish(SimTime(10));
+        let b = pool.books();
+        assert_eq!(
+            (b.busy_ms, b.capacity_ms, b.available_ms),
+            (14.0, 10.0, 14.0)
+        );
+        assert!(b.busy_ms <= b.available_ms);
+    }
+
+    #[test]
     fn capacity_rise_starts_waiting_jobs() {
         let mut pool = Pool::new(0, SimTime::ZERO);
-        // Closed and idle: a request waits for the next shift.
-        let r = pool.request(SimTime(0), 1, 1, job(1));
-        assert_eq!(r, None);
-        let started = pool.set_capacity(SimTime(10), 2);
-        assert_eq!(started, vec![job(1)]);
+        assert_eq!(pool.request(SimTime(0), 1, 1, job(1)), None);
+        assert_eq!(pool.set_capacity(SimTime(10), 2), vec![job(1)]);
     }
 }

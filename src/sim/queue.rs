@@ -5,7 +5,7 @@
 //! millisecond are delivered first-in-first-out — in the order they were scheduled. This makes a
 //! run deterministic and independent of heap internals.
 
-use crate::time::SimTime;
+use crate::base::time::SimTime;
 use dary_heap::QuaternaryHeap;
 use std::cmp::Ordering;
 

@@ -1,8 +1,9 @@
 //! The rest of the chain: AMK, ambulances, hospital — hand-checked cases and invariants.
 
 use crate::common::*;
+use akuttsim::input::RunSpec;
+use akuttsim::sim;
 use akuttsim::sim::ambulance::VState;
-use akuttsim::sim::{self, RunSpec};
 
 /// One station, one ambulance, one hospital, constant times, travel times from a CSV
 /// (Scene→Base 10 min, Scene→Hosp 20, Hosp→Base 15), and two scripted red calls.
@@ -52,7 +53,7 @@ admission_share = {{ red = 1.0, yellow = 1.0, green = 1.0 }}
     )
 }
 
-fn traced(scn: &akuttsim::scenario::Scenario, days: f64) -> sim::ReplicationResult {
+fn traced(scn: &akuttsim::input::scenario::Scenario, days: f64) -> sim::ReplicationResult {
     sim::run(
         scn,
         &RunSpec {
@@ -63,6 +64,7 @@ fn traced(scn: &akuttsim::scenario::Scenario, days: f64) -> sim::ReplicationResu
         },
         0,
     )
+    .expect("the replication completes")
 }
 
 #[test]
@@ -102,17 +104,17 @@ fn two_calls_one_ambulance_by_hand() {
         ]
     );
     // Busy from 2 to 158 min of a 1440-min day on duty.
-    let util = r.kpis[akuttsim::kpi::Kpi::AmbUtil as usize].unwrap();
+    let util = r.kpis[akuttsim::base::kpi::Kpi::AmbUtil as usize].unwrap();
     assert!((util - 156.0 / 1440.0).abs() < 1e-12, "{util}");
     let st = &r.amb_stations[0];
     assert_eq!(st.missions, 2);
     assert!((st.busy_h - 156.0 / 60.0).abs() < 1e-12);
     // Rural: 13 min is within 25, 83 is not.
-    let k = |kpi: akuttsim::kpi::Kpi| r.kpis[kpi as usize];
-    assert_eq!(k(akuttsim::kpi::Kpi::RedRural25), Some(0.5));
-    assert_eq!(k(akuttsim::kpi::Kpi::RedUrban12), None);
+    let k = |kpi: akuttsim::base::kpi::Kpi| r.kpis[kpi as usize];
+    assert_eq!(k(akuttsim::base::kpi::Kpi::RedRural25), Some(0.5));
+    assert_eq!(k(akuttsim::base::kpi::Kpi::RedUrban12), None);
     // Excluding AMK time: 11 and 81 min.
-    assert_eq!(k(akuttsim::kpi::Kpi::RedExclAmk), Some(0.5));
+    assert_eq!(k(akuttsim::base::kpi::Kpi::RedExclAmk), Some(0.5));
     assert_eq!(r.generated, 2);
     assert_eq!(r.completed, 2);
 }
@@ -122,7 +124,7 @@ fn urban_zones_are_scored_against_12_minutes() {
     // One call, response 13 min: fails the urban 12-min target, would pass the rural 25-min one.
     let urban = traced(&scenario(&hand_case("urban", &[0.0])), 1.0);
     let rural = traced(&scenario(&hand_case("rural", &[0.0])), 1.0);
-    use akuttsim::kpi::Kpi;
+    use akuttsim::base::kpi::Kpi;
     assert_eq!(urban.kpis[Kpi::RedUrban12 as usize], Some(0.0));
     assert_eq!(urban.kpis[Kpi::RedRural25 as usize], None);
     assert_eq!(rural.kpis[Kpi::RedRural25 as usize], Some(1.0));
@@ -135,7 +137,7 @@ fn urban_zones_are_scored_against_12_minutes() {
 #[test]
 fn every_vehicle_transition_follows_the_mission_state_machine() {
     let m = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("models/fjordby.toml");
-    let scn = akuttsim::scenario::load(&m).unwrap();
+    let scn = akuttsim::input::scenario::load(&m).unwrap();
     let r = traced(&scn, 60.0);
     let t = r.trace.unwrap();
     assert!(
@@ -146,10 +148,10 @@ fn every_vehicle_transition_follows_the_mission_state_machine() {
     let mut seen = std::collections::HashSet::new();
     for tr in &t.transitions {
         assert!(tr.from.allowed(tr.to), "{:?} → {:?}", tr.from, tr.to);
-        if let Some(prev) = last[tr.vehicle as usize] {
+        if let Some(prev) = last[tr.vehicle.index()] {
             assert_eq!(prev, tr.from, "vehicle {} jumped states", tr.vehicle);
         }
-        last[tr.vehicle as usize] = Some(tr.to);
+        last[tr.vehicle.index()] = Some(tr.to);
         seen.insert((tr.from, tr.to));
     }
     // The shipped model exercises shifts, conveyance, non-conveyance and re-dispatch.
@@ -171,7 +173,7 @@ fn every_vehicle_transition_follows_the_mission_state_machine() {
 #[test]
 fn the_chain_conserves_patients_and_moves_both_ways() {
     let m = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("models/fjordby.toml");
-    let scn = akuttsim::scenario::load(&m).unwrap();
+    let scn = akuttsim::input::scenario::load(&m).unwrap();
     let s = run(&scn, 3, 60.0, 3.0, 2, 0);
     assert_eq!(
         s.patients.generated,

@@ -1,9 +1,14 @@
 //! Helpers shared by the integration tests.
 
-use akuttsim::runner::{self, Summary};
-use akuttsim::scenario::{self, Scenario};
-use akuttsim::sim::RunSpec;
+use akuttsim::analysis::{self, Analysis, Summary, VariantInput};
+use akuttsim::input::RunSpec;
+use akuttsim::input::experiment::Experiment;
+use akuttsim::input::problem::LoadError;
+use akuttsim::input::scenario::{self, Scenario};
+use akuttsim::run;
+use akuttsim::sim::ReplicationResult;
 use std::path::Path;
+use std::sync::atomic::AtomicBool;
 
 /// Load a scenario from TOML text (relative paths resolve against the repository root).
 pub fn scenario(text: &str) -> Scenario {
@@ -17,11 +22,42 @@ pub fn scenario(text: &str) -> Scenario {
 pub fn problems(text: &str) -> Vec<String> {
     match scenario::load_str(text, Path::new(env!("CARGO_MANIFEST_DIR")), "test.toml") {
         Ok(_) => panic!("scenario unexpectedly valid"),
-        Err(scenario::LoadError::Invalid { problems, .. }) => {
+        Err(LoadError::Invalid { problems, .. }) => {
             problems.iter().map(|p| p.to_string()).collect()
         }
         Err(e) => panic!("unexpected error kind: {e}"),
     }
+}
+
+/// Run options for tests: `threads` threads, the whole run, no progress, never stopped.
+pub fn opts(threads: usize) -> run::Options<'static> {
+    static NEVER: AtomicBool = AtomicBool::new(false);
+    run::Options {
+        threads,
+        shard: run::Shard::ALL,
+        on_done: &|| {},
+        stop: &NEVER,
+    }
+}
+
+/// A run length.
+pub fn spec(days: f64, warmup: f64, seed: u64) -> RunSpec {
+    RunSpec {
+        seed,
+        days,
+        warmup_days: warmup,
+        trace: false,
+    }
+}
+
+/// Run the replications of a scenario.
+pub fn replications(
+    scn: &Scenario,
+    reps: u64,
+    spec: &RunSpec,
+    threads: usize,
+) -> Vec<ReplicationResult> {
+    run::replications(scn, spec, reps, &opts(threads)).expect("the run completes")
 }
 
 /// Run and summarise.
@@ -33,14 +69,34 @@ pub fn run(
     seed: u64,
     threads: usize,
 ) -> Summary {
-    let spec = RunSpec {
-        seed,
-        days,
-        warmup_days: warmup,
-        trace: false,
-    };
-    let res = runner::run_replications(scn, &spec, reps, threads, &|| {}).expect("thread pool");
-    runner::summarise(scn, &spec, &res)
+    let spec = spec(days, warmup, seed);
+    let res = replications(scn, reps, &spec, threads);
+    analysis::summarise(scn, &spec, &res)
+}
+
+/// Run an experiment and analyse it.
+pub fn experiment(exp: &Experiment, threads: usize) -> (Vec<Vec<ReplicationResult>>, Analysis) {
+    let results = run::experiment(exp, &opts(threads)).expect("the experiment completes");
+    let inputs: Vec<VariantInput> = exp
+        .variants
+        .iter()
+        .zip(&results)
+        .map(|(v, r)| VariantInput {
+            name: &v.name,
+            slug: &v.slug,
+            scenario: &v.scenario,
+            results: r,
+        })
+        .collect();
+    let a = analysis::analyse(
+        &exp.name,
+        &exp.description,
+        &exp.spec,
+        exp.replications,
+        &inputs,
+        exp.baseline,
+    );
+    (results, a)
 }
 
 /// Mean and CI of a KPI.
@@ -53,9 +109,9 @@ pub fn kpi(s: &Summary, name: &str) -> (f64, f64, f64) {
     )
 }
 
-/// A single-station M/M/c scenario (see `akuttsim::bench::mmc_station_toml`).
+/// A single-station M/M/c scenario (see `akuttsim::input::region::mmc`).
 pub fn mmc_station(doctors: u32, mean_service_min: f64, rates: [f64; 3]) -> String {
-    akuttsim::bench::mmc_station_toml(doctors, mean_service_min, rates)
+    akuttsim::input::region::mmc::mmc_station_toml(doctors, mean_service_min, rates)
 }
 
 /// Run the `akuttsim` binary from the repository root.

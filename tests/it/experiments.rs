@@ -1,8 +1,8 @@
 //! Experiments: every shipped file runs, common random numbers, determinism, the arithmetic of
 //! comparisons, and all-problems-at-once validation.
 
-use crate::common::{assert_ok, cli};
-use akuttsim::experiment::{self, Experiment};
+use crate::common::{assert_ok, cli, experiment as run_exp};
+use akuttsim::input::experiment::{self, Experiment};
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 
@@ -19,7 +19,7 @@ fn shipped() -> Vec<PathBuf> {
 }
 
 fn short(path: &Path, reps: u64, days: f64) -> Experiment {
-    let mut e = Experiment::load(path).unwrap_or_else(|e| panic!("{e}"));
+    let mut e = experiment::load(path).unwrap_or_else(|e| panic!("{e}"));
     e.replications = reps;
     e.spec.days = days;
     e.spec.warmup_days = 1.0;
@@ -30,9 +30,22 @@ fn short(path: &Path, reps: u64, days: f64) -> Experiment {
 fn every_shipped_experiment_validates_and_runs_a_short_version() {
     for f in shipped() {
         let exp = short(&f, 2, 14.0);
-        let res = experiment::run(&exp, 0, &|| {}).unwrap();
-        let out = tempfile::tempdir().unwrap();
-        experiment::write_outputs(&exp, &res, out.path()).unwrap();
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("out");
+        let st = cli([
+            OsStr::new("experiment"),
+            f.as_os_str(),
+            OsStr::new("--replications"),
+            OsStr::new("2"),
+            OsStr::new("--days"),
+            OsStr::new("14"),
+            OsStr::new("--warmup-days"),
+            OsStr::new("1"),
+            OsStr::new("--quiet"),
+            OsStr::new("--out"),
+            out.as_os_str(),
+        ]);
+        assert_ok(&st);
         for name in [
             "summary.json",
             "kpi.csv",
@@ -42,16 +55,20 @@ fn every_shipped_experiment_validates_and_runs_a_short_version() {
             "kpi_targets.svg",
             "utilisation_by_hour.png",
         ] {
-            assert!(out.path().join(name).exists(), "{}: no {name}", f.display());
+            assert!(out.join(name).exists(), "{}: no {name}", f.display());
         }
         if exp.variants.len() > 1 {
-            assert!(out.path().join("differences.png").exists());
+            assert!(out.join("differences.png").exists());
         }
-        // No temporary files are left behind.
-        for e in std::fs::read_dir(out.path()).unwrap() {
+        // No temporary files are left behind, in the folder or beside it.
+        for e in std::fs::read_dir(&out).unwrap() {
             let n = e.unwrap().file_name().to_string_lossy().to_string();
-            assert!(!n.starts_with('.'), "left over: {n}");
+            assert!(
+                !n.starts_with('.') || n == ".akuttsim-output",
+                "left over: {n}"
+            );
         }
+        assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 1);
     }
 }
 
@@ -59,24 +76,19 @@ fn every_shipped_experiment_validates_and_runs_a_short_version() {
 fn variants_see_the_same_demand_and_paired_intervals_are_narrower() {
     let f = Path::new(env!("CARGO_MANIFEST_DIR")).join("experiments/romsdal-structures.toml");
     let exp = short(&f, 8, 60.0);
-    let res = experiment::run(&exp, 0, &|| {}).unwrap();
-    let nv = exp.variants.len();
-    for r in 0..8 {
-        let fp: Vec<u64> = (0..nv)
-            .map(|v| res.results[v][r].demand_fingerprint)
-            .collect();
-        assert!(
-            fp.iter().all(|x| *x == fp[0]),
-            "replication {r}: demand differs across variants"
-        );
-        assert_eq!(res.results[0][r].generated, res.results[1][r].generated);
+    let (res, a) = run_exp(&exp, 0);
+    for (r, first) in res[0].iter().enumerate() {
+        for v in &res {
+            assert_eq!(
+                v[r].demand_fingerprint, first.demand_fingerprint,
+                "replication {r}: demand differs across variants"
+            );
+            assert_eq!(v[r].generated, first.generated);
+        }
     }
-    assert_ne!(
-        res.results[0][0].demand_fingerprint,
-        res.results[0][1].demand_fingerprint
-    );
+    assert_ne!(res[0][0].demand_fingerprint, res[0][1].demand_fingerprint);
     // Common random numbers pay off: paired CIs much narrower than unpaired (Welch) ones.
-    let rows = experiment::compare(&exp, &res);
+    let rows = &a.comparison;
     let mut narrower = 0;
     let mut checked = 0;
     for kpi in [
@@ -116,8 +128,12 @@ fn variants_see_the_same_demand_and_paired_intervals_are_narrower() {
 fn demand_growth_changes_demand_but_not_its_streams() {
     let f = Path::new(env!("CARGO_MANIFEST_DIR")).join("experiments/demand-growth.toml");
     let exp = short(&f, 2, 30.0);
-    let res = experiment::run(&exp, 0, &|| {}).unwrap();
-    let calls = |v: usize| res.summaries[v].kpi["amk_calls_per_1000"].mean.unwrap();
+    let (_, a) = run_exp(&exp, 0);
+    let calls = |v: usize| {
+        a.variants[v].summary.kpi["amk_calls_per_1000"]
+            .mean
+            .unwrap()
+    };
     assert!(calls(2) > calls(1) && calls(1) > calls(0));
     // +41.2 % in 113 demand: the 2030 rate lies within a few per cent of 1.412 × 2023.
     let ratio = calls(2) / calls(0);
@@ -126,7 +142,8 @@ fn demand_growth_changes_demand_but_not_its_streams() {
 
 #[test]
 fn outputs_are_byte_identical_for_one_and_two_threads() {
-    let dirs: Vec<tempfile::TempDir> = (0..2).map(|_| tempfile::tempdir().unwrap()).collect();
+    let tmp = tempfile::tempdir().unwrap();
+    let dirs: Vec<std::path::PathBuf> = (0..2).map(|i| tmp.path().join(format!("t{i}"))).collect();
     for (t, d) in ["1", "2"].iter().zip(&dirs) {
         let st = cli([
             OsStr::new("experiment"),
@@ -139,11 +156,11 @@ fn outputs_are_byte_identical_for_one_and_two_threads() {
             OsStr::new("--threads"),
             OsStr::new(t),
             OsStr::new("--out"),
-            d.path().as_os_str(),
+            d.as_os_str(),
         ]);
         assert_ok(&st);
     }
-    let mut names: Vec<String> = std::fs::read_dir(dirs[0].path())
+    let mut names: Vec<String> = std::fs::read_dir(&dirs[0])
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
         .collect();
@@ -153,8 +170,8 @@ fn outputs_are_byte_identical_for_one_and_two_threads() {
         if n == "manifest.json" {
             continue; // holds timing fields (threads, wall time)
         }
-        let a = std::fs::read(dirs[0].path().join(&n)).unwrap();
-        let b = std::fs::read(dirs[1].path().join(&n)).unwrap();
+        let a = std::fs::read(dirs[0].join(&n)).unwrap();
+        let b = std::fs::read(dirs[1].join(&n)).unwrap();
         assert!(a == b, "{n} differs between 1 and 2 threads");
     }
 }
@@ -162,13 +179,25 @@ fn outputs_are_byte_identical_for_one_and_two_threads() {
 #[test]
 fn comparison_csv_is_the_paired_difference_of_kpi_csv() {
     // Recompute one comparison by hand from the tidy per-replication values.
-    let out = tempfile::tempdir().unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
     let f = Path::new(env!("CARGO_MANIFEST_DIR")).join("experiments/teaching-ambulances.toml");
-    let exp = short(&f, 5, 30.0);
-    let res = experiment::run(&exp, 0, &|| {}).unwrap();
-    experiment::write_outputs(&exp, &res, out.path()).unwrap();
+    let st = cli([
+        OsStr::new("experiment"),
+        f.as_os_str(),
+        OsStr::new("--replications"),
+        OsStr::new("5"),
+        OsStr::new("--days"),
+        OsStr::new("30"),
+        OsStr::new("--warmup-days"),
+        OsStr::new("1"),
+        OsStr::new("--quiet"),
+        OsStr::new("--out"),
+        out.as_os_str(),
+    ]);
+    assert_ok(&st);
     let kpi = "red_response_within_12min_urban_share";
-    let mut rdr = csv::Reader::from_path(out.path().join("kpi.csv")).unwrap();
+    let mut rdr = csv::Reader::from_path(out.join("kpi.csv")).unwrap();
     let mut base = [f64::NAN; 5];
     let mut var = [f64::NAN; 5];
     for row in rdr.records() {
@@ -188,7 +217,7 @@ fn comparison_csv_is_the_paired_difference_of_kpi_csv() {
     let mean = d.iter().sum::<f64>() / 5.0;
     let sd = (d.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / 4.0).sqrt();
     let half = 2.776_445 * sd / 5f64.sqrt(); // t(0.975; 4)
-    let mut rdr = csv::Reader::from_path(out.path().join("comparison.csv")).unwrap();
+    let mut rdr = csv::Reader::from_path(out.join("comparison.csv")).unwrap();
     let hdr = rdr.headers().unwrap().clone();
     assert_eq!(
         hdr.iter().take(7).collect::<Vec<_>>(),
@@ -248,15 +277,12 @@ values = [1]
         ),
     )
     .unwrap();
-    let e = Experiment::load(&f).err().expect("invalid");
-    let all: Vec<String> = experiment::problems_of(&e)
-        .iter()
-        .map(|p| p.to_string())
-        .collect();
+    let e = experiment::load(&f).err().expect("invalid");
+    let all: Vec<String> = e.problems().iter().map(|p| p.to_string()).collect();
     let text = all.join("\n");
     for needle in [
         "colour: unknown field `colour`",
-        "replications: 1 — give at least 2",
+        "replications: 1 — give from 2",
         "baseline: \"nope\" is not a variant",
         "variants[0].model",
         "variants[1].demand_growth_percent.calls_999",

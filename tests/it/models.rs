@@ -1,7 +1,7 @@
 //! Shipped models, determinism, conservation of patients, common random numbers, and the CLI.
 
 use crate::common::*;
-use akuttsim::report::to_json;
+use akuttsim::output::report::to_json;
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 
@@ -23,7 +23,7 @@ fn shipped_models() -> Vec<PathBuf> {
 #[test]
 fn every_shipped_model_validates_and_runs() {
     for m in shipped_models() {
-        let scn = akuttsim::scenario::load(&m).unwrap_or_else(|e| panic!("{e}"));
+        let scn = akuttsim::input::scenario::load(&m).unwrap_or_else(|e| panic!("{e}"));
         let s = run(&scn, 2, 28.0, 2.0, 1, 0);
         assert!(s.patients.generated > 0, "{}: no patients", m.display());
         assert_eq!(
@@ -38,7 +38,7 @@ fn every_shipped_model_validates_and_runs() {
 #[test]
 fn summary_is_byte_identical_across_thread_counts() {
     let m = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/fjordby.toml");
-    let scn = akuttsim::scenario::load(&m).unwrap();
+    let scn = akuttsim::input::scenario::load(&m).unwrap();
     let one = to_json(&run(&scn, 6, 60.0, 3.0, 42, 1)).unwrap();
     let two = to_json(&run(&scn, 6, 60.0, 3.0, 42, 2)).unwrap();
     assert_eq!(one, two);
@@ -83,7 +83,8 @@ fn structures_on_one_seed_see_the_same_needs() {
 
 #[test]
 fn cli_run_writes_summary_and_manifest() {
-    let out = tempfile::tempdir().unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
     let st = cli([
         OsStr::new("run"),
         OsStr::new("models/fjordby.toml"),
@@ -99,13 +100,13 @@ fn cli_run_writes_summary_and_manifest() {
         OsStr::new("2"),
         OsStr::new("--quiet"),
         OsStr::new("--out"),
-        out.path().as_os_str(),
+        out.as_os_str(),
     ]);
     assert_ok(&st);
     let stdout = String::from_utf8_lossy(&st.stdout);
     assert!(stdout.contains("lvs_answered_within_2min_share") && stdout.contains("95 % CI"));
     let summary: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(out.path().join("summary.json")).unwrap()).unwrap();
+        serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
     for key in [
         "scenario",
         "seed",
@@ -141,7 +142,7 @@ fn cli_run_writes_summary_and_manifest() {
         .unwrap();
     assert!((0.0..=1.0).contains(&share));
     let manifest: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(out.path().join("manifest.json")).unwrap()).unwrap();
+        serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
     let sha = manifest["inputs"][0]["sha256"].as_str().unwrap();
     assert_eq!(sha.len(), 64);
     assert_eq!(manifest["version"], env!("CARGO_PKG_VERSION"));

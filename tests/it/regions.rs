@@ -4,11 +4,11 @@ use crate::common::*;
 use std::ffi::OsStr;
 use std::path::Path;
 
-fn model(name: &str) -> akuttsim::scenario::Scenario {
+fn model(name: &str) -> akuttsim::input::scenario::Scenario {
     let p = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("models")
         .join(name);
-    akuttsim::scenario::load(&p).unwrap_or_else(|e| panic!("{e}"))
+    akuttsim::input::scenario::load(&p).unwrap_or_else(|e| panic!("{e}"))
 }
 
 #[test]
@@ -21,7 +21,7 @@ fn zones_from_the_national_table_sum_to_the_published_populations() {
     let s = model("sunnfjord-ytre-sogn.toml");
     assert_eq!(s.population(), 34_779.0);
     // Per kommune, as in regions/romsdal/municipalities.csv (Midsund area 2,004 of Molde's 33,117).
-    let pop = |scn: &akuttsim::scenario::Scenario, prefix: &str| -> f64 {
+    let pop = |scn: &akuttsim::input::scenario::Scenario, prefix: &str| -> f64 {
         scn.zones
             .iter()
             .filter(|z| z.name.starts_with(prefix))
@@ -37,7 +37,7 @@ fn zones_from_the_national_table_sum_to_the_published_populations() {
     let urban: f64 = r
         .zones
         .iter()
-        .filter(|z| z.class == akuttsim::scenario::ZoneClass::Urban)
+        .filter(|z| z.class == akuttsim::input::scenario::ZoneClass::Urban)
         .map(|z| z.population)
         .sum();
     assert_eq!(urban, 23_715.0);
@@ -53,7 +53,7 @@ fn structure_variants_differ_only_where_they_say() {
     assert_eq!(central.satellites.len(), 0);
     assert_eq!((local.satellites.len(), local.stations.len()), (0, 5));
     assert_eq!(snr.hospitals.len(), 1);
-    assert_eq!(snr.hospitals[0].name, "SNR Hjelset");
+    assert_eq!(snr.hospitals.iter().next().unwrap().name, "SNR Hjelset");
     for v in [&central, &local, &snr] {
         assert_eq!(v.population(), pilot.population());
         assert_eq!(v.vehicles.len(), pilot.vehicles.len());
@@ -90,16 +90,20 @@ name = "x"
 name = "No such satellite"
 remove = true
 "#;
-    let e = akuttsim::scenario::load_str(bad, &dir, "bad.toml")
+    let e = akuttsim::input::scenario::load_str(bad, &dir, "bad.toml")
         .unwrap_err()
         .to_string();
     assert!(
         e.contains("satellites[\"No such satellite\"]") && e.contains("nothing named"),
         "{e}"
     );
-    let e = akuttsim::scenario::load_str("extends = \"nope.toml\"\nname = \"x\"", &dir, "bad.toml")
-        .unwrap_err()
-        .to_string();
+    let e = akuttsim::input::scenario::load_str(
+        "extends = \"nope.toml\"\nname = \"x\"",
+        &dir,
+        "bad.toml",
+    )
+    .unwrap_err()
+    .to_string();
     assert!(e.contains("extends") && e.contains("cannot read"), "{e}");
     let bad = r#"
 extends = "romsdal.toml"
@@ -108,7 +112,7 @@ csv = "data/norway/delomraader_2025.csv"
 kommuner = ["9999"]
 urban = ["Nowhere: Centre"]
 "#;
-    let e = akuttsim::scenario::load_str(bad, &dir, "bad.toml")
+    let e = akuttsim::input::scenario::load_str(bad, &dir, "bad.toml")
         .unwrap_err()
         .to_string();
     assert!(

@@ -44,7 +44,7 @@ fn negative_and_zero_rates_and_capacities() {
     has(
         &problems(&t),
         "demand.calls_116117.per_1000_per_year.red",
-        "≥ 0",
+        "from 0 to 100000",
     );
     let t = base().replacen(
         "{ red = 27.0, yellow = 39.0, green = 73.0 }",
@@ -232,7 +232,7 @@ fn chain_sections_are_checked() {
             1,
         );
     let p = problems(&t);
-    has(&p, "hospitals[0].ed_bays", "at least 1 bay");
+    has(&p, "hospitals[0].ed_bays", "from 1 to 10000 bays");
     has(&p, "ambulance_stations[0].vehicles[0].kind", "\"car\"");
     has(
         &p,

@@ -1,4 +1,5 @@
-//! Plots of an experiment, as PNG and SVG, from result structs only (never live simulation state).
+//! Plots of a run or an experiment, as PNG and SVG, from the analysis structs only (never live
+//! simulation state).
 //!
 //! Fonts: plotters is built without system font libraries; DejaVu Sans is embedded (the `dejavu`
 //! crate) and registered as "sans-serif", so plots render the same on any machine.
@@ -12,11 +13,8 @@
 //! * `map_response_<variant>`, `map_travel_<variant>` — zones (lon/lat) coloured by mean red
 //!   response time and by mean drive time to the legevakt used.
 
-use crate::experiment::{Experiment, ExperimentResult, compare};
-use crate::kpi::KPI_DEFS;
-use crate::scenario::{Scenario, Site};
-use crate::sim::{RESPONSE_BIN_MS, RESPONSE_BINS, ReplicationResult};
-use anyhow::Context;
+use crate::analysis::{Analysis, FacilityKind, MapFacility, MapZone};
+use crate::base::kpi::KPI_DEFS;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -38,8 +36,6 @@ fn register_font() {
 }
 
 type Res = Result<(), Box<dyn std::error::Error>>;
-/// Points (minutes, share at most) of an empirical CDF.
-type Cdf = Vec<(f64, f64)>;
 
 /// Draw the same picture to `<stem>.png` and `<stem>.svg`, each written atomically. The body is
 /// expanded once per backend (a closure cannot be generic over the backend type).
@@ -49,11 +45,10 @@ macro_rules! both {
         let out: &Path = $out;
         let stem: &str = $stem;
         let size: (u32, u32) = $size;
-        std::fs::create_dir_all(out)?;
-        // PNG: render to a temporary file with a .png name, then rename.
-        let tmp = out.join(format!(".{stem}.tmp.png"));
+        // The folder is the run's private staging folder: files are written in place.
+        let png = out.join(format!("{stem}.png"));
         {
-            let area = BitMapBackend::new(&tmp, size).into_drawing_area();
+            let area = BitMapBackend::new(&png, size).into_drawing_area();
             area.fill(&WHITE)
                 .map_err(|e| anyhow::anyhow!("{stem}.png: {e}"))?;
             let r: Res = (|$root: &DrawingArea<BitMapBackend, Shift>| -> Res { $body })(&area);
@@ -61,7 +56,6 @@ macro_rules! both {
             area.present()
                 .map_err(|e| anyhow::anyhow!("{stem}.png: {e}"))?;
         }
-        std::fs::rename(&tmp, out.join(format!("{stem}.png"))).context("rename png")?;
         let mut svg = String::new();
         {
             let area = SVGBackend::with_string(&mut svg, size).into_drawing_area();
@@ -72,7 +66,7 @@ macro_rules! both {
             area.present()
                 .map_err(|e| anyhow::anyhow!("{stem}.svg: {e}"))?;
         }
-        crate::report::write_atomic(&out.join(format!("{stem}.svg")), svg.as_bytes())?;
+        std::fs::write(out.join(format!("{stem}.svg")), svg.as_bytes())?;
     }};
 }
 
@@ -111,59 +105,32 @@ pub fn short_label(name: &str) -> String {
     }
 }
 
-/// File-name-safe version of a variant name.
-pub fn slug(s: &str) -> String {
-    let mut out = String::new();
-    for c in s.chars() {
-        if c.is_ascii_alphanumeric() {
-            out.push(c.to_ascii_lowercase());
-        } else if !out.ends_with('-') {
-            out.push('-');
-        }
-    }
-    out.trim_matches('-').to_string()
-}
-
-/// Pooled response-time CDF of a variant: (minutes, share ≤) for urban (0) or rural (1).
-pub fn response_cdf(results: &[ReplicationResult], class: usize) -> Option<Cdf> {
-    let mut bins = vec![0u64; RESPONSE_BINS];
-    for r in results {
-        for (b, x) in bins.iter_mut().zip(&r.response_bins[class]) {
-            *b += x;
-        }
-    }
-    let total: u64 = bins.iter().sum();
-    if total == 0 {
-        return None;
-    }
-    let mut acc = 0u64;
-    let mut pts = vec![(0.0, 0.0)];
-    for (i, b) in bins.iter().enumerate().take(RESPONSE_BINS - 1) {
-        acc += b;
-        let x = (i as i64 + 1) as f64 * RESPONSE_BIN_MS as f64 / 60_000.0;
-        pts.push((x, acc as f64 / total as f64));
-    }
-    Some(pts)
-}
-
-/// Write every plot of an experiment into `out`.
-pub fn experiment_plots(
-    exp: &Experiment,
-    res: &ExperimentResult,
-    out: &Path,
-) -> anyhow::Result<()> {
-    let names: Vec<&str> = exp.variants.iter().map(|(n, _)| n.as_str()).collect();
+/// Write every plot of a run or experiment into `out` (a staging folder).
+/// Write every plot of a run or experiment into `out` (a staging folder).
+pub fn all(a: &Analysis, out: &Path) -> anyhow::Result<()> {
+    let names: Vec<&str> = a.variants.iter().map(|v| v.name.as_str()).collect();
     let title_suffix = format!(
         "{} — {} replications × {} days",
-        exp.name, exp.replications, exp.spec.days
+        a.name, a.replications, a.spec.days
     );
+    response_cdfs(a, out, &names, &title_suffix)?;
+    kpi_targets(a, out, &names, &title_suffix)?;
+    if names.len() > 1 {
+        differences(a, out, &names)?;
+    }
+    utilisation(a, out, &names, &title_suffix)?;
+    maps(a, out)
+}
 
+/// Red response-time CDFs per variant, urban and rural, with the 12 / 25-min targets.
+fn response_cdfs(
+    a: &Analysis,
+    out: &Path,
+    names: &[&str],
+    title_suffix: &str,
+) -> anyhow::Result<()> {
     // ---- response-time CDFs ----
-    let cdfs: Vec<[Option<Cdf>; 2]> = res
-        .results
-        .iter()
-        .map(|rs| [response_cdf(rs, 0), response_cdf(rs, 1)])
-        .collect();
+    let cdfs: Vec<&[Option<crate::analysis::Cdf>; 2]> = a.variants.iter().map(|v| &v.cdf).collect();
     if cdfs.iter().any(|c| c[0].is_some() || c[1].is_some()) {
         both!(out, "response_cdf", (1400, 700), |root| {
             let root = root.titled(
@@ -224,12 +191,21 @@ pub fn experiment_plots(
         });
     }
 
+    Ok(())
+}
+
+/// Every KPI with a national target, per variant, with 95 % CIs and the target.
+fn kpi_targets(a: &Analysis, out: &Path, names: &[&str], title_suffix: &str) -> anyhow::Result<()> {
     // ---- KPIs with a target, per variant ----
     let targeted: Vec<usize> = KPI_DEFS
         .iter()
         .enumerate()
         .filter(|(_, d)| d.target.is_some() && d.unit == "share")
-        .filter(|(_, d)| res.summaries.iter().any(|s| s.kpi[d.name].mean.is_some()))
+        .filter(|(_, d)| {
+            a.variants
+                .iter()
+                .any(|v| v.summary.kpi[d.name].mean.is_some())
+        })
         .map(|(i, _)| i)
         .collect();
     if !targeted.is_empty() {
@@ -274,8 +250,8 @@ pub fn experiment_plots(
                             .pos(Pos::new(HPos::Center, VPos::Top)),
                     ))?;
                 }
-                for (v, s) in res.summaries.iter().enumerate() {
-                    let e = &s.kpi[def.name];
+                for (v, var) in a.variants.iter().enumerate() {
+                    let e = &var.summary.kpi[def.name];
                     let Some(m) = e.mean else { continue };
                     let x0 = g as f64 + 0.1 + v as f64 * w;
                     let col = colour(v);
@@ -317,9 +293,14 @@ pub fn experiment_plots(
         });
     }
 
+    Ok(())
+}
+
+/// Paired differences vs the baseline with 95 % CIs for key KPIs.
+fn differences(a: &Analysis, out: &Path, names: &[&str]) -> anyhow::Result<()> {
     // ---- paired differences vs baseline ----
     if names.len() > 1 {
-        let rows = compare(exp, res);
+        let rows = &a.comparison;
         let key = [
             "red_response_within_12min_urban_share",
             "red_response_within_25min_rural_share",
@@ -330,7 +311,7 @@ pub fn experiment_plots(
             "ambulance_missions_per_1000",
             "needs_suppressed_by_distance_per_1000",
         ];
-        let others: Vec<usize> = (0..names.len()).filter(|&v| v != exp.baseline).collect();
+        let others: Vec<usize> = (0..names.len()).filter(|&v| v != a.baseline).collect();
         both!(
             out,
             "differences",
@@ -339,7 +320,7 @@ pub fn experiment_plots(
                 let root = root.titled(
                     &format!(
                         "Paired difference vs \"{}\" with 95 % CI (common random numbers) — {}",
-                        names[exp.baseline], exp.name
+                        names[a.baseline], a.name
                     ),
                     ("sans-serif", 20),
                 )?;
@@ -419,23 +400,30 @@ pub fn experiment_plots(
         );
     }
 
+    Ok(())
+}
+
+/// Utilisation by hour of the week, by role.
+fn utilisation(a: &Analysis, out: &Path, names: &[&str], title_suffix: &str) -> anyhow::Result<()> {
     // ---- utilisation by hour of week ----
-    let weeks = exp.spec.days / 7.0;
-    let util = |rs: &[ReplicationResult], role: &str| -> Vec<(f64, f64)> {
-        (0..168)
-            .filter_map(|h| {
-                let (b, c) = rs
-                    .iter()
-                    .flat_map(|r| r.hourly.iter())
-                    .filter(|p| p.role == role)
-                    .fold((0.0, 0.0), |(b, c), p| {
-                        (b + p.busy_h[h], c + p.scheduled_h[h])
-                    });
-                (c > 0.0).then(|| ((h as f64 + 0.5) / 24.0, b / c))
-            })
+    let util = |variant: &str, role: &str| -> Vec<(f64, f64)> {
+        let mut by_hour = vec![(0.0, 0.0); 168];
+        for r in a
+            .hourly
+            .iter()
+            .filter(|r| r.variant == variant && r.role == role)
+        {
+            let e = &mut by_hour[r.hour_of_week];
+            e.0 += r.busy_server_hours_per_week;
+            e.1 += r.available_server_hours_per_week;
+        }
+        by_hour
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, c))| *c > 0.0)
+            .map(|(h, (b, c))| ((h as f64 + 0.5) / 24.0, (b / c).min(1.0)))
             .collect()
     };
-    let _ = weeks;
     both!(out, "utilisation_by_hour", (1400, 800), |root| {
         let root = root.titled(
             &format!("Utilisation by hour of the week ({title_suffix})"),
@@ -464,8 +452,8 @@ pub fn experiment_plots(
                 .y_desc("busy ÷ scheduled")
                 .label_style(("sans-serif", 13))
                 .draw()?;
-            for (i, rs) in res.results.iter().enumerate() {
-                let pts = util(rs, role);
+            for (i, name) in names.iter().enumerate() {
+                let pts = util(name, role);
                 if pts.is_empty() {
                     continue;
                 }
@@ -497,34 +485,39 @@ pub fn experiment_plots(
         Ok(())
     });
 
+    Ok(())
+}
+
+/// Maps of mean red response and of drive time to the legevakt, per variant.
+fn maps(a: &Analysis, out: &Path) -> anyhow::Result<()> {
     // ---- maps ----
-    for (v, (name, scn)) in exp.variants.iter().enumerate() {
-        let rs = &res.results[v];
-        let resp: Vec<Option<f64>> = (0..scn.zones.len())
-            .map(|z| {
-                let (s, n) = rs.iter().fold((0.0, 0u64), |(s, n), r| {
-                    (s + r.zone_response[z].0, n + r.zone_response[z].1)
-                });
-                (n > 0).then(|| s / n as f64)
-            })
-            .collect();
-        let travel = &scn.travel_figures.zone_mean_min;
-        let s = slug(name);
+    let single = a.variants.len() == 1;
+    for v in &a.variants {
+        // A run's maps need no variant in their name.
+        let suffix = if single {
+            String::new()
+        } else {
+            format!("_{}", v.slug)
+        };
+        let resp: Vec<Option<f64>> = v.zones.iter().map(|z| z.red_response_mean_min).collect();
+        let travel: Vec<Option<f64>> = v.zones.iter().map(|z| z.legevakt_travel_mean_min).collect();
         map(
             out,
-            &format!("map_response_{s}"),
-            scn,
+            &format!("map_response{suffix}"),
+            &v.zones,
+            &v.facilities,
             &resp,
-            &format!("Mean red response time by zone [min] — {name}"),
+            &format!("Mean red response time by zone [min] — {}", v.name),
             0.0,
             40.0,
         )?;
         map(
             out,
-            &format!("map_travel_{s}"),
-            scn,
-            travel,
-            &format!("Mean drive time to the legevakt used [min] — {name}"),
+            &format!("map_travel{suffix}"),
+            &v.zones,
+            &v.facilities,
+            &travel,
+            &format!("Mean drive time to the legevakt used [min] — {}", v.name),
             0.0,
             90.0,
         )?;
@@ -555,17 +548,25 @@ fn ramp(t: f64) -> RGBColor {
 
 /// A map of zones (lon/lat, circle area ∝ population) coloured by `value` on a fixed scale
 /// `lo..hi` (so maps of different variants compare), with facilities marked.
+#[allow(clippy::too_many_arguments)]
 fn map(
     out: &Path,
     stem: &str,
-    scn: &Scenario,
+    zones: &[MapZone],
+    facilities: &[MapFacility],
     value: &[Option<f64>],
     title: &str,
     lo: f64,
     hi: f64,
 ) -> anyhow::Result<()> {
-    let lats = scn.place_points.iter().map(|p| p.0);
-    let lons = scn.place_points.iter().map(|p| p.1);
+    let lats = zones
+        .iter()
+        .map(|z| z.lat)
+        .chain(facilities.iter().map(|f| f.lat));
+    let lons = zones
+        .iter()
+        .map(|z| z.lon)
+        .chain(facilities.iter().map(|f| f.lon));
     let (la0, la1) = lats.fold((f64::MAX, f64::MIN), |(a, b), x| (a.min(x), b.max(x)));
     let (lo0, lo1) = lons.fold((f64::MAX, f64::MIN), |(a, b), x| (a.min(x), b.max(x)));
     let pad_la = ((la1 - la0) * 0.08).max(0.02);
@@ -578,7 +579,7 @@ fn map(
     let plot_w = 1000.0;
     let plot_h = (plot_w * h_deg / w_deg).clamp(400.0, 1400.0);
     let size = (plot_w as u32 + 260, plot_h as u32 + 120);
-    let max_pop = scn.zones.iter().map(|z| z.population).fold(1.0, f64::max);
+    let max_pop = zones.iter().map(|z| z.population).fold(1.0, f64::max);
     both!(out, stem, size, |root| {
         let (left, right) = root.split_horizontally(plot_w as u32 + 80);
         let mut ch = ChartBuilder::on(&left)
@@ -593,7 +594,7 @@ fn map(
             .label_style(("sans-serif", 12))
             .light_line_style(WHITE.mix(0.0))
             .draw()?;
-        for (z, zone) in scn.zones.iter().enumerate() {
+        for (z, zone) in zones.iter().enumerate() {
             let r = (4.0 + 22.0 * (zone.population / max_pop).sqrt()) as i32;
             let style = match value[z] {
                 Some(x) => ramp((x - lo) / (hi - lo)).filled(),
@@ -607,41 +608,36 @@ fn map(
             )))?;
         }
         // Facilities.
-        let fac_pt = |f: usize| (scn.facilities[f].lon, scn.facilities[f].lat);
-        for (s, site) in scn.sites.iter().enumerate() {
-            let p = fac_pt(scn.site_facility(s));
-            match site {
-                Site::Station(_) => {
+        for f in facilities {
+            let p = (f.lon, f.lat);
+            match f.kind {
+                FacilityKind::Legevakt => {
                     ch.draw_series(std::iter::once(Rectangle::new(
                         [(p.0 - 0.012, p.1 - 0.006), (p.0 + 0.012, p.1 + 0.006)],
                         RGBColor(213, 0, 0).filled(),
                     )))?;
                 }
-                Site::Satellite(_) => {
+                FacilityKind::Satellite => {
                     ch.draw_series(std::iter::once(TriangleMarker::new(
                         p,
                         9,
                         RGBColor(213, 0, 0).filled(),
                     )))?;
                 }
+                FacilityKind::AmbulanceStation | FacilityKind::AirBase => {
+                    ch.draw_series(std::iter::once(Cross::new(p, 7, BLACK.stroke_width(2))))?;
+                }
+                FacilityKind::Hospital => {
+                    ch.draw_series(std::iter::once(Text::new(
+                        "H",
+                        p,
+                        ("sans-serif", 18)
+                            .into_font()
+                            .color(&RGBColor(0, 90, 160))
+                            .pos(Pos::new(HPos::Center, VPos::Center)),
+                    )))?;
+                }
             }
-        }
-        for st in &scn.amb_stations {
-            ch.draw_series(std::iter::once(Cross::new(
-                fac_pt(st.facility),
-                7,
-                BLACK.stroke_width(2),
-            )))?;
-        }
-        for h in &scn.hospitals {
-            ch.draw_series(std::iter::once(Text::new(
-                "H",
-                fac_pt(h.facility),
-                ("sans-serif", 18)
-                    .into_font()
-                    .color(&RGBColor(0, 90, 160))
-                    .pos(Pos::new(HPos::Center, VPos::Center)),
-            )))?;
         }
         // Colour bar and key.
         let bar_h = 300i32;

@@ -27,7 +27,7 @@ impl Default for Hist {
 }
 
 impl Hist {
-    /// Record a duration [ms] (negative is a bug).
+    /// Record a duration \[ms\] (negative is a bug).
     #[inline]
     pub fn record(&mut self, ms: i64) {
         debug_assert!(ms >= 0, "negative duration {ms}");
@@ -46,7 +46,7 @@ impl Hist {
     pub fn is_empty(&self) -> bool {
         self.h.is_empty()
     }
-    /// Quantile q ∈ [0,1] [ms], or None when empty.
+    /// Quantile q ∈ \[0,1\] \[ms\], or None when empty.
     pub fn quantile_ms(&self, q: f64) -> Option<f64> {
         if self.h.is_empty() {
             None
@@ -54,7 +54,7 @@ impl Hist {
             Some(self.h.value_at_quantile(q) as f64)
         }
     }
-    /// Mean [ms].
+    /// Mean \[ms\].
     pub fn mean_ms(&self) -> Option<f64> {
         if self.h.is_empty() {
             None
@@ -87,11 +87,36 @@ pub struct Estimate {
     pub n: usize,
 }
 
-/// Two-sided 97.5 % quantile of Student's t with `df` degrees of freedom.
+/// 97.5 % quantile of Student's t with `df` degrees of freedom (any df > 0, fractional for
+/// Welch); the normal quantile 1.959964 when df is infinite or not a number (no information
+/// on df means a large sample).
+pub fn t975_df(df: f64) -> f64 {
+    if !(df.is_finite() && df > 0.0) {
+        return 1.959_963_984_540_054;
+    }
+    StudentsT::new(0.0, 1.0, df).map_or(1.959_963_984_540_054, |t| t.inverse_cdf(0.975))
+}
+
+/// 97.5 % quantile of Student's t with `df` ≥ 1 degrees of freedom.
 pub fn t975(df: usize) -> f64 {
-    StudentsT::new(0.0, 1.0, df as f64)
-        .expect("df ≥ 1")
-        .inverse_cdf(0.975)
+    t975_df(df as f64)
+}
+
+/// Mean and 95 % CI of the values that are present (None values are skipped), kept within the
+/// range the quantity can take (`lo ..= hi`): the t interval of a skewed statistic near a
+/// bound can cross it, which means nothing physically, so the interval is clipped; the mean
+/// always lies inside its own interval.
+pub fn estimate_within(values: &[Option<f64>], unit: &str, lo: f64, hi: f64) -> Estimate {
+    let mut e = estimate(values, unit);
+    let clip = |x: f64| x.clamp(lo, hi);
+    e.mean = e.mean.map(clip);
+    e.ci95_low = e.ci95_low.map(clip);
+    e.ci95_high = e.ci95_high.map(clip);
+    if let (Some(m), Some(l), Some(h)) = (e.mean, e.ci95_low, e.ci95_high) {
+        e.ci95_low = Some(l.min(m));
+        e.ci95_high = Some(h.max(m));
+    }
+    e
 }
 
 /// Mean and 95 % CI of the values that are present (None values are skipped).
@@ -179,11 +204,10 @@ pub fn welch_difference(baseline: &[Option<f64>], variant: &[Option<f64>]) -> Op
             n: a.len().min(b.len()),
         });
     }
+    // Welch–Satterthwaite; with tiny variances the squares can underflow to 0/0, which
+    // t975_df treats as a large sample.
     let df = se2 * se2 / (sa * sa / (a.len() - 1) as f64 + sb * sb / (b.len() - 1) as f64);
-    let t = StudentsT::new(0.0, 1.0, df)
-        .expect("df > 0")
-        .inverse_cdf(0.975);
-    let half = t * se2.sqrt();
+    let half = t975_df(df) * se2.sqrt();
     Some(Difference {
         mean: d,
         ci95_low: d - half,
@@ -233,6 +257,23 @@ mod tests {
         // Pairs with a missing value are skipped.
         let v2 = [Some(11.0), None, Some(15.0), Some(18.0)];
         assert_eq!(paired_difference(&b, &v2).unwrap().n, 3);
+    }
+
+    #[test]
+    fn estimates_stay_in_range_and_contain_their_mean() {
+        // Shares of 1.0000000000000002 (a float sum) once gave a mean outside its clipped CI.
+        let v = [Some(1.0 + f64::EPSILON), Some(1.0), Some(0.999)];
+        let e = estimate_within(&v, "share", 0.0, 1.0);
+        let (m, l, h) = (e.mean.unwrap(), e.ci95_low.unwrap(), e.ci95_high.unwrap());
+        assert!(m <= 1.0 && h <= 1.0 && l <= m && m <= h, "{e:?}");
+    }
+
+    #[test]
+    fn welch_with_vanishing_variances_does_not_panic() {
+        let a = [Some(1e-170), Some(2e-170), Some(0.0)];
+        let b = [Some(3e-170), Some(1e-170), Some(0.0)];
+        let w = welch_difference(&a, &b).unwrap();
+        assert!(w.ci95_low <= w.mean && w.mean <= w.ci95_high);
     }
 
     #[test]

@@ -75,7 +75,7 @@ impl std::ops::Sub for SimTime {
     }
 }
 
-/// A span of simulated time [ms].
+/// A span of simulated time \[ms\].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Serialize)]
 pub struct Dur(pub i64);
 

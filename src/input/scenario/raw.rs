@@ -2,21 +2,16 @@
 //! `deny_unknown_fields`. Nothing here is checked beyond types; [`super::validate`] turns these into
 //! the validated [`super::Scenario`]. Field names carry their unit (`_min`, `_km`, `_kmh`, `_s`).
 
-use crate::dist::DistSpec;
-use crate::schedule::ShiftSpec;
-use serde::{Deserialize, Serialize};
+//!
+//! Closed sets (zone class, vehicle kind, urgencies, channels, choice rules) are serde enums, so a
+//! misspelt value is reported by the deserialiser with the list of accepted values.
 
-/// A value per urgency level.
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct PerUrgency<T> {
-    /// Red: acute, life-threatening (rød).
-    pub red: T,
-    /// Yellow: urgent (gul).
-    pub yellow: T,
-    /// Green: ordinary (grønn).
-    pub green: T,
-}
+use super::{ChoiceRule, HomeVisitsBy, VehicleKind, ZoneClass};
+use crate::base::closed::Closed;
+use crate::base::dist::DistSpec;
+use crate::base::schedule::ShiftSpec;
+use crate::base::urgency::{Channel, PerUrgency, Urgency};
+use serde::{Deserialize, Serialize};
 
 /// `[travel]`: how travel times are obtained.
 #[derive(Debug, Clone, Deserialize, Serialize, Default)]
@@ -36,14 +31,14 @@ pub struct RawTravel {
 pub struct RawZone {
     /// Unique name.
     pub name: String,
-    /// Inhabitants [persons].
+    /// Inhabitants \[persons\].
     pub population: f64,
     /// Latitude [degrees north, WGS84].
     pub lat: f64,
     /// Longitude [degrees east, WGS84].
     pub lon: f64,
     /// `urban` (tettsted ≥ 10,000 inhabitants: 12-min target) or `rural` (25-min target).
-    pub class: String,
+    pub class: Closed<ZoneClass>,
     /// Preferred legevakt (station or satellite name) under the `zone_preferred` choice rule.
     pub legevakt: Option<String>,
 }
@@ -113,12 +108,12 @@ pub struct RawLvs {
     pub name: String,
     /// Nurses answering calls, by shift.
     pub nurses: Vec<ShiftSpec>,
-    /// Telephone handling time per call [min].
+    /// Telephone handling time per call \[min\].
     pub handling_time_min: DistSpec,
     /// Disposition probabilities by urgency.
     pub disposition: PerUrgency<RawDisposition>,
     /// Who makes home visits: `legevakt` (default) or `ambulance` (assessment missions).
-    pub home_visits_by: Option<String>,
+    pub home_visits_by: Option<Closed<HomeVisitsBy>>,
 }
 
 /// `[[legevakt]]`: an out-of-hours clinic with doctors.
@@ -127,9 +122,9 @@ pub struct RawLvs {
 pub struct RawStation {
     /// Unique name.
     pub name: String,
-    /// Latitude [degrees].
+    /// Latitude \[degrees\].
     pub lat: f64,
-    /// Longitude [degrees].
+    /// Longitude \[degrees\].
     pub lon: f64,
     /// Which legevaktsentral answers for this station's area (needed when there are several).
     pub legevaktsentral: Option<String>,
@@ -140,12 +135,12 @@ pub struct RawStation {
     /// Nurses on duty (triage on arrival), by shift; none means no triage step.
     pub nurses: Option<Vec<ShiftSpec>>,
     /// Urgencies this station takes (default all).
-    pub urgencies: Option<Vec<String>>,
-    /// Nurse triage time on arrival [min] (needs `nurses`).
+    pub urgencies: Option<Vec<Closed<Urgency>>>,
+    /// Nurse triage time on arrival \[min\] (needs `nurses`).
     pub triage_time_min: Option<DistSpec>,
-    /// Doctor consultation time [min].
+    /// Doctor consultation time \[min\].
     pub consultation_time_min: DistSpec,
-    /// Time on site during a home visit [min] (travel is added from the travel matrix).
+    /// Time on site during a home visit \[min\] (travel is added from the travel matrix).
     pub home_visit_time_min: DistSpec,
 }
 
@@ -155,9 +150,9 @@ pub struct RawStation {
 pub struct RawSatellite {
     /// Unique name.
     pub name: String,
-    /// Latitude [degrees].
+    /// Latitude \[degrees\].
     pub lat: f64,
-    /// Longitude [degrees].
+    /// Longitude \[degrees\].
     pub lon: f64,
     /// Name of the host legevakt station whose doctors consult by video.
     pub host: String,
@@ -166,12 +161,12 @@ pub struct RawSatellite {
     /// Nurses on site, by shift.
     pub nurses: Vec<ShiftSpec>,
     /// Urgencies the satellite takes (default yellow and green; red goes to the station or 113).
-    pub urgencies: Option<Vec<String>>,
-    /// Video consultation time [min]; holds the nurse and one host doctor throughout.
+    pub urgencies: Option<Vec<Closed<Urgency>>>,
+    /// Video consultation time \[min\]; holds the nurse and one host doctor throughout.
     pub video_consultation_time_min: DistSpec,
     /// Do satellite nurses make home visits with the doctor on video? (default true)
     pub home_visits: Option<bool>,
-    /// Time on site during a nurse home visit [min] (default: the host's `home_visit_time_min`).
+    /// Time on site during a nurse home visit \[min\] (default: the host's `home_visit_time_min`).
     pub home_visit_time_min: Option<DistSpec>,
 }
 
@@ -181,7 +176,7 @@ pub struct RawSatellite {
 pub struct RawRouting {
     /// `nearest_open` (default): the open station or satellite with the shortest travel time that
     /// takes the urgency. `zone_preferred`: the zone's `legevakt` when open, else nearest open.
-    pub legevakt_choice: Option<String>,
+    pub legevakt_choice: Option<Closed<ChoiceRule>>,
 }
 
 /// `[amk]`: the emergency medical communication centre (AMK, 113).
@@ -192,7 +187,7 @@ pub struct RawAmk {
     pub name: String,
     /// Operators answering 113, by shift.
     pub operators: Vec<ShiftSpec>,
-    /// Answer → response decided and ambulance notified [min], by urgency.
+    /// Answer → response decided and ambulance notified \[min\], by urgency.
     pub handling_time_min: PerUrgency<DistSpec>,
     /// Share of green 113 calls forwarded to the legevaktsentral; the rest get a planned
     /// ambulance transport (default 1).
@@ -202,13 +197,13 @@ pub struct RawAmk {
     /// Share of alerts where the legevakt doctor (or satellite nurse) goes out (default 0.42,
     /// Zakariassen & Hunskaar 2010).
     pub legevakt_callout_share: Option<f64>,
-    /// Time the legevakt doctor or nurse stays on scene at a red event [min].
+    /// Time the legevakt doctor or nurse stays on scene at a red event \[min\].
     pub callout_on_scene_min: Option<DistSpec>,
     /// Moss model: yellow events get the legevakt doctor car first (default false).
     pub yellow_doctor_car_first: Option<bool>,
     /// After a doctor-car assessment, share that still needs an ambulance (default 0.5).
     pub doctor_car_convey_share: Option<f64>,
-    /// Doctor-car assessment time on scene [min].
+    /// Doctor-car assessment time on scene \[min\].
     pub doctor_car_on_scene_min: Option<DistSpec>,
 }
 
@@ -216,17 +211,17 @@ pub struct RawAmk {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawAmbulance {
-    /// Crew notified → vehicle leaves the station, staffed station [min], by urgency.
+    /// Crew notified → vehicle leaves the station, staffed station \[min\], by urgency.
     pub activation_min: PerUrgency<DistSpec>,
-    /// Extra activation when the crew is on call from home (hjemmevakt) [min].
+    /// Extra activation when the crew is on call from home (hjemmevakt) \[min\].
     pub on_call_extra_activation_min: Option<DistSpec>,
-    /// Time on scene when the patient is conveyed [min].
+    /// Time on scene when the patient is conveyed \[min\].
     pub on_scene_conveyed_min: DistSpec,
-    /// Time on scene when the patient is not conveyed [min].
+    /// Time on scene when the patient is not conveyed \[min\].
     pub on_scene_not_conveyed_min: DistSpec,
     /// Share of patients conveyed to hospital, by urgency.
     pub conveyance_share: PerUrgency<f64>,
-    /// Arrival at hospital → ambulance free, once a bay is available [min], by urgency.
+    /// Arrival at hospital → ambulance free, once a bay is available \[min\], by urgency.
     pub handover_min: PerUrgency<DistSpec>,
     /// A returning ambulance can be re-dispatched on its way back (default true).
     pub redispatch_while_returning: Option<bool>,
@@ -237,7 +232,7 @@ pub struct RawAmbulance {
 #[serde(deny_unknown_fields)]
 pub struct RawVehicle {
     /// `road`, `boat` or `air`.
-    pub kind: String,
+    pub kind: Closed<VehicleKind>,
     /// Identical vehicles of this type (default 1).
     pub count: Option<u32>,
     /// Shifts with a crew at the station.
@@ -251,14 +246,14 @@ pub struct RawVehicle {
     /// Boat: zones it can reach (default all).
     pub zones: Option<Vec<String>>,
     /// Air: urgencies it is sent to (default red).
-    pub urgencies: Option<Vec<String>>,
-    /// Air: dispatched only when the best road/boat response would exceed this [min] (default 0).
+    pub urgencies: Option<Vec<Closed<Urgency>>>,
+    /// Air: dispatched only when the best road/boat response would exceed this \[min\] (default 0).
     pub min_road_response_min: Option<f64>,
     /// Air: share of dispatch attempts the weather allows (default 1).
     pub availability_share: Option<f64>,
-    /// Air: activation [min] (replaces the road activation).
+    /// Air: activation \[min\] (replaces the road activation).
     pub activation_min: Option<DistSpec>,
-    /// Air: time on scene [min].
+    /// Air: time on scene \[min\].
     pub on_scene_min: Option<DistSpec>,
 }
 
@@ -268,9 +263,9 @@ pub struct RawVehicle {
 pub struct RawAmbStation {
     /// Unique name.
     pub name: String,
-    /// Latitude [degrees].
+    /// Latitude \[degrees\].
     pub lat: f64,
-    /// Longitude [degrees].
+    /// Longitude \[degrees\].
     pub lon: f64,
     /// Vehicles.
     pub vehicles: Vec<RawVehicle>,
@@ -282,13 +277,13 @@ pub struct RawAmbStation {
 pub struct RawHospital {
     /// Unique name.
     pub name: String,
-    /// Latitude [degrees].
+    /// Latitude \[degrees\].
     pub lat: f64,
-    /// Longitude [degrees].
+    /// Longitude \[degrees\].
     pub lon: f64,
     /// Treatment bays in the ED.
     pub ed_bays: u32,
-    /// Time in the ED [min].
+    /// Time in the ED \[min\].
     pub ed_time_min: DistSpec,
     /// Share admitted after the ED, by urgency.
     pub admission_share: PerUrgency<f64>,
@@ -308,14 +303,14 @@ pub struct RawReferral {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawIncident {
-    /// Time from the start of the run (Monday 00:00) [min].
+    /// Time from the start of the run (Monday 00:00) \[min\].
     pub at_min: f64,
     /// Zone name.
     pub zone: String,
     /// `"113"` or `"116117"`.
-    pub channel: String,
+    pub channel: Closed<Channel>,
     /// `red`, `yellow` or `green`.
-    pub urgency: String,
+    pub urgency: Closed<Urgency>,
 }
 
 /// `[[zone_sources]]`: zones read from a CSV table (e.g. the national delområde or kommune table

@@ -13,8 +13,35 @@
 //! `days` is `all`, a day (`mon` … `sun`), a range (`mon-fri`, `fri-mon`) or a comma list
 //! (`mon,wed,fri`); a shift belongs to the day it *starts* on. Public holidays are not modelled.
 
-use crate::time::{MIN_PER_WEEK, MS_PER_MIN, MS_PER_WEEK, SimTime};
+use crate::base::time::{MIN_PER_WEEK, MS_PER_MIN, MS_PER_WEEK, SimTime};
 use serde::{Deserialize, Serialize};
+
+/// Most people or vehicles one shift may add.
+pub const MAX_SHIFT_COUNT: u32 = 10_000;
+/// Most people or vehicles on duty at once in one schedule (overlapping shifts add up).
+pub const MAX_SCHEDULE_LEVEL: u32 = 100_000;
+
+/// A problem with a schedule: which shift (if one), which of its fields (if one), and the
+/// message ("what — fix").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShiftProblem {
+    /// Index of the shift in the list.
+    pub shift: Option<usize>,
+    /// Field of the shift (`days`, `from`, `to`, `count`).
+    pub field: Option<&'static str>,
+    /// What is wrong and how to fix it.
+    pub message: String,
+}
+
+impl ShiftProblem {
+    fn at(shift: usize, field: &'static str, message: String) -> ShiftProblem {
+        ShiftProblem {
+            shift: Some(shift),
+            field: Some(field),
+            message,
+        }
+    }
+}
 
 /// One shift as written in a scenario file.
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
@@ -82,25 +109,38 @@ fn parse_clock(s: &str) -> Result<u32, String> {
 }
 
 impl Weekly {
-    /// Build from shifts. Errors are "what — fix" strings, each prefixed by the shift index.
-    pub fn from_shifts(shifts: &[ShiftSpec]) -> Result<Weekly, Vec<String>> {
+    /// Build from shifts. Every problem is returned, each naming its shift and field. Counts
+    /// are bounded ([`MAX_SHIFT_COUNT`] per shift, [`MAX_SCHEDULE_LEVEL`] at once), so levels
+    /// never overflow.
+    pub fn from_shifts(shifts: &[ShiftSpec]) -> Result<Weekly, Vec<ShiftProblem>> {
         let mut errs = Vec::new();
         if shifts.is_empty() {
-            errs.push(
-                "the schedule is empty — give at least one shift, e.g. { days = \"all\", from = \"00:00\", to = \"24:00\", count = 1 }"
-                    .to_string(),
-            );
+            errs.push(ShiftProblem {
+                shift: None,
+                field: None,
+                message: "the schedule is empty — give at least one shift, e.g. { days = \"all\", from = \"00:00\", to = \"24:00\", count = 1 }".to_string(),
+            });
             return Err(errs);
         }
-        let mut delta = vec![0i64; MIN_PER_WEEK as usize + 1];
+        // Level by minute of the week; u64 sums of counts ≤ 10⁴ over ≤ 10⁴ shifts cannot overflow.
+        let mut level = vec![0u64; MIN_PER_WEEK as usize];
         for (i, sh) in shifts.iter().enumerate() {
             let days = parse_days(&sh.days);
             let from = parse_clock(&sh.from);
             let to = parse_clock(&sh.to);
             let count = sh.count.unwrap_or(1);
             if count == 0 {
-                errs.push(format!(
-                    "[{i}].count: 0 — a shift adds at least 1 person or vehicle; delete the shift instead"
+                errs.push(ShiftProblem::at(
+                    i,
+                    "count",
+                    "0 — a shift adds at least 1 person or vehicle; delete the shift instead"
+                        .into(),
+                ));
+            } else if count > MAX_SHIFT_COUNT {
+                errs.push(ShiftProblem::at(
+                    i,
+                    "count",
+                    format!("{count} — a shift adds at most {MAX_SHIFT_COUNT}"),
                 ));
             }
             match (days, from, to) {
@@ -109,26 +149,38 @@ impl Weekly {
                     for d in days {
                         let start = d as u32 * 1440 + f;
                         for k in 0..len {
-                            let m = ((start + k) % MIN_PER_WEEK) as usize;
-                            delta[m] += count as i64;
+                            level[((start + k) % MIN_PER_WEEK) as usize] += u64::from(count);
                         }
                     }
                 }
                 (d, f, t) => {
                     for (field, r) in [("days", d.err()), ("from", f.err()), ("to", t.err())] {
                         if let Some(e) = r {
-                            errs.push(format!("[{i}].{field}: {e}"));
+                            errs.push(ShiftProblem::at(i, field, e));
                         }
                     }
                 }
             }
         }
+        if let Some((m, &l)) = level
+            .iter()
+            .enumerate()
+            .find(|(_, l)| **l > u64::from(MAX_SCHEDULE_LEVEL))
+        {
+            errs.push(ShiftProblem {
+                shift: None,
+                field: None,
+                message: format!(
+                    "{l} on duty at once (minute {m} of the week) — overlapping shifts may add up to at most {MAX_SCHEDULE_LEVEL}"
+                ),
+            });
+        }
         if !errs.is_empty() {
             return Err(errs);
         }
         let mut segments: Vec<(u32, u32)> = Vec::new();
-        for (m, &lvl) in delta.iter().take(MIN_PER_WEEK as usize).enumerate() {
-            let lvl = lvl as u32;
+        for (m, &lvl) in level.iter().enumerate() {
+            let lvl = u32::try_from(lvl).expect("bounded above");
             if segments.last().map(|s| s.1) != Some(lvl) {
                 segments.push((m as u32, lvl));
             }
@@ -206,7 +258,7 @@ impl Weekly {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::time::MS_PER_HOUR;
+    use crate::base::time::MS_PER_HOUR;
 
     fn sh(days: &str, from: &str, to: &str, count: u32) -> ShiftSpec {
         ShiftSpec {
@@ -257,10 +309,27 @@ mod tests {
     #[test]
     fn bad_shifts_name_the_field() {
         let e = Weekly::from_shifts(&[sh("mon-fry", "25:00", "08:00", 0)]).unwrap_err();
-        let all = e.join("\n");
-        assert!(all.contains("[0].days"), "{all}");
-        assert!(all.contains("[0].from"), "{all}");
-        assert!(all.contains("[0].count"), "{all}");
-        assert!(Weekly::from_shifts(&[]).unwrap_err()[0].contains("empty"));
+        let fields: Vec<_> = e.iter().map(|p| (p.shift, p.field)).collect();
+        assert!(fields.contains(&(Some(0), Some("days"))), "{e:?}");
+        assert!(fields.contains(&(Some(0), Some("from"))), "{e:?}");
+        assert!(fields.contains(&(Some(0), Some("count"))), "{e:?}");
+        assert!(
+            Weekly::from_shifts(&[]).unwrap_err()[0]
+                .message
+                .contains("empty")
+        );
+    }
+
+    #[test]
+    fn overlapping_shifts_cannot_wrap_around() {
+        // Two shifts of 2³¹ each would have summed to 2³² = 0 in u32 arithmetic.
+        let big = sh("all", "00:00", "24:00", 2_147_483_648);
+        let e = Weekly::from_shifts(&[big.clone(), big]).unwrap_err();
+        assert!(e.iter().any(|p| p.field == Some("count")), "{e:?}");
+        let many: Vec<ShiftSpec> = (0..11)
+            .map(|_| sh("all", "00:00", "24:00", 10_000))
+            .collect();
+        let e = Weekly::from_shifts(&many).unwrap_err();
+        assert!(e[0].message.contains("at most 100000"), "{e:?}");
     }
 }

@@ -12,10 +12,12 @@
 //!     present: the ratio akuttsim / SimPy on events/s and customers/s, and both mean waits next
 //!     to Erlang C.
 
-use crate::kpi::Kpi;
-use crate::runner;
-use crate::scenario::{self, Scenario};
-use crate::sim::{self, RunSpec};
+use crate::base::kpi::Kpi;
+use crate::input::RunSpec;
+use crate::input::region::mmc::mmc_station_toml;
+use crate::input::scenario::{self, Scenario};
+use crate::run;
+use crate::sim;
 use anyhow::Context;
 use serde::Serialize;
 use std::path::Path;
@@ -58,36 +60,6 @@ const MMC_C: u32 = 3;
 const MMC_MEAN_MIN: f64 = 15.0;
 const MMC_RHO: f64 = 0.9;
 
-/// A single-station M/M/c scenario: one zone of 10,000 inhabitants at the station (travel 0),
-/// walk-in only, flat demand, `doctors` doctors around the clock, exponential consultations of
-/// mean `mean_service_min`; `per_1000` are the red/yellow/green rates per 1000 per year. Used by
-/// the benchmark and by the tests against queueing theory.
-pub fn mmc_station_toml(doctors: u32, mean_service_min: f64, per_1000: [f64; 3]) -> String {
-    let [r, y, g] = per_1000;
-    format!(
-        r#"
-name = "M/M/{doctors} station"
-[[zones]]
-name = "here"
-population = 10000
-lat = 60.0
-lon = 10.0
-class = "urban"
-[demand.calls_116117]
-per_1000_per_year = {{ red = {r}, yellow = {y}, green = {g} }}
-direct_attendance_share = {{ red = 1.0, yellow = 1.0, green = 1.0 }}
-[[legevakt]]
-name = "station"
-lat = 60.0
-lon = 10.0
-open = [{{ days = "all", from = "00:00", to = "24:00" }}]
-doctors = [{{ days = "all", from = "00:00", to = "24:00", count = {doctors} }}]
-consultation_time_min = {{ dist = "exponential", mean = {mean_service_min} }}
-home_visit_time_min = {{ dist = "constant", value = 30 }}
-"#
-    )
-}
-
 /// The benchmark's M/M/c scenario and the days needed for `patients` arrivals.
 fn mmc_text(patients: f64) -> (String, f64) {
     // λ = ρ c / mean per minute; population 10,000 → rate per 1000 per year.
@@ -100,7 +72,7 @@ fn mmc_text(patients: f64) -> (String, f64) {
     )
 }
 
-/// Erlang C mean wait [min].
+/// Erlang C mean wait \[min\].
 pub fn erlang_c_wait(c: u32, lambda: f64, mu: f64) -> f64 {
     let a = lambda / mu;
     let rho = a / c as f64;
@@ -116,17 +88,21 @@ pub fn erlang_c_wait(c: u32, lambda: f64, mu: f64) -> f64 {
 }
 
 /// Time one replication: best of `n` runs. Returns (seconds, events, result of the last run).
-fn time_runs(scn: &Scenario, spec: &RunSpec, n: usize) -> (f64, u64, sim::ReplicationResult) {
+fn time_runs(
+    scn: &Scenario,
+    spec: &RunSpec,
+    n: usize,
+) -> anyhow::Result<(f64, u64, sim::ReplicationResult)> {
     let mut best = f64::INFINITY;
     let mut last = None;
     for _ in 0..n {
         let t0 = Instant::now();
-        let r = sim::run(scn, spec, 0);
+        let r = sim::run(scn, spec, 0)?;
         best = best.min(t0.elapsed().as_secs_f64());
         last = Some(r);
     }
     let r = last.expect("n ≥ 1");
-    (best, r.events, r)
+    Ok((best, r.events, r))
 }
 
 fn fig(
@@ -165,7 +141,7 @@ fn fmt_num(x: f64) -> String {
     }
 }
 
-/// Peak resident memory of this process [KiB] (Linux `/proc/self/status` VmHWM).
+/// Peak resident memory of this process \[KiB\] (Linux `/proc/self/status` VmHWM).
 pub fn peak_rss_kib() -> Option<u64> {
     let s = std::fs::read_to_string("/proc/self/status").ok()?;
     s.lines()
@@ -183,7 +159,7 @@ pub fn memory_child(model: &Path, days: f64) -> anyhow::Result<()> {
         warmup_days: 0.0,
         trace: false,
     };
-    let r = sim::run(&scn, &spec, 0);
+    let r = sim::run(&scn, &spec, 0)?;
     println!(
         "{} {}",
         peak_rss_kib().context("VmHWM not available (Linux /proc only)")?,
@@ -218,14 +194,63 @@ fn today() -> String {
         .unwrap_or_else(|| "unknown date".into())
 }
 
+/// Figures and notes gathered by the workloads.
+#[derive(Default)]
+struct Gathered {
+    figures: Vec<Figure>,
+    notes: Vec<String>,
+}
+
+/// The M/M/c workload's throughput, for the SimPy comparison: (events/s, patients/s).
+type Throughput = (f64, f64);
+
 /// Run the suite. `root` is the repository root (models/, tests/peer/). `quick` shortens every
 /// workload (for a smoke test), so its figures are not comparable with the targets.
 pub fn run(root: &Path, quick: bool, log: &dyn Fn(&str)) -> anyhow::Result<Report> {
-    let mut figures = Vec::new();
-    let mut notes = Vec::new();
-    let reps = if quick { 1 } else { 3 };
+    let mut g = Gathered::default();
+    log("(a) M/M/c, 10⁶ patients …");
+    let tp = mmc_workload(root, quick, &mut g)?;
+    log("(b) Romsdal, one simulated year …");
+    let romsdal = scenario::load(&root.join("models/romsdal.toml"))?;
+    model_year(
+        &romsdal,
+        "(b) models/romsdal.toml, 1 simulated year",
+        365.0,
+        if quick { 1 } else { 5 },
+        50.0 / 1000.0,
+        &mut g,
+    )?;
+    log("(c) national model, one simulated year …");
+    let national = scenario::load(&root.join("models/norway-kommuner.toml"))?;
+    model_year(
+        &national,
+        "(c) national model (357 kommuner), 1 simulated year",
+        if quick { 30.0 } else { 365.0 },
+        if quick { 1 } else { 2 },
+        3.0,
+        &mut g,
+    )?;
+    log("(d) peak memory, 1 and 10 simulated years …");
+    memory(root, &mut g)?;
+    log("(e) replication throughput, 1 and 2 threads …");
+    threads(&romsdal, if quick { 2 } else { 16 }, &mut g)?;
+    log("(f) SimPy peer comparison …");
+    simpy(root, if quick { 20_000 } else { 200_000 }, tp, &mut g)?;
+    if quick {
+        g.notes
+            .push("quick run: shortened workloads, figures not comparable with the targets".into());
+    }
+    Ok(Report {
+        version: env!("CARGO_PKG_VERSION").into(),
+        date: today(),
+        machine: machine(),
+        figures: g.figures,
+        notes: g.notes,
+    })
+}
 
-    // (a) M/M/c.
+/// (a) the M/M/c queue at load 0.9.
+fn mmc_workload(root: &Path, quick: bool, g: &mut Gathered) -> anyhow::Result<Throughput> {
     let patients = if quick { 1e5 } else { 1e6 };
     let (text, days) = mmc_text(patients);
     let mmc = scenario::load_str(&text, root, "M/M/c benchmark")?;
@@ -235,20 +260,19 @@ pub fn run(root: &Path, quick: bool, log: &dyn Fn(&str)) -> anyhow::Result<Repor
         warmup_days: 0.0,
         trace: false,
     };
-    log("(a) M/M/c, 10⁶ patients …");
-    let (secs, events, r) = time_runs(&mmc, &spec, reps);
+    let (secs, events, r) = time_runs(&mmc, &spec, if quick { 1 } else { 3 })?;
     let served = r.outcomes[crate::sim::Outcome::StationConsultation as usize] as f64;
     let ev_s = events as f64 / secs;
-    let a_pps = served / secs;
-    figures.push(fig(
-        "(a) M/M/3, load 0.9, 10⁶ patients",
+    let w = "(a) M/M/3, load 0.9, 10⁶ patients";
+    g.figures.push(fig(
+        w,
         "events per second",
         ev_s,
         "events/s",
         Some((20e6, true)),
     ));
-    figures.push(fig(
-        "(a) M/M/3, load 0.9, 10⁶ patients",
+    g.figures.push(fig(
+        w,
         "patients per second",
         served / secs,
         "patients/s",
@@ -257,72 +281,70 @@ pub fn run(root: &Path, quick: bool, log: &dyn Fn(&str)) -> anyhow::Result<Repor
     let lambda = MMC_RHO * MMC_C as f64 / MMC_MEAN_MIN;
     let ec = erlang_c_wait(MMC_C, lambda, 1.0 / MMC_MEAN_MIN);
     let wait = r.kpis[Kpi::WaitMeanGreen as usize].unwrap_or(f64::NAN);
-    figures.push(fig(
-        "(a) M/M/3, load 0.9, 10⁶ patients",
+    g.figures.push(fig(
+        w,
         "mean wait (Erlang C: see next row)",
         wait,
         "min",
         None,
     ));
-    figures.push(fig(
+    g.figures.push(fig(
         "(a) M/M/3, load 0.9",
         "mean wait, Erlang C",
         ec,
         "min",
         None,
     ));
+    Ok((ev_s, served / secs))
+}
 
-    // (b) Romsdal, one simulated year.
-    log("(b) Romsdal, one simulated year …");
-    let romsdal = scenario::load(&root.join("models/romsdal.toml"))?;
-    let year = RunSpec {
+/// (b), (c): one simulated year of a model (or `days`, scaled to a year), best of `n`, against
+/// a target in seconds per year.
+fn model_year(
+    scn: &Scenario,
+    label: &str,
+    days: f64,
+    n: usize,
+    target_s: f64,
+    g: &mut Gathered,
+) -> anyhow::Result<()> {
+    let spec = RunSpec {
         seed: 1,
-        days: 365.0,
+        days,
         warmup_days: 0.0,
         trace: false,
     };
-    let (secs, events, _) = time_runs(&romsdal, &year, if quick { 1 } else { 5 });
-    figures.push(fig(
-        "(b) models/romsdal.toml, 1 simulated year",
-        "wall time",
-        secs * 1000.0,
-        "ms",
-        Some((50.0, false)),
-    ));
-    figures.push(fig(
-        "(b) models/romsdal.toml, 1 simulated year",
+    let (secs, events, _) = time_runs(scn, &spec, n)?;
+    let per_year = secs * 365.0 / days;
+    if target_s < 1.0 {
+        g.figures.push(fig(
+            label,
+            "wall time",
+            per_year * 1000.0,
+            "ms",
+            Some((target_s * 1000.0, false)),
+        ));
+    } else {
+        g.figures.push(fig(
+            label,
+            "wall time",
+            per_year,
+            "s",
+            Some((target_s, false)),
+        ));
+    }
+    g.figures.push(fig(
+        label,
         "events per second",
         events as f64 / secs,
         "events/s",
         None,
     ));
+    Ok(())
+}
 
-    // (c) National model.
-    log("(c) national model, one simulated year …");
-    let national = scenario::load(&root.join("models/norway-kommuner.toml"))?;
-    let nat_spec = RunSpec {
-        days: if quick { 30.0 } else { 365.0 },
-        ..year
-    };
-    let (secs, events, _) = time_runs(&national, &nat_spec, if quick { 1 } else { 2 });
-    let per_year = secs * 365.0 / nat_spec.days;
-    figures.push(fig(
-        "(c) national model (357 kommuner), 1 simulated year",
-        "wall time",
-        per_year,
-        "s",
-        Some((3.0, false)),
-    ));
-    figures.push(fig(
-        "(c) national model (357 kommuner), 1 simulated year",
-        "events per second",
-        events as f64 / secs,
-        "events/s",
-        None,
-    ));
-
-    // (d) Peak memory, 1 and 10 years, fresh processes.
-    log("(d) peak memory, 1 and 10 simulated years …");
+/// (d) peak memory of one Romsdal replication, 1 and 10 years, each in a fresh process.
+fn memory(root: &Path, g: &mut Gathered) -> anyhow::Result<()> {
     let exe = std::env::current_exe()?;
     let mut mem = Vec::new();
     for years in [1.0, 10.0] {
@@ -340,7 +362,7 @@ pub fn run(root: &Path, quick: bool, log: &dyn Fn(&str)) -> anyhow::Result<Repor
         {
             Some(kib) => {
                 mem.push(kib);
-                figures.push(fig(
+                g.figures.push(fig(
                     &format!("(d) models/romsdal.toml, {years:.0} simulated year(s)"),
                     "peak resident memory",
                     kib / 1024.0,
@@ -348,14 +370,14 @@ pub fn run(root: &Path, quick: bool, log: &dyn Fn(&str)) -> anyhow::Result<Repor
                     None,
                 ));
             }
-            None => notes.push(format!(
+            None => g.notes.push(format!(
                 "(d) no memory figure: {}",
                 String::from_utf8_lossy(&out.stderr).trim()
             )),
         }
     }
     if mem.len() == 2 {
-        figures.push(fig(
+        g.figures.push(fig(
             "(d) peak memory, 10 years ÷ 1 year",
             "ratio",
             mem[1] / mem[0],
@@ -363,18 +385,32 @@ pub fn run(root: &Path, quick: bool, log: &dyn Fn(&str)) -> anyhow::Result<Repor
             Some((1.2, false)),
         ));
     }
+    Ok(())
+}
 
-    // (e) Replication throughput, 1 and 2 threads.
-    log("(e) replication throughput, 1 and 2 threads …");
-    let n = if quick { 2 } else { 16 };
+/// (e) replication throughput with 1 and 2 threads.
+fn threads(scn: &Scenario, n: u64, g: &mut Gathered) -> anyhow::Result<()> {
+    let year = RunSpec {
+        seed: 1,
+        days: 365.0,
+        warmup_days: 0.0,
+        trace: false,
+    };
+    let stop = std::sync::atomic::AtomicBool::new(false);
     let mut thr = Vec::new();
     for threads in [1usize, 2] {
+        let opts = run::Options {
+            threads,
+            shard: run::Shard::ALL,
+            on_done: &|| {},
+            stop: &stop,
+        };
         let t0 = Instant::now();
-        let res = runner::run_replications(&romsdal, &year, n, threads, &|| {})?;
+        let res = run::replications(scn, &year, n, &opts)?;
         let secs = t0.elapsed().as_secs_f64();
-        assert_eq!(res.len() as u64, n);
+        anyhow::ensure!(res.len() as u64 == n, "every replication ran");
         thr.push(n as f64 / secs);
-        figures.push(fig(
+        g.figures.push(fig(
             &format!("(e) models/romsdal.toml, {n} replication-years, {threads} thread(s)"),
             "replications per second",
             n as f64 / secs,
@@ -382,21 +418,22 @@ pub fn run(root: &Path, quick: bool, log: &dyn Fn(&str)) -> anyhow::Result<Repor
             None,
         ));
     }
-    figures.push(fig(
+    g.figures.push(fig(
         "(e) speed-up 1 → 2 threads",
         "ratio",
         thr[1] / thr[0],
         "×",
         Some((1.8, true)),
     ));
+    Ok(())
+}
 
-    // (f) SimPy.
+/// (f) the same M/M/c model in SimPy, when Python and SimPy are present.
+fn simpy(root: &Path, customers: u32, tp: Throughput, g: &mut Gathered) -> anyhow::Result<()> {
     let script = root.join("tests/peer/simpy_mmc.py");
-    let simpy_customers = if quick { 20_000 } else { 200_000 };
-    log("(f) SimPy peer comparison …");
     let py = Command::new("python3")
         .arg(&script)
-        .args(["--customers", &simpy_customers.to_string()])
+        .args(["--customers", &customers.to_string()])
         .output();
     match py {
         Ok(o) if o.status.success() => {
@@ -404,62 +441,54 @@ pub fn run(root: &Path, quick: bool, log: &dyn Fn(&str)) -> anyhow::Result<Repor
             let wall = v["wall_s"].as_f64().unwrap_or(f64::NAN);
             let sev = v["events"].as_f64().unwrap_or(f64::NAN) / wall;
             let scu = v["customers"].as_f64().unwrap_or(f64::NAN) / wall;
-            figures.push(fig(
+            g.figures.push(fig(
                 "(f) SimPy, same M/M/3",
                 "events per second",
                 sev,
                 "events/s",
                 None,
             ));
-            figures.push(fig(
+            g.figures.push(fig(
                 "(f) SimPy, same M/M/3",
                 "customers per second",
                 scu,
                 "customers/s",
                 None,
             ));
-            figures.push(fig(
+            g.figures.push(fig(
                 "(f) akuttsim ÷ SimPy",
                 "events per second",
-                ev_s / sev,
+                tp.0 / sev,
                 "×",
                 None,
             ));
-            figures.push(fig(
+            g.figures.push(fig(
                 "(f) akuttsim ÷ SimPy",
                 "customers per second",
-                a_pps / scu,
+                tp.1 / scu,
                 "×",
                 None,
             ));
-            figures.push(fig(
-                &format!("(f) SimPy, same M/M/3, {simpy_customers} customers"),
+            g.figures.push(fig(
+                &format!("(f) SimPy, same M/M/3, {customers} customers"),
                 "mean wait (Erlang C above)",
                 v["mean_wait_min"].as_f64().unwrap_or(f64::NAN),
                 "min",
                 None,
             ));
         }
-        Ok(o) => notes.push(format!(
+        Ok(o) => g.notes.push(format!(
             "(f) SimPy not run: {} (install with `pip install simpy`)",
             String::from_utf8_lossy(&o.stderr)
                 .lines()
                 .last()
                 .unwrap_or("python3 failed")
         )),
-        Err(e) => notes.push(format!("(f) SimPy not run: python3 not found ({e})")),
+        Err(e) => g
+            .notes
+            .push(format!("(f) SimPy not run: python3 not found ({e})")),
     }
-    if quick {
-        notes
-            .push("quick run: shortened workloads, figures not comparable with the targets".into());
-    }
-    Ok(Report {
-        version: env!("CARGO_PKG_VERSION").into(),
-        date: today(),
-        machine: machine(),
-        figures,
-        notes,
-    })
+    Ok(())
 }
 
 /// The report as a Markdown table.
@@ -501,7 +530,7 @@ pub fn update_block(file: &Path, body: &str) -> anyhow::Result<()> {
         );
     };
     let new = format!("{}{b}\n{body}{}", &text[..i], &text[j..]);
-    crate::report::write_atomic(file, new.as_bytes())
+    crate::output::files::write_atomic(file, new.as_bytes())
 }
 
 #[cfg(test)]

@@ -1,68 +1,11 @@
-//! The calibration report: simulated vs published figures for the shipped regional models.
-//!
-//! `models/calibration.toml` lists, per model, the published figures to compare with (value,
-//! label, source) and what explains the difference; `akuttsim calibrate` runs each model and
-//! writes `models/CALIBRATION.md`. The numbers in the report are always from a fresh run.
+//! The calibration report (`models/CALIBRATION.md`): simulated vs published figures, from
+//! fresh runs of the regional models.
 
-use crate::kpi::KPI_DEFS;
-use crate::runner;
-use crate::scenario;
-use crate::sim::RunSpec;
+use crate::analysis::Summary;
+use crate::base::kpi::KPI_DEFS;
+use crate::input::calibration::{CalibrationFile, Region};
 use anyhow::Context;
-use serde::Deserialize;
 use std::fmt::Write as _;
-use std::path::Path;
-
-/// The calibration file.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CalibrationFile {
-    /// Regions to report.
-    pub region: Vec<Region>,
-    /// Parameters tuned to get closer to published figures.
-    #[serde(default)]
-    pub tuned: Vec<Tuned>,
-}
-
-/// One region.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Region {
-    /// Model file, relative to the calibration file.
-    pub model: String,
-    /// Heading.
-    pub label: String,
-    /// Figures to compare.
-    pub figure: Vec<Figure>,
-}
-
-/// One published figure.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Figure {
-    /// KPI name (as in summary.json).
-    pub kpi: String,
-    /// Published value, in the KPI's unit.
-    pub published: f64,
-    /// What the published value is (place, year).
-    pub label: String,
-    /// Where it comes from.
-    pub source: String,
-    /// What explains the difference.
-    pub explanation: String,
-}
-
-/// A tuned parameter.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Tuned {
-    /// Which parameter, in which file.
-    pub parameter: String,
-    /// Value used.
-    pub value: String,
-    /// Sourced, or calibrated (and against what).
-    pub how: String,
-}
 
 fn fmt(x: f64, unit: &str) -> String {
     if unit == "share" {
@@ -74,30 +17,26 @@ fn fmt(x: f64, unit: &str) -> String {
     }
 }
 
-/// Run every region and build the Markdown report.
+/// One region's run, for the report.
+pub struct RegionRun<'a> {
+    /// The region of the calibration file.
+    pub region: &'a Region,
+    /// Zones of its model.
+    pub zones: usize,
+    /// Inhabitants of its model.
+    pub population: f64,
+    /// Its summary.
+    pub summary: Summary,
+}
+
+/// Build the Markdown report.
 pub fn report(
-    file: &Path,
+    cal: &CalibrationFile,
+    runs: &[RegionRun],
     replications: u64,
     days: f64,
     seed: u64,
-    threads: usize,
 ) -> anyhow::Result<String> {
-    let text =
-        std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
-    let cal: CalibrationFile = toml::from_str(&text).map_err(|e| {
-        anyhow::anyhow!(
-            "{}: {} — see models/calibration.toml for the format",
-            file.display(),
-            e.message()
-        )
-    })?;
-    let dir = file.parent().unwrap_or(Path::new("."));
-    let spec = RunSpec {
-        seed,
-        days,
-        warmup_days: 7.0,
-        trace: false,
-    };
     let mut out = String::new();
     writeln!(out, "# Calibration report\n")?;
     writeln!(
@@ -108,18 +47,14 @@ pub fn report(
         days,
         seed
     )?;
-    for region in &cal.region {
-        let path = dir.join(&region.model);
-        let scn = scenario::load(&path)?;
-        let res = runner::run_replications(&scn, &spec, replications, threads, &|| {})?;
-        let sum = runner::summarise(&scn, &spec, &res);
+    for run in runs {
+        let region = run.region;
+        let sum = &run.summary;
         writeln!(out, "## {}\n", region.label)?;
         writeln!(
             out,
             "Model: `models/{}` — {} zones, {:.0} inhabitants.\n",
-            region.model,
-            scn.zones.len(),
-            scn.population()
+            region.model, run.zones, run.population
         )?;
         writeln!(
             out,
@@ -127,10 +62,12 @@ pub fn report(
         )?;
         writeln!(out, "|---|---|---|---|---|")?;
         for f in &region.figure {
-            let def = KPI_DEFS
-                .iter()
-                .find(|d| d.name == f.kpi)
-                .with_context(|| format!("{}: unknown KPI {}", file.display(), f.kpi))?;
+            let def = KPI_DEFS.iter().find(|d| d.name == f.kpi).with_context(|| {
+                format!(
+                    "calibration file: unknown KPI {} — use a name from `akuttsim kpis`",
+                    f.kpi
+                )
+            })?;
             let e = &sum.kpi[def.name];
             let (sim, diff) = match e.mean {
                 Some(m) => {

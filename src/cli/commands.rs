@@ -1,0 +1,463 @@
+//! What each sub-command does: the only place where the layers are wired together.
+
+use super::{Cli, Command, Failure, RunArgs, bad_input};
+use crate::analysis::{self, Analysis, VariantInput};
+use crate::base::names::file_slug;
+use crate::input::experiment::{self, Experiment};
+use crate::input::problem::LoadError;
+use crate::input::scenario::limits::MAX_REPLICATIONS;
+use crate::input::scenario::{self, Scenario, de::parse_toml};
+use crate::input::{RunSpec, calibration};
+use crate::output::files::{OutputDir, write_atomic};
+use crate::output::report::{self, Manifest};
+use crate::output::{console, plot};
+use crate::run::{self, Shard};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
+
+/// Set by Ctrl-C; runs stop at the next replication and write nothing.
+static STOP: AtomicBool = AtomicBool::new(false);
+
+fn catch_ctrl_c() {
+    // A second handler cannot be installed (tests call `run` many times): ignore that.
+    let _ = ctrlc::set_handler(|| STOP.store(true, Ordering::Relaxed));
+}
+
+/// Run one command.
+pub fn run(cli: Cli, argv: Vec<String>) -> Result<(), Failure> {
+    match cli.command {
+        Command::Run { model, opts } => run_model(&model, &opts, argv),
+        Command::Experiment { file, opts } => run_experiment(&file, &opts, argv),
+        Command::Check { files } => check(&files),
+        Command::Kpis => {
+            print!("{}", console::kpi_reference());
+            Ok(())
+        }
+        Command::Calibrate {
+            file,
+            out,
+            replications,
+            days,
+            seed,
+            threads,
+        } => calibrate(&file, &out, replications, days, seed, threads as usize),
+        Command::NationalModel { kommuner, out } => {
+            let text = crate::input::region::national::national_toml(&kommuner)?;
+            write_atomic(&out, text.as_bytes())?;
+            let scn = scenario::load(&out)?;
+            println!(
+                "wrote {} — {} zones, {:.0} inhabitants, {} legevakter, {} ambulances, {} hospitals",
+                out.display(),
+                scn.zones.len(),
+                scn.population(),
+                scn.stations.len(),
+                scn.vehicles.len(),
+                scn.hospitals.len()
+            );
+            Ok(())
+        }
+        Command::Bench {
+            quick,
+            update_readme,
+            out,
+        } => {
+            if cfg!(debug_assertions) {
+                eprintln!(
+                    "warning: this is a debug build; run `cargo run --release -- bench` for real figures"
+                );
+            }
+            let r = super::bench::run(Path::new("."), quick, &|m| eprintln!("{m}"))?;
+            let md = super::bench::markdown(&r);
+            write_atomic(&out.join("bench.json"), &report::to_json(&r)?)?;
+            write_atomic(&out.join("bench.md"), md.as_bytes())?;
+            print!("{md}");
+            if update_readme {
+                super::bench::update_block(Path::new("README.md"), &md)?;
+                println!("updated README.md");
+            }
+            Ok(())
+        }
+        Command::BenchMemory { model, days } => {
+            super::bench::memory_child(&model, days)?;
+            Ok(())
+        }
+    }
+}
+
+/// A path must be valid UTF-8: it is written into JSON files and used in file names.
+fn utf8(p: &Path, what: &str) -> Result<(), Failure> {
+    if p.to_str().is_none() {
+        return Err(bad_input(format!(
+            "{what} {} is not valid UTF-8 — rename it, or use a path in UTF-8",
+            p.display()
+        )));
+    }
+    Ok(())
+}
+
+/// The run length from the options, the file's settings and the defaults, checked.
+fn spec_of(opts: &RunArgs, file: Option<&RunSpec>) -> Result<RunSpec, Failure> {
+    let d = file.copied().unwrap_or(RunSpec {
+        seed: 1,
+        days: 365.0,
+        warmup_days: 7.0,
+        trace: false,
+    });
+    let spec = RunSpec {
+        seed: opts.seed.unwrap_or(d.seed),
+        days: opts.days.unwrap_or(d.days),
+        warmup_days: opts.warmup_days.unwrap_or(d.warmup_days),
+        trace: opts.trace,
+    };
+    let problems = spec.problems("--days", "--warmup-days");
+    if !problems.is_empty() {
+        let msg: Vec<String> = problems
+            .into_iter()
+            .map(|(f, m)| format!("{f} {m}"))
+            .collect();
+        return Err(bad_input(msg.join("; ")));
+    }
+    Ok(spec)
+}
+
+/// The output folder: `--out`, or `output/<file name without .toml>`.
+fn out_dir(opts: &RunArgs, file: &Path) -> Result<PathBuf, Failure> {
+    let out = match &opts.out {
+        Some(o) => o.clone(),
+        None => {
+            let stem = file
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .map(file_slug)
+                .filter(|s| !s.is_empty())
+                .unwrap_or_else(|| "run".into());
+            PathBuf::from("output").join(stem)
+        }
+    };
+    utf8(&out, "--out")?;
+    Ok(out)
+}
+
+fn threads_used(threads: u64) -> usize {
+    if threads == 0 {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    } else {
+        threads as usize
+    }
+}
+
+fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+fn progress(n: u64, quiet: bool) -> ProgressBar {
+    use std::io::IsTerminal;
+    if quiet || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(Some(n), ProgressDrawTarget::stderr());
+    bar.set_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} replications, ETA {eta}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    bar
+}
+
+/// What `write_results` needs to know about the run.
+struct RunInfo<'a> {
+    file: &'a Path,
+    dir: &'a Path,
+    argv: Vec<String>,
+    inputs: &'a [PathBuf],
+    threads: usize,
+    started: Instant,
+    started_unix: u64,
+}
+
+/// Write every output of an analysis into `out` and put it in place.
+fn write_results(
+    a: &Analysis,
+    out: OutputDir,
+    experiment: bool,
+    info: RunInfo,
+) -> Result<PathBuf, Failure> {
+    if experiment {
+        report::write_experiment(a, &out)?;
+    } else {
+        report::write_run(a, &out)?;
+    }
+    plot::all(a, out.path())?;
+    let manifest = Manifest {
+        version: env!("CARGO_PKG_VERSION").to_string(),
+        source_revision: report::SOURCE_REVISION.to_string(),
+        arguments: info.argv,
+        file: info.file.display().to_string(),
+        seed: a.spec.seed,
+        replications: a.replications,
+        variants: a.variants.iter().map(|v| v.name.clone()).collect(),
+        threads: info.threads,
+        inputs: report::hash_inputs(info.inputs, info.dir)?,
+        events: a.variants.iter().map(|v| v.events).sum(),
+        wall_time_s: info.started.elapsed().as_secs_f64(),
+        started_unix_s: info.started_unix,
+    };
+    out.write("manifest.json", &report::to_json(&manifest)?)?;
+    if STOP.load(Ordering::Relaxed) {
+        return Err(run::RunError::Interrupted.into());
+    }
+    Ok(out.commit()?)
+}
+
+fn run_model(model: &Path, opts: &RunArgs, argv: Vec<String>) -> Result<(), Failure> {
+    utf8(model, "model")?;
+    let spec = spec_of(opts, None)?;
+    let replications = opts.replications.unwrap_or(10);
+    let scn: Scenario = scenario::load(model)?;
+    if let Some(msg) = scn.work_problem(&spec) {
+        return Err(bad_input(format!("{}: {msg}", model.display())));
+    }
+    let out = OutputDir::create(&out_dir(opts, model)?).map_err(|e| bad_input(format!("{e:#}")))?;
+    catch_ctrl_c();
+    let bar = progress(replications, opts.quiet);
+    let (started, started_unix) = (Instant::now(), unix_now());
+    let run_opts = run::Options {
+        threads: opts.threads as usize,
+        shard: Shard::ALL,
+        on_done: &|| bar.inc(1),
+        stop: &STOP,
+    };
+    let results = run::replications(&scn, &spec, replications, &run_opts)?;
+    bar.finish_and_clear();
+    let slug = file_slug(&scn.name);
+    let a = analysis::analyse(
+        &scn.name,
+        &scn.description,
+        &spec,
+        replications,
+        &[VariantInput {
+            name: &scn.name,
+            slug: &slug,
+            scenario: &scn,
+            results: &results,
+        }],
+        0,
+    );
+    let dir = model.parent().unwrap_or(Path::new("."));
+    let info = RunInfo {
+        file: model,
+        dir,
+        argv,
+        inputs: &scn.inputs,
+        threads: threads_used(opts.threads),
+        started,
+        started_unix,
+    };
+    let written = write_results(&a, out, false, info)?;
+    let s = &a.variants[0].summary;
+    println!(
+        "{} — {} replications × {} days (+{} warm-up), seed {}",
+        scn.name, replications, spec.days, spec.warmup_days, spec.seed
+    );
+    print!("{}", console::kpi_table(s));
+    println!(
+        "patients: {} generated, {} completed, {} in the chain at the end; {} events in {:.2} s",
+        s.patients.generated,
+        s.patients.completed,
+        s.patients.in_system_at_end,
+        a.variants[0].events,
+        started.elapsed().as_secs_f64()
+    );
+    println!("wrote {}/", written.display());
+    Ok(())
+}
+
+fn run_experiment(file: &Path, opts: &RunArgs, argv: Vec<String>) -> Result<(), Failure> {
+    utf8(file, "experiment file")?;
+    let mut exp: Experiment = experiment::load(file)?;
+    exp.spec = spec_of(opts, Some(&exp.spec))?;
+    if let Some(r) = opts.replications {
+        if r < 2 {
+            return Err(bad_input(format!(
+                "--replications {r} — an experiment needs from 2 to {MAX_REPLICATIONS} (a CI needs two replications)"
+            )));
+        }
+        exp.replications = r;
+    }
+    for v in &exp.variants {
+        if let Some(msg) = v.scenario.work_problem(&exp.spec) {
+            return Err(bad_input(format!(
+                "{} variant \"{}\": {msg}",
+                file.display(),
+                v.name
+            )));
+        }
+    }
+    let out = OutputDir::create(&out_dir(opts, file)?).map_err(|e| bad_input(format!("{e:#}")))?;
+    catch_ctrl_c();
+    let total = exp.replications * exp.variants.len() as u64;
+    let bar = progress(total, opts.quiet);
+    let (started, started_unix) = (Instant::now(), unix_now());
+    let run_opts = run::Options {
+        threads: opts.threads as usize,
+        shard: Shard::ALL,
+        on_done: &|| bar.inc(1),
+        stop: &STOP,
+    };
+    let results = run::experiment(&exp, &run_opts)?;
+    bar.finish_and_clear();
+    let inputs: Vec<VariantInput> = exp
+        .variants
+        .iter()
+        .zip(&results)
+        .map(|(v, r)| VariantInput {
+            name: &v.name,
+            slug: &v.slug,
+            scenario: &v.scenario,
+            results: r,
+        })
+        .collect();
+    let a = analysis::analyse(
+        &exp.name,
+        &exp.description,
+        &exp.spec,
+        exp.replications,
+        &inputs,
+        exp.baseline,
+    );
+    let info = RunInfo {
+        file,
+        dir: &exp.dir,
+        argv,
+        inputs: &exp.inputs,
+        threads: threads_used(opts.threads),
+        started,
+        started_unix,
+    };
+    let written = write_results(&a, out, true, info)?;
+    println!(
+        "{} — {} variants × {} replications × {} days (+{} warm-up), seed {}; baseline \"{}\"",
+        exp.name,
+        exp.variants.len(),
+        exp.replications,
+        exp.spec.days,
+        exp.spec.warmup_days,
+        exp.spec.seed,
+        exp.baseline().name
+    );
+    print!("{}", console::comparison_table(&a));
+    println!(
+        "{} events in {:.2} s; wrote {}/ (summary.json, kpi.csv, comparison.csv, utilisation_by_hour.csv, plots)",
+        a.variants.iter().map(|v| v.events).sum::<u64>(),
+        started.elapsed().as_secs_f64(),
+        written.display()
+    );
+    Ok(())
+}
+
+/// Check each file as what it is: a model, or an experiment (it names a `base`).
+fn check(files: &[PathBuf]) -> Result<(), Failure> {
+    let mut failed = 0;
+    for f in files {
+        match check_one(f) {
+            Ok(line) => println!("{line}"),
+            Err(e) => {
+                eprintln!("{e}");
+                failed += 1;
+            }
+        }
+    }
+    if failed > 0 {
+        return Err(bad_input(format!(
+            "{failed} of {} files have problems (listed above)",
+            files.len()
+        )));
+    }
+    Ok(())
+}
+
+fn check_one(f: &Path) -> Result<String, LoadError> {
+    let text = std::fs::read_to_string(f).map_err(|e| LoadError::io(f, &e))?;
+    let table = parse_toml(&text, &f.display().to_string())?;
+    if experiment::is_experiment_table(&table) {
+        let exp = experiment::load(f)?;
+        return Ok(format!(
+            "{}: ok — experiment \"{}\": {} variants ({}), baseline \"{}\", {} replications × {} days",
+            f.display(),
+            exp.name,
+            exp.variants.len(),
+            exp.variants
+                .iter()
+                .map(|v| v.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            exp.baseline().name,
+            exp.replications,
+            exp.spec.days
+        ));
+    }
+    let s = scenario::load(f)?;
+    Ok(format!(
+        "{}: ok — model \"{}\": {} zones ({:.0} inhabitants), {} legevaktsentral, {} legevakt stations, {} satellites, AMK {}, {} ambulance stations ({} vehicles), {} hospitals; travel pairs: {} from CSV, {} from the great-circle rule",
+        f.display(),
+        s.name,
+        s.zones.len(),
+        s.population(),
+        s.lvs.len(),
+        s.stations.len(),
+        s.satellites.len(),
+        if s.amk.is_some() { "yes" } else { "no" },
+        s.amb_stations.len(),
+        s.vehicles.len(),
+        s.hospitals.len(),
+        s.travel.pairs_from_csv,
+        s.travel.pairs_from_rule
+    ))
+}
+
+fn calibrate(
+    file: &Path,
+    out: &Path,
+    replications: u64,
+    days: f64,
+    seed: u64,
+    threads: usize,
+) -> Result<(), Failure> {
+    let cal = calibration::load(file).map_err(|e| bad_input(format!("{e:#}")))?;
+    let spec = RunSpec {
+        seed,
+        days,
+        warmup_days: 7.0,
+        trace: false,
+    };
+    if let Some((f, m)) = spec.problems("--days", "warm-up").into_iter().next() {
+        return Err(bad_input(format!("{f} {m}")));
+    }
+    let dir = file.parent().unwrap_or(Path::new("."));
+    let opts = run::Options {
+        threads,
+        shard: Shard::ALL,
+        on_done: &|| {},
+        stop: &STOP,
+    };
+    catch_ctrl_c();
+    let mut runs = Vec::new();
+    for region in &cal.region {
+        let scn = scenario::load(&dir.join(&region.model))?;
+        let res = run::replications(&scn, &spec, replications, &opts)?;
+        runs.push(crate::output::calibration::RegionRun {
+            region,
+            zones: scn.zones.len(),
+            population: scn.population(),
+            summary: analysis::summarise(&scn, &spec, &res),
+        });
+    }
+    let md = crate::output::calibration::report(&cal, &runs, replications, days, seed)?;
+    write_atomic(out, md.as_bytes())?;
+    print!("{md}");
+    println!("wrote {}", out.display());
+    Ok(())
+}

@@ -1,0 +1,209 @@
+//! The command line: parse arguments, wire the stages, map errors to exit codes.
+//!
+//! Exit codes (the contract `README.md` documents and `tests/it/cli.rs` checks):
+//!
+//! | code | meaning |
+//! |---|---|
+//! | 0 | done (also `--help`, `--version`) |
+//! | 1 | bad input: a command-line argument, a model or experiment file, an output folder that holds other files, or a model so overloaded that a queue grows without bound |
+//! | 2 | failure while running or writing (disk full, permission denied, …) |
+//! | 130 | interrupted (Ctrl-C): nothing was written, earlier results are untouched |
+
+pub mod bench;
+mod commands;
+
+use crate::input::problem::LoadError;
+use crate::input::scenario::limits::{MAX_REPLICATIONS, MAX_THREADS};
+use crate::run::RunError;
+use clap::{Args, Parser, Subcommand};
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+/// akuttsim — discrete-event simulation of the Norwegian acute medical chain.
+#[derive(Parser, Debug)]
+#[command(version, about, long_about = None)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options shared by `run` and `experiment`.
+#[derive(Args, Debug, Clone)]
+pub struct RunArgs {
+    /// Independent replications [default: 10 for run; the file's, else 20, for experiment].
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=MAX_REPLICATIONS))]
+    pub replications: Option<u64>,
+    /// Base seed [default: 1 for run; the file's for experiment].
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Measured days per replication, after the warm-up [default: 365; or the file's].
+    #[arg(long)]
+    pub days: Option<f64>,
+    /// Warm-up days simulated first and not measured [default: 7; or the file's].
+    #[arg(long)]
+    pub warmup_days: Option<f64>,
+    /// Worker threads (0 = one per core). Results do not depend on it.
+    #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u64).range(0..=MAX_THREADS as u64))]
+    pub threads: u64,
+    /// Output folder [default: output/MODEL or output/EXPERIMENT, the file name without .toml].
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// No progress bar.
+    #[arg(long)]
+    pub quiet: bool,
+    /// Also write trace_vehicles.csv and trace_responses.csv (every vehicle state change and
+    /// red response; memory and file size grow with the horizon).
+    #[arg(long)]
+    pub trace: bool,
+}
+
+/// Sub-commands.
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Simulate a model: replications in parallel; KPI table, summary.json, CSV tables, plots
+    /// and manifest.json in the output folder.
+    Run {
+        /// Scenario file (TOML), e.g. models/fjordby.toml.
+        model: PathBuf,
+        /// Run options.
+        #[command(flatten)]
+        opts: RunArgs,
+    },
+    /// Compare variants of a model (experiments/*.toml): common random numbers, paired
+    /// differences with 95 % CIs, CSV, JSON and plots.
+    Experiment {
+        /// Experiment file (TOML).
+        file: PathBuf,
+        /// Run options (they override the file's).
+        #[command(flatten)]
+        opts: RunArgs,
+    },
+    /// Check model and experiment files and report every problem at once.
+    Check {
+        /// Model or experiment files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// List every KPI: name, unit, national target, published figure, source, meaning.
+    Kpis,
+    /// Regenerate the calibration report (simulated vs published figures for the regional models).
+    Calibrate {
+        /// Calibration file listing models and published figures.
+        #[arg(default_value = "models/calibration.toml")]
+        file: PathBuf,
+        /// Where to write the report.
+        #[arg(long, default_value = "models/CALIBRATION.md")]
+        out: PathBuf,
+        /// Replications per model.
+        #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=MAX_REPLICATIONS))]
+        replications: u64,
+        /// Measured days per replication.
+        #[arg(long, default_value_t = 365.0)]
+        days: f64,
+        /// Base seed.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Worker threads (0 = one per core).
+        #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u64).range(0..=MAX_THREADS as u64))]
+        threads: u64,
+    },
+    /// Write the national scale-test model (all kommuner, services placed by rule).
+    NationalModel {
+        /// Kommune table.
+        #[arg(long, default_value = "models/data/norway/kommuner_2025.csv")]
+        kommuner: PathBuf,
+        /// Output file (its folder must hold common/national-defaults.toml and data/).
+        #[arg(long, default_value = "models/norway-kommuner.toml")]
+        out: PathBuf,
+    },
+    /// Benchmark suite (release build): M/M/c events/s, Romsdal and national years, peak memory,
+    /// thread scaling, SimPy comparison. Prints a table; writes output/bench/.
+    Bench {
+        /// Shortened workloads (a smoke test; figures not comparable with the targets).
+        #[arg(long)]
+        quick: bool,
+        /// Also rewrite the benchmark table in README.md (between its bench markers).
+        #[arg(long)]
+        update_readme: bool,
+        /// Output folder.
+        #[arg(long, default_value = "output/bench")]
+        out: PathBuf,
+    },
+    /// (internal) one replication of MODEL for DAYS, then print peak memory \[KiB\] and events.
+    #[command(hide = true)]
+    BenchMemory {
+        /// Model.
+        model: PathBuf,
+        /// Days.
+        #[arg(long)]
+        days: f64,
+    },
+}
+
+/// An error with the exit code it maps to.
+#[derive(Debug)]
+pub struct Failure {
+    /// 1 = bad input, 2 = failure while running or writing, 130 = interrupted.
+    pub code: i32,
+    /// The error.
+    pub error: anyhow::Error,
+}
+
+/// Exit code of bad input.
+pub const BAD_INPUT: i32 = 1;
+/// Exit code of a failure while running or writing.
+pub const FAILURE: i32 = 2;
+/// Exit code of an interrupted run (128 + SIGINT).
+pub const INTERRUPTED: i32 = 130;
+
+impl<E: Into<anyhow::Error>> From<E> for Failure {
+    fn from(e: E) -> Self {
+        let error = e.into();
+        let code = if error.downcast_ref::<LoadError>().is_some() {
+            BAD_INPUT
+        } else {
+            match error.downcast_ref::<RunError>() {
+                Some(RunError::Interrupted) => INTERRUPTED,
+                Some(RunError::Sim(_)) => BAD_INPUT,
+                _ => FAILURE,
+            }
+        };
+        Failure { code, error }
+    }
+}
+
+/// Bad input, with a message that names the fix.
+pub fn bad_input(msg: impl Into<String>) -> Failure {
+    Failure {
+        code: BAD_INPUT,
+        error: anyhow::anyhow!(msg.into()),
+    }
+}
+
+/// The whole program: parse `argv`, run, and return the exit code. Errors are printed once, as
+/// a chain (`error: what: why`).
+pub fn main(argv: Vec<OsString>) -> i32 {
+    let cli = match Cli::try_parse_from(&argv) {
+        Ok(c) => c,
+        Err(e) => {
+            let code = match e.kind() {
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => 0,
+                _ => BAD_INPUT,
+            };
+            let _ = e.print();
+            return code;
+        }
+    };
+    let argv: Vec<String> = argv
+        .iter()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    match commands::run(cli, argv) {
+        Ok(()) => 0,
+        Err(f) => {
+            eprintln!("error: {:#}", f.error);
+            f.code
+        }
+    }
+}

@@ -1,0 +1,400 @@
+//! Experiment files: a base model, named variants (overrides, another model file, demand
+//! growth, extra ambulances) and parameter sweeps, with the run settings.
+//!
+//! Loading resolves every variant into a validated [`Scenario`] (all problems of all variants at
+//! once), so an experiment that loads can run. How variants are compared is `run` and
+//! `analysis`'s business.
+
+use super::RunSpec;
+use super::problem::{LoadError, Problems};
+use super::scenario::de::{Element, de, de_array, parse_toml};
+use super::scenario::limits::{MAX_REPLICATIONS, MAX_VARIANT_NAME_CHARS, MAX_VARIANTS};
+use super::scenario::overlay::{self, ModelTable, Overlay};
+use super::scenario::{self, Scenario};
+use crate::base::names::file_slug;
+use serde::Deserialize;
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+/// A variant as written in an experiment file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawVariant {
+    /// Unique name.
+    pub name: String,
+    /// Another model file instead of the base (relative to the experiment file).
+    pub model: Option<String>,
+    /// Overlay on the base (or on `model`): same merge rules as `extends`.
+    pub overrides: Option<toml::Table>,
+    /// Demand growth [%]: a number for both channels, or `{ calls_116117 = …, calls_113 = … }`.
+    pub demand_growth_percent: Option<toml::Value>,
+    /// Extra road ambulances: `{ "Station name" = N }` — copies of the station's first vehicle.
+    pub add_ambulances: Option<BTreeMap<String, u32>>,
+}
+
+/// A parameter sweep: one variant per value.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSweep {
+    /// Name, used in variant names ("name = value").
+    pub name: String,
+    /// Field path in the base scenario, e.g. `ambulance_stations["Ambulanse Molde"].vehicles[0].count`.
+    pub field: String,
+    /// Values to try.
+    pub values: Vec<toml::Value>,
+}
+
+/// Run settings of an experiment file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSettings {
+    name: String,
+    description: Option<String>,
+    base: String,
+    replications: Option<u64>,
+    days: Option<f64>,
+    warmup_days: Option<f64>,
+    seed: Option<u64>,
+    baseline: Option<String>,
+}
+
+/// The top-level keys of an experiment file.
+pub const EXPERIMENT_KEYS: [&str; 10] = [
+    "name",
+    "description",
+    "base",
+    "replications",
+    "days",
+    "warmup_days",
+    "seed",
+    "baseline",
+    "variants",
+    "sweeps",
+];
+
+/// One variant, ready to run.
+pub struct Variant {
+    /// Unique name.
+    pub name: String,
+    /// File-name-safe name (unique among the variants).
+    pub slug: String,
+    /// The scenario.
+    pub scenario: Scenario,
+}
+
+/// A validated experiment: scenarios ready to run.
+pub struct Experiment {
+    /// Name.
+    pub name: String,
+    /// Description.
+    pub description: String,
+    /// Replications per variant.
+    pub replications: u64,
+    /// Run length and seed.
+    pub spec: RunSpec,
+    /// Variants in order.
+    pub variants: Vec<Variant>,
+    /// Index of the baseline variant.
+    pub baseline: usize,
+    /// Every input file, sorted.
+    pub inputs: Vec<PathBuf>,
+    /// Folder of the experiment file (manifest paths are recorded relative to it).
+    pub dir: PathBuf,
+}
+
+impl Experiment {
+    /// The baseline variant.
+    pub fn baseline(&self) -> &Variant {
+        &self.variants[self.baseline]
+    }
+}
+
+/// Does this table look like an experiment file (it names a `base` model)?
+pub fn is_experiment_table(t: &toml::Table) -> bool {
+    t.contains_key("base") && !t.contains_key("zones") && !t.contains_key("zone_sources")
+}
+
+/// A variant before validation: name, where it is reported, its base and overlays.
+struct Pending {
+    name: String,
+    path: String,
+    base: ModelTable,
+    overlays: Vec<(String, Overlay)>,
+}
+
+/// Read and check an experiment file (every problem at once).
+pub fn load(path: &Path) -> Result<Experiment, LoadError> {
+    let label = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| LoadError::io(path, &e))?;
+    let dir = path.parent().unwrap_or(Path::new(".")).to_path_buf();
+    let mut table = parse_toml(&text, &label)?;
+    let mut p = Problems::default();
+    let variants_raw: Vec<Element<RawVariant>> =
+        de_array(table.remove("variants"), "variants", &mut p);
+    let sweeps_raw: Vec<Element<RawSweep>> = de_array(table.remove("sweeps"), "sweeps", &mut p);
+    let unknown: Vec<String> = table
+        .keys()
+        .filter(|k| !EXPERIMENT_KEYS.contains(&k.as_str()))
+        .cloned()
+        .collect();
+    for k in unknown {
+        table.remove(&k);
+        p.push(
+            k.clone(),
+            format!(
+                "unknown field `{k}` — expected one of {}; remove it or correct the spelling",
+                EXPERIMENT_KEYS.join(", ")
+            ),
+        );
+    }
+    let Some(st) = de::<RawSettings>(toml::Value::Table(table), "", &mut p) else {
+        return Err(p.finish(&label, || ()).expect_err("problems were found"));
+    };
+    let spec = settings(&st, &mut p);
+    let replications = st.replications.unwrap_or(20);
+    let mut inputs = vec![path.to_path_buf()];
+    let base_path = dir.join(&st.base);
+    let base = match overlay::read_model(&base_path) {
+        Ok(m) => m,
+        Err(e) => {
+            model_problem("base", e, &mut p);
+            return Err(p.finish(&label, || ()).expect_err("problems were found"));
+        }
+    };
+    inputs.extend(base.inputs.iter().cloned());
+    let mut pending = variants(&variants_raw, &base, &dir, &mut inputs, &mut p);
+    pending.extend(sweeps(&sweeps_raw, &base, &mut p));
+    if pending.is_empty() {
+        pending.push(Pending {
+            name: "base".into(),
+            path: "base".into(),
+            base: base.clone(),
+            overlays: Vec::new(),
+        });
+    }
+    check_names(&pending, &mut p);
+    let mut out = Vec::new();
+    for v in pending {
+        let t = overlay::compose(&v.base, &v.overlays, &mut p);
+        let vlabel = format!("{label} {} (\"{}\")", v.path, v.name);
+        match scenario::validate::scenario(t, &v.base.dir, &vlabel, Vec::new()) {
+            Ok(s) => {
+                inputs.extend(s.inputs.iter().cloned());
+                if let Some(msg) = s.work_problem(&spec) {
+                    p.push(format!("{} (\"{}\")", v.path, v.name), msg);
+                }
+                out.push(Variant {
+                    slug: file_slug(&v.name),
+                    name: v.name,
+                    scenario: s,
+                });
+            }
+            Err(e) => model_problem(&format!("{} (\"{}\")", v.path, v.name), e, &mut p),
+        }
+    }
+    let baseline = match &st.baseline {
+        None => 0,
+        Some(b) => out.iter().position(|v| &v.name == b).unwrap_or_else(|| {
+            p.push(
+                "baseline",
+                format!("\"{b}\" is not a variant — use one of the variant names"),
+            );
+            0
+        }),
+    };
+    if !(2..=MAX_REPLICATIONS).contains(&replications) {
+        p.push(
+            "replications",
+            format!(
+                "{replications} — give from 2 (a CI needs two replications) to {MAX_REPLICATIONS}"
+            ),
+        );
+    }
+    inputs.sort();
+    inputs.dedup();
+    p.finish(&label, || Experiment {
+        name: st.name,
+        description: st.description.unwrap_or_default(),
+        replications,
+        spec,
+        variants: out,
+        baseline,
+        inputs,
+        dir,
+    })
+}
+
+/// Run length of the file, checked.
+fn settings(st: &RawSettings, p: &mut Problems) -> RunSpec {
+    let spec = RunSpec {
+        seed: st.seed.unwrap_or(1),
+        days: st.days.unwrap_or(365.0),
+        warmup_days: st.warmup_days.unwrap_or(7.0),
+        trace: false,
+    };
+    for (field, msg) in spec.problems("days", "warmup_days") {
+        p.push(field, msg);
+    }
+    spec
+}
+
+/// Report the problems of a model file under `prefix`.
+fn model_problem(prefix: &str, e: LoadError, p: &mut Problems) {
+    match e {
+        LoadError::Invalid { file, problems } => {
+            p.extend_prefixed(&format!("{prefix} → "), problems, &format!(" ({file})"));
+        }
+        LoadError::Io { file, cause } => p.push(
+            prefix,
+            format!(
+                "cannot read {file}: {cause} — give the model path relative to the experiment file"
+            ),
+        ),
+    }
+}
+
+fn variants(
+    raw: &[Element<RawVariant>],
+    base: &ModelTable,
+    dir: &Path,
+    inputs: &mut Vec<PathBuf>,
+    p: &mut Problems,
+) -> Vec<Pending> {
+    let mut out = Vec::new();
+    let mut models: HashMap<PathBuf, ModelTable> = HashMap::new();
+    for (i, v) in raw.iter().enumerate() {
+        let Some(v) = &v.value else { continue };
+        let vp = format!("variants[{i}]");
+        let vbase = match &v.model {
+            None => base.clone(),
+            Some(m) => {
+                let mp = dir.join(m);
+                if let Some(t) = models.get(&mp) {
+                    t.clone()
+                } else {
+                    match overlay::read_model(&mp) {
+                        Ok(t) => {
+                            inputs.extend(t.inputs.iter().cloned());
+                            models.insert(mp, t.clone());
+                            t
+                        }
+                        Err(e) => {
+                            model_problem(&format!("{vp}.model"), e, p);
+                            continue;
+                        }
+                    }
+                }
+            }
+        };
+        let mut overlays = Vec::new();
+        if let Some(o) = &v.overrides {
+            overlays.push((
+                format!("{vp}.overrides"),
+                Overlay::Merge {
+                    table: o.clone(),
+                    dir: dir.to_path_buf(),
+                },
+            ));
+        }
+        if let Some(g) = &v.demand_growth_percent {
+            let gp = format!("{vp}.demand_growth_percent");
+            if let Some(o) = overlay::parse_growth(g, &gp, p) {
+                overlays.push((gp, o));
+            }
+        }
+        for (station, n) in v.add_ambulances.iter().flatten() {
+            overlays.push((
+                format!("{vp}.add_ambulances[\"{station}\"]"),
+                Overlay::AddAmbulances {
+                    station: station.clone(),
+                    count: *n,
+                },
+            ));
+        }
+        out.push(Pending {
+            name: v.name.clone(),
+            path: vp,
+            base: vbase,
+            overlays,
+        });
+    }
+    out
+}
+
+fn sweeps(raw: &[Element<RawSweep>], base: &ModelTable, p: &mut Problems) -> Vec<Pending> {
+    let mut out = Vec::new();
+    for (i, s) in raw.iter().enumerate() {
+        let Some(s) = &s.value else { continue };
+        if s.values.is_empty() {
+            p.push(
+                format!("sweeps[{i}].values"),
+                "no values — give a list, e.g. values = [1, 2, 3]",
+            );
+        }
+        for (j, val) in s.values.iter().enumerate() {
+            let shown = match val {
+                toml::Value::String(x) => x.clone(),
+                other => other.to_string(),
+            };
+            out.push(Pending {
+                name: format!("{} = {shown}", s.name),
+                path: format!("sweeps[{i}].values[{j}]"),
+                base: base.clone(),
+                overlays: vec![(
+                    format!("sweeps[{i}].field"),
+                    Overlay::Set {
+                        field: s.field.clone(),
+                        value: val.clone(),
+                    },
+                )],
+            });
+        }
+    }
+    out
+}
+
+/// Variant names: unique, not too long for file names, and their file names distinct.
+fn check_names(pending: &[Pending], p: &mut Problems) {
+    if pending.len() > MAX_VARIANTS {
+        p.push(
+            "variants",
+            format!(
+                "{} variants — at most {MAX_VARIANTS} in one experiment; split it",
+                pending.len()
+            ),
+        );
+    }
+    let mut seen: HashMap<String, &str> = HashMap::new();
+    let mut slugs: HashMap<String, &str> = HashMap::new();
+    for v in pending {
+        let n = v.name.chars().count();
+        if n > MAX_VARIANT_NAME_CHARS {
+            p.push(
+                v.path.clone(),
+                format!("the variant name has {n} characters — give at most {MAX_VARIANT_NAME_CHARS} (it becomes part of file names)"),
+            );
+        }
+        if let Some(prev) = seen.insert(v.name.clone(), &v.path) {
+            p.push(
+                v.path.clone(),
+                format!(
+                    "variant name \"{}\" is used twice (also by {prev}) — names must be unique",
+                    v.name
+                ),
+            );
+            continue;
+        }
+        let slug = file_slug(&v.name);
+        if slug.is_empty() {
+            p.push(
+                v.path.clone(),
+                format!("variant name \"{}\" has no letters or digits — give a name files can be named after", v.name),
+            );
+        } else if let Some(prev) = slugs.insert(slug.clone(), &v.path) {
+            p.push(
+                v.path.clone(),
+                format!("variant name \"{}\" gives the same file names (\"{slug}\") as {prev} — rename one of them", v.name),
+            );
+        }
+    }
+}

@@ -1,0 +1,236 @@
+//! Derived tables of a scenario, built once in one constructor from the validated parts: the
+//! legevakt sites of each zone by drive time, each zone's legevaktsentral, the dispatch search
+//! order of vehicles for every place, the nearest hospital of every place, and the structural
+//! travel figures (population within 40 / 60 min of the legevakt it would use).
+
+use super::*;
+use crate::base::time::{MIN_PER_WEEK, MS_PER_MIN};
+use crate::base::urgency::Channel;
+
+/// Everything a scenario holds before its derived tables exist.
+pub struct Parts {
+    /// Name.
+    pub name: String,
+    /// Free text.
+    pub description: String,
+    /// Files read.
+    pub inputs: Vec<PathBuf>,
+    /// Zones.
+    pub zones: IdVec<ZoneId, Zone>,
+    /// Demand.
+    pub demand: PerChannel<Option<ChannelDemand>>,
+    /// Legevaktsentraler.
+    pub lvs: IdVec<LvsId, Lvs>,
+    /// Stations.
+    pub stations: IdVec<StationId, Station>,
+    /// Satellites.
+    pub satellites: IdVec<SatelliteId, Satellite>,
+    /// Sites: stations then satellites.
+    pub sites: IdVec<SiteId, Site>,
+    /// Choice rule.
+    pub choice: ChoiceRule,
+    /// AMK.
+    pub amk: Option<Amk>,
+    /// Ambulance parameters.
+    pub ambulance: Option<AmbulanceParams>,
+    /// Ambulance stations.
+    pub amb_stations: IdVec<AmbStationId, AmbStation>,
+    /// Vehicles.
+    pub vehicles: IdVec<VehicleId, Vehicle>,
+    /// Hospitals.
+    pub hospitals: IdVec<HospitalId, Hospital>,
+    /// Referrals.
+    pub referral: Option<Referral>,
+    /// Incidents, sorted by time.
+    pub incidents: IdVec<IncidentId, Incident>,
+    /// Travel.
+    pub travel: Travel,
+}
+
+/// Tables derived from a scenario at load.
+#[derive(Debug, Clone, Default)]
+pub struct Derived {
+    /// For each zone, site ids sorted by drive time (ties by id).
+    pub zone_sites: IdVec<ZoneId, Vec<SiteId>>,
+    /// For each zone, its legevaktsentral (that of its nearest station).
+    pub zone_lvs: IdVec<ZoneId, Option<LvsId>>,
+    /// For each place: vehicle ids sorted by travel time from their station to the place (ties
+    /// by id) — the dispatch search order.
+    pub place_vehicles: IdVec<PlaceId, Vec<VehicleId>>,
+    /// For each place: the nearest hospital by road.
+    pub place_hospital: IdVec<PlaceId, Option<HospitalId>>,
+    /// Drive times to the legevakt each zone would use (structural).
+    pub travel_figures: TravelFigures,
+}
+
+/// Structural travel figures: for each zone, the drive time to the legevakt it would use (the
+/// site its patients are sent to by the choice rule for a green need), averaged over the week
+/// with the 116117 demand profile as weight, over the times at which at least one site is open.
+/// Deterministic: a property of the structure, not of the draws.
+#[derive(Debug, Clone, Default)]
+pub struct TravelFigures {
+    /// Population share within 40 min (zones with no open site count as beyond).
+    pub within_40: Option<f64>,
+    /// Population share within 60 min.
+    pub within_60: Option<f64>,
+    /// Per zone: demand-weighted mean drive time \[min\] over the times a site is open for it.
+    pub zone_mean_min: IdVec<ZoneId, Option<f64>>,
+}
+
+/// Build the scenario and its derived tables.
+pub fn build(parts: Parts) -> Scenario {
+    let mut scn = Scenario {
+        name: parts.name,
+        description: parts.description,
+        inputs: parts.inputs,
+        zones: parts.zones,
+        demand: parts.demand,
+        lvs: parts.lvs,
+        stations: parts.stations,
+        satellites: parts.satellites,
+        sites: parts.sites,
+        choice: parts.choice,
+        amk: parts.amk,
+        ambulance: parts.ambulance,
+        amb_stations: parts.amb_stations,
+        vehicles: parts.vehicles,
+        hospitals: parts.hospitals,
+        referral: parts.referral,
+        incidents: parts.incidents,
+        travel: parts.travel,
+        derived: Derived::default(),
+    };
+    let (zone_sites, zone_lvs) = zone_tables(&scn);
+    scn.derived.zone_sites = zone_sites;
+    scn.derived.zone_lvs = zone_lvs;
+    let (pv, ph) = dispatch_tables(&scn);
+    scn.derived.place_vehicles = pv;
+    scn.derived.place_hospital = ph;
+    scn.derived.travel_figures = travel_figures(&scn);
+    scn
+}
+
+type ZoneTables = (IdVec<ZoneId, Vec<SiteId>>, IdVec<ZoneId, Option<LvsId>>);
+
+fn zone_tables(scn: &Scenario) -> ZoneTables {
+    let mut sites = IdVec::new();
+    let mut lvs = IdVec::new();
+    for z in scn.zones.keys() {
+        let mut order: Vec<SiteId> = scn.sites.keys().collect();
+        order.sort_by(|&a, &b| {
+            scn.zone_site_min(z, a)
+                .total_cmp(&scn.zone_site_min(z, b))
+                .then(a.cmp(&b))
+        });
+        let l = order
+            .iter()
+            .find_map(|&s| match scn.sites[s] {
+                Site::Station(i) => Some(scn.stations[i].lvs),
+                Site::Satellite(_) => None,
+            })
+            .flatten();
+        sites.push(order);
+        lvs.push(l);
+    }
+    (sites, lvs)
+}
+
+type DispatchTables = (
+    IdVec<PlaceId, Vec<VehicleId>>,
+    IdVec<PlaceId, Option<HospitalId>>,
+);
+
+fn dispatch_tables(scn: &Scenario) -> DispatchTables {
+    let n = scn.travel.n_places();
+    let mut pv = IdVec::with_capacity(n);
+    let mut ph = IdVec::with_capacity(n);
+    for place in (0..n).map(PlaceId::new) {
+        let mut order: Vec<(f64, VehicleId)> = scn
+            .vehicles
+            .keys()
+            .map(|v| (scn.vehicle_travel_min(v, scn.vehicle_home(v), place), v))
+            .collect();
+        order.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        pv.push(order.into_iter().map(|x| x.1).collect());
+        let h = scn
+            .hospitals
+            .keys()
+            .map(|h| (scn.travel.road_min(place, scn.hospital_place(h)), h))
+            .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)))
+            .map(|x| x.1);
+        ph.push(h);
+    }
+    (pv, ph)
+}
+
+/// Compute [`TravelFigures`]: the week is cut where any site opens or closes; in each piece the
+/// site each zone would use is fixed, and the piece weighs as its share of 116117 demand.
+fn travel_figures(scn: &Scenario) -> TravelFigures {
+    let nz = scn.zones.len();
+    if scn.sites.is_empty() {
+        return TravelFigures {
+            within_40: None,
+            within_60: None,
+            zone_mean_min: IdVec::from(vec![None; nz]),
+        };
+    }
+    let profile = scn.demand[Channel::Lvs]
+        .as_ref()
+        .map(|d| d.profile.clone())
+        .unwrap_or_else(Profile::flat);
+    let mut cuts: Vec<u32> = vec![0, MIN_PER_WEEK];
+    for s in scn.sites.keys() {
+        cuts.extend(scn.site_open(s).change_minutes());
+    }
+    cuts.sort_unstable();
+    cuts.dedup();
+    let total_pop = scn.population();
+    let (mut w_tot, mut w40, mut w60) = (0.0, 0.0, 0.0);
+    let mut zsum: IdVec<ZoneId, f64> = IdVec::from(vec![0.0; nz]);
+    let mut zw: IdVec<ZoneId, f64> = IdVec::from(vec![0.0; nz]);
+    for win in cuts.windows(2) {
+        let (a, b) = (win[0], win[1]);
+        let w = profile.cumulative_at_minute(b) - profile.cumulative_at_minute(a);
+        let t = SimTime(i64::from(a) * MS_PER_MIN);
+        let any_open = scn.sites.keys().any(|s| scn.site_open(s).level_at(t) > 0);
+        if !any_open || w <= 0.0 {
+            continue;
+        }
+        w_tot += w * total_pop;
+        for (z, zone) in scn.zones.iter_enumerated() {
+            let site = scn.derived.zone_sites[z]
+                .iter()
+                .copied()
+                .find(|&s| scn.site_accepts(s, Urgency::Green) && scn.site_open(s).level_at(t) > 0);
+            if let Some(s) = site {
+                let m = scn.zone_site_min(z, s);
+                zsum[z] += w * m;
+                zw[z] += w;
+                if m <= 40.0 {
+                    w40 += w * zone.population;
+                }
+                if m <= 60.0 {
+                    w60 += w * zone.population;
+                }
+            }
+        }
+    }
+    let zone_mean_min = zsum
+        .iter()
+        .zip(zw.iter())
+        .map(|(s, w)| (*w > 0.0).then(|| s / w))
+        .collect();
+    if w_tot <= 0.0 {
+        TravelFigures {
+            within_40: None,
+            within_60: None,
+            zone_mean_min,
+        }
+    } else {
+        TravelFigures {
+            within_40: Some(w40 / w_tot),
+            within_60: Some(w60 / w_tot),
+            zone_mean_min,
+        }
+    }
+}

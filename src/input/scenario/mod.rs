@@ -1,0 +1,582 @@
+//! Scenarios: what a model file describes, validated.
+//!
+//! ```text
+//!  file.toml ──de──▶ raw structs ──validate (one validator per section)──▶ parts
+//!      └─ extends / overrides (overlay) ─┘                                   │
+//!                                                        build (derived tables) ▼
+//!                                                                  Scenario (immutable)
+//! ```
+//!
+//! * [`de`] — the multi-error deserialiser (every type problem of every section at once);
+//! * [`overlay`] — `extends` chains and experiment overlays, merged before validation;
+//! * [`raw`] — exactly what a file may contain (`deny_unknown_fields`);
+//! * [`validate`] — one validator per section, each returning structured problems;
+//! * [`build`] — derived tables (site order per zone, dispatch order per place, nearest
+//!   hospital, structural travel figures) built once, in one constructor;
+//! * [`limits`] — the upper bound of every quantity.
+//!
+//! Code downstream never re-checks: a `Scenario` that exists is valid (it can only be built
+//! here). Every problem is reported with the path of the field, what is wrong and how to fix it.
+
+pub mod build;
+pub mod de;
+pub mod limits;
+pub mod overlay;
+pub mod raw;
+pub mod validate;
+
+use crate::base::dist::Dist;
+use crate::base::ids::*;
+use crate::base::schedule::Weekly;
+use crate::base::time::SimTime;
+use crate::base::urgency::{PerChannel, PerUrgency, Urgency};
+use crate::input::problem::LoadError;
+use crate::input::travel::Travel;
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+pub use build::{Derived, TravelFigures};
+
+/// Urban or rural, for the 12 / 25-minute response-time target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ZoneClass {
+    /// Town (tettsted) with ≥ 10,000 inhabitants: 90 % within 12 min.
+    Urban,
+    /// Elsewhere: 90 % within 25 min.
+    Rural,
+}
+
+/// A population point.
+#[derive(Debug, Clone)]
+pub struct Zone {
+    /// Name (unique across zones and facilities).
+    pub name: String,
+    /// Inhabitants \[persons\].
+    pub population: f64,
+    /// Latitude \[degrees\].
+    pub lat: f64,
+    /// Longitude \[degrees\].
+    pub lon: f64,
+    /// Urban or rural.
+    pub class: ZoneClass,
+    /// Preferred legevakt site (for the `zone_preferred` rule).
+    pub preferred_site: Option<SiteId>,
+}
+
+/// Hour-of-week intensity shape, normalised to mean 1 over the week.
+#[derive(Debug, Clone)]
+pub struct Profile {
+    /// Relative intensity in each hour of the week (mean 1).
+    pub weights: [f64; 168],
+    /// cumulative\[h\] = Σ weights[..h] [hours at mean intensity]; cumulative\[168\] = 168.
+    pub cumulative: [f64; 169],
+    /// 1 / weights\[h\] (0 where the weight is 0), so arrival generation multiplies, not divides.
+    pub inv_weights: [f64; 168],
+}
+
+impl Profile {
+    /// Flat profile.
+    pub fn flat() -> Profile {
+        Profile::from_weights(&[1.0; 168])
+    }
+
+    /// Normalise 168 non-negative weights, not all zero, each at most
+    /// [`limits::MAX_PROFILE_WEIGHT`] (checked by the validator, so the sum is finite).
+    pub fn from_weights(w: &[f64; 168]) -> Profile {
+        let sum: f64 = w.iter().sum();
+        let mut weights = [0.0; 168];
+        let mut cumulative = [0.0; 169];
+        for h in 0..168 {
+            weights[h] = w[h] * 168.0 / sum;
+            cumulative[h + 1] = cumulative[h] + weights[h];
+        }
+        cumulative[168] = 168.0;
+        let mut inv_weights = [0.0; 168];
+        for h in 0..168 {
+            if weights[h] > 0.0 {
+                inv_weights[h] = 1.0 / weights[h];
+            }
+        }
+        Profile {
+            weights,
+            cumulative,
+            inv_weights,
+        }
+    }
+
+    /// Cumulative intensity at minute `m` of the week [hours at mean intensity].
+    pub fn cumulative_at_minute(&self, m: u32) -> f64 {
+        let h = (m / 60) as usize;
+        if h >= 168 {
+            return 168.0;
+        }
+        self.cumulative[h] + self.weights[h] * f64::from(m % 60) / 60.0
+    }
+}
+
+/// Demand on one channel.
+#[derive(Debug, Clone)]
+pub struct ChannelDemand {
+    /// Needs per inhabitant per hour at mean intensity.
+    pub rate_per_person_hour: PerUrgency<f64>,
+    /// Time-of-week shape.
+    pub profile: Profile,
+    /// Distance decay constant k [1/km].
+    pub decay_per_km: PerUrgency<f64>,
+    /// Share of contacts walking in without calling.
+    pub direct_share: PerUrgency<f64>,
+    /// Suppressed red needs become 113 calls.
+    pub suppressed_red_calls_113: bool,
+}
+
+/// What the legevaktsentral decides after a call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Disposition {
+    /// Telephone advice only.
+    Advice,
+    /// Consultation at a legevakt station or satellite.
+    Legevakt,
+    /// Home visit.
+    HomeVisit,
+    /// Forward to 113 / AMK.
+    Forward113,
+}
+
+/// Disposition probabilities for one urgency (they sum to 1).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DispositionShares {
+    /// Telephone advice.
+    pub advice: f64,
+    /// Legevakt consultation.
+    pub legevakt: f64,
+    /// Home visit.
+    pub home_visit: f64,
+    /// Forward to 113.
+    pub forward_113: f64,
+}
+
+impl DispositionShares {
+    /// The disposition a uniform draw `x` ∈ [0, 1) falls on (in the order advice, legevakt,
+    /// home visit, forward to 113).
+    pub fn pick(&self, x: f64) -> Disposition {
+        let mut acc = 0.0;
+        for (d, p) in [
+            (Disposition::Advice, self.advice),
+            (Disposition::Legevakt, self.legevakt),
+            (Disposition::HomeVisit, self.home_visit),
+        ] {
+            acc += p;
+            if x < acc {
+                return d;
+            }
+        }
+        Disposition::Forward113
+    }
+}
+
+/// Who makes the home visits a legevaktsentral decides on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum HomeVisitsBy {
+    /// Legevakt doctors (or satellite nurses with the doctor on video).
+    Legevakt,
+    /// Ambulance assessment missions ("vurderingsoppdrag").
+    Ambulance,
+}
+
+/// Legevaktsentral (out-of-hours call centre, 116117).
+#[derive(Debug, Clone)]
+pub struct Lvs {
+    /// Name.
+    pub name: String,
+    /// Nurses answering, by time of week.
+    pub nurses: Weekly,
+    /// Handling time per call \[min\].
+    pub handling_min: Dist,
+    /// Disposition probabilities by urgency.
+    pub disposition: PerUrgency<DispositionShares>,
+    /// Who makes home visits.
+    pub home_visits_by: HomeVisitsBy,
+}
+
+/// AMK (emergency medical communication centre, 113).
+#[derive(Debug, Clone)]
+pub struct Amk {
+    /// Name.
+    pub name: String,
+    /// Operators on duty.
+    pub operators: Weekly,
+    /// Answer → ambulance notified \[min\].
+    pub handling_min: PerUrgency<Dist>,
+    /// Share of green calls forwarded to 116117 (rest: planned transport).
+    pub green_to_116117: f64,
+    /// Red events alert the legevakt.
+    pub alert_red: bool,
+    /// Share of alerts where the legevakt goes out.
+    pub callout_share: f64,
+    /// Legevakt time on scene at a red event \[min\].
+    pub callout_on_scene_min: Dist,
+    /// Moss model: yellow events get the doctor car first.
+    pub doctor_car_first: bool,
+    /// After a doctor-car assessment, share needing an ambulance.
+    pub doctor_car_convey: f64,
+    /// Doctor-car time on scene \[min\].
+    pub doctor_car_on_scene_min: Dist,
+}
+
+/// Mission parameters of road and boat ambulances.
+#[derive(Debug, Clone)]
+pub struct AmbulanceParams {
+    /// Activation at a staffed station \[min\].
+    pub activation_min: PerUrgency<Dist>,
+    /// Extra activation on call \[min\].
+    pub on_call_extra_min: Dist,
+    /// On scene, conveyed \[min\].
+    pub on_scene_conveyed_min: Dist,
+    /// On scene, not conveyed \[min\].
+    pub on_scene_not_conveyed_min: Dist,
+    /// Conveyance share.
+    pub conveyance: PerUrgency<f64>,
+    /// Handover at hospital \[min\].
+    pub handover_min: PerUrgency<Dist>,
+    /// Re-dispatch while returning.
+    pub redispatch: bool,
+}
+
+/// Ambulance vehicle kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum VehicleKind {
+    /// Road ambulance (travel matrix).
+    Road,
+    /// Boat ambulance (own speed, great-circle × detour).
+    Boat,
+    /// Air ambulance (great-circle at its speed).
+    Air,
+}
+
+/// One vehicle.
+#[derive(Debug, Clone)]
+pub struct Vehicle {
+    /// Its station.
+    pub station: AmbStationId,
+    /// Kind.
+    pub kind: VehicleKind,
+    /// Staffed at the station.
+    pub staffed: Weekly,
+    /// On call from home.
+    pub on_call: Weekly,
+    /// Speed [km/h] (boat, air).
+    pub speed_kmh: f64,
+    /// Route ÷ great-circle (boat).
+    pub detour: f64,
+    /// Zones it can reach (None = all).
+    pub zones: Option<IdVec<ZoneId, bool>>,
+    /// Urgencies it takes.
+    pub urgencies: PerUrgency<bool>,
+    /// Air: only when road response would exceed this \[min\].
+    pub min_road_response_min: f64,
+    /// Air: weather availability share.
+    pub availability: f64,
+    /// Own activation \[min\] (air).
+    pub activation_min: Option<Dist>,
+    /// Own on-scene time \[min\] (air).
+    pub on_scene_min: Option<Dist>,
+}
+
+/// Ambulance station.
+#[derive(Debug, Clone)]
+pub struct AmbStation {
+    /// Name.
+    pub name: String,
+    /// Its point.
+    pub facility: FacilityId,
+}
+
+/// Hospital with an ED.
+#[derive(Debug, Clone)]
+pub struct Hospital {
+    /// Name.
+    pub name: String,
+    /// Its point.
+    pub facility: FacilityId,
+    /// ED bays.
+    pub bays: u32,
+    /// ED time \[min\].
+    pub ed_min: Dist,
+    /// Admission share.
+    pub admission: PerUrgency<f64>,
+}
+
+/// Legevakt referrals to hospital.
+#[derive(Debug, Clone)]
+pub struct Referral {
+    /// Share referred.
+    pub share: PerUrgency<f64>,
+    /// Of those, by ambulance.
+    pub by_ambulance: PerUrgency<f64>,
+}
+
+/// A scripted need.
+#[derive(Debug, Clone)]
+pub struct Incident {
+    /// When.
+    pub at: SimTime,
+    /// Where.
+    pub zone: ZoneId,
+    /// Which number is called.
+    pub channel: crate::base::urgency::Channel,
+    /// Urgency.
+    pub urgency: Urgency,
+}
+
+/// Nurse triage on arrival at a station.
+#[derive(Debug, Clone)]
+pub struct Triage {
+    /// Triage nurses on duty.
+    pub nurses: Weekly,
+    /// Triage time \[min\].
+    pub time_min: Dist,
+}
+
+/// Legevakt station (out-of-hours clinic with doctors).
+#[derive(Debug, Clone)]
+pub struct Station {
+    /// Name.
+    pub name: String,
+    /// Its point.
+    pub facility: FacilityId,
+    /// Its legevaktsentral.
+    pub lvs: Option<LvsId>,
+    /// Opening hours (level > 0 = open).
+    pub open: Weekly,
+    /// Doctors on duty.
+    pub doctors: Weekly,
+    /// Nurse triage on arrival, if the station triages.
+    pub triage: Option<Triage>,
+    /// Urgencies taken.
+    pub accepts: PerUrgency<bool>,
+    /// Doctor consultation time \[min\].
+    pub consultation_min: Dist,
+    /// Home-visit time on site \[min\].
+    pub home_visit_min: Dist,
+}
+
+/// Satellite legevakt: nurse on site, host doctor by video.
+#[derive(Debug, Clone)]
+pub struct Satellite {
+    /// Name.
+    pub name: String,
+    /// Its point.
+    pub facility: FacilityId,
+    /// Host station.
+    pub host: StationId,
+    /// Opening hours.
+    pub open: Weekly,
+    /// Nurses on site.
+    pub nurses: Weekly,
+    /// Urgencies taken.
+    pub accepts: PerUrgency<bool>,
+    /// Video consultation time \[min\] (holds nurse and host doctor).
+    pub video_min: Dist,
+    /// Nurses make home visits (doctor on video).
+    pub home_visits: bool,
+    /// Home-visit time on site \[min\].
+    pub home_visit_min: Dist,
+}
+
+/// A place a patient can be sent to for a legevakt consultation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Site {
+    /// A station.
+    Station(StationId),
+    /// A satellite.
+    Satellite(SatelliteId),
+}
+
+/// How patients choose a legevakt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChoiceRule {
+    /// Nearest site (by travel time) open on arrival that takes the urgency.
+    NearestOpen,
+    /// The zone's preferred site when it is open on arrival and takes the urgency, else as
+    /// `nearest_open`.
+    ZonePreferred,
+}
+
+/// A validated, immutable scenario.
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    /// Name.
+    pub name: String,
+    /// Free text.
+    pub description: String,
+    /// Files read (scenario, the files it extends and its CSV tables), for the manifest.
+    pub inputs: Vec<PathBuf>,
+    /// Zones.
+    pub zones: IdVec<ZoneId, Zone>,
+    /// Demand per channel.
+    pub demand: PerChannel<Option<ChannelDemand>>,
+    /// Legevaktsentraler.
+    pub lvs: IdVec<LvsId, Lvs>,
+    /// Stations.
+    pub stations: IdVec<StationId, Station>,
+    /// Satellites.
+    pub satellites: IdVec<SatelliteId, Satellite>,
+    /// Sites: stations then satellites.
+    pub sites: IdVec<SiteId, Site>,
+    /// Legevakt choice rule.
+    pub choice: ChoiceRule,
+    /// AMK, if modelled.
+    pub amk: Option<Amk>,
+    /// Ambulance mission parameters (present when there are vehicles).
+    pub ambulance: Option<AmbulanceParams>,
+    /// Ambulance stations.
+    pub amb_stations: IdVec<AmbStationId, AmbStation>,
+    /// Vehicles (one entry per vehicle).
+    pub vehicles: IdVec<VehicleId, Vehicle>,
+    /// Hospitals.
+    pub hospitals: IdVec<HospitalId, Hospital>,
+    /// Legevakt referrals.
+    pub referral: Option<Referral>,
+    /// Scripted needs, sorted by time.
+    pub incidents: IdVec<IncidentId, Incident>,
+    /// Places (zones, then facilities) and the travel matrix.
+    pub travel: Travel,
+    /// Tables derived from the above once, at load.
+    pub derived: Derived,
+}
+
+impl Scenario {
+    /// Facility of a site.
+    pub fn site_facility(&self, s: SiteId) -> FacilityId {
+        match self.sites[s] {
+            Site::Station(i) => self.stations[i].facility,
+            Site::Satellite(i) => self.satellites[i].facility,
+        }
+    }
+
+    /// Name of a site.
+    pub fn site_name(&self, s: SiteId) -> &str {
+        match self.sites[s] {
+            Site::Station(i) => &self.stations[i].name,
+            Site::Satellite(i) => &self.satellites[i].name,
+        }
+    }
+
+    /// Opening hours of a site.
+    pub fn site_open(&self, s: SiteId) -> &Weekly {
+        match self.sites[s] {
+            Site::Station(i) => &self.stations[i].open,
+            Site::Satellite(i) => &self.satellites[i].open,
+        }
+    }
+
+    /// Does a site take an urgency?
+    pub fn site_accepts(&self, s: SiteId, u: Urgency) -> bool {
+        match self.sites[s] {
+            Site::Station(i) => self.stations[i].accepts[u],
+            Site::Satellite(i) => self.satellites[i].accepts[u],
+        }
+    }
+
+    /// The site of a station.
+    pub fn station_site(&self, st: StationId) -> SiteId {
+        SiteId::new(st.index()) // stations come first among sites
+    }
+
+    /// Drive time from zone `z` to site `s` \[min\].
+    #[inline]
+    pub fn zone_site_min(&self, z: ZoneId, s: SiteId) -> f64 {
+        self.travel
+            .minutes(self.travel.zone_place(z), self.site_facility(s))
+    }
+
+    /// Which site a patient of zone `z` with urgency `u` goes to when the need arises at `t`:
+    /// under the scenario's choice rule, among the sites that take the urgency and are open when
+    /// the patient would arrive. `None` when no site is (the need then goes to the GP).
+    pub fn choose_site(&self, z: ZoneId, u: Urgency, t: SimTime) -> Option<SiteId> {
+        let ok = |s: SiteId| self.site_accepts(s, u) && self.site_open(s).level_at(t) > 0;
+        if self.choice == ChoiceRule::ZonePreferred
+            && let Some(s) = self.zones[z].preferred_site
+            && ok(s)
+        {
+            return Some(s);
+        }
+        self.derived.zone_sites[z].iter().copied().find(|&s| ok(s))
+    }
+
+    /// Travel time of vehicle `v` between two places \[min\]: road vehicles use the road rule or
+    /// matrix, boats great-circle × their detour at their speed, air great-circle at its speed.
+    #[inline]
+    pub fn vehicle_travel_min(&self, v: VehicleId, a: PlaceId, b: PlaceId) -> f64 {
+        if a == b {
+            return 0.0;
+        }
+        let veh = &self.vehicles[v];
+        match veh.kind {
+            VehicleKind::Air => self.travel.great_circle_km(a, b) / veh.speed_kmh * 60.0,
+            VehicleKind::Boat => {
+                self.travel.great_circle_km(a, b) * veh.detour / veh.speed_kmh * 60.0
+            }
+            VehicleKind::Road => self.travel.road_min(a, b),
+        }
+    }
+
+    /// Place of a vehicle's home station.
+    pub fn vehicle_home(&self, v: VehicleId) -> PlaceId {
+        self.travel
+            .facility_place(self.amb_stations[self.vehicles[v].station].facility)
+    }
+
+    /// Place of a hospital.
+    pub fn hospital_place(&self, h: HospitalId) -> PlaceId {
+        self.travel.facility_place(self.hospitals[h].facility)
+    }
+
+    /// Place of a site.
+    pub fn site_place(&self, s: SiteId) -> PlaceId {
+        self.travel.facility_place(self.site_facility(s))
+    }
+
+    /// Total population \[persons\].
+    pub fn population(&self) -> f64 {
+        self.zones.iter().map(|z| z.population).sum()
+    }
+
+    /// Expected latent needs of one replication of `days_total` days (warm-up included).
+    pub fn expected_needs(&self, days_total: f64) -> f64 {
+        let per_hour: f64 = crate::base::urgency::Channel::ALL
+            .iter()
+            .filter_map(|&c| self.demand[c].as_ref())
+            .map(|d| d.rate_per_person_hour.iter().map(|(_, r)| *r).sum::<f64>())
+            .sum();
+        per_hour * self.population() * days_total * 24.0 + self.incidents.len() as f64
+    }
+
+    /// Is one replication of `spec` too much work (see [`limits::MAX_EXPECTED_NEEDS`])? The
+    /// message names the fix.
+    pub fn work_problem(&self, spec: &crate::input::RunSpec) -> Option<String> {
+        let n = self.expected_needs(spec.days + spec.warmup_days);
+        (n > limits::MAX_EXPECTED_NEEDS).then(|| {
+            format!(
+                "one replication would simulate about {n:.3e} needs — at most {:.0e} are supported; shorten the run (days) or lower the demand",
+                limits::MAX_EXPECTED_NEEDS
+            )
+        })
+    }
+}
+
+/// Load and validate a scenario file.
+pub fn load(path: &Path) -> Result<Scenario, LoadError> {
+    let m = overlay::read_model(path)?;
+    validate::scenario(m.table, &m.dir, &m.label, m.inputs)
+}
+
+/// Validate scenario text. `dir` resolves relative paths; `label` names the file in messages.
+pub fn load_str(text: &str, dir: &Path, label: &str) -> Result<Scenario, LoadError> {
+    let m = overlay::model_from_str(text, dir, label)?;
+    validate::scenario(m.table, &m.dir, &m.label, m.inputs)
+}

@@ -1,0 +1,318 @@
+//! `[amk]`, `[ambulance]`, `[[ambulance_stations]]`, `[[hospitals]]` and
+//! `[legevakt_referral]`: the emergency part of the chain.
+
+use super::Facilities;
+use super::common;
+use crate::base::dist::Dist;
+use crate::base::ids::{AmbStationId, HospitalId, IdVec, VehicleId, ZoneId};
+use crate::base::schedule::Weekly;
+use crate::base::urgency::PerUrgency;
+use crate::input::problem::Problems;
+use crate::input::scenario::de::{Element, closed};
+use crate::input::scenario::limits::{
+    MAX_DETOUR, MAX_DURATION_MIN, MAX_ED_BAYS, MAX_SPEED_KMH, MAX_VEHICLES, MAX_VEHICLES_PER_ENTRY,
+};
+use crate::input::scenario::raw::{
+    RawAmbStation, RawAmbulance, RawAmk, RawHospital, RawReferral, RawVehicle,
+};
+use crate::input::scenario::{
+    AmbStation, AmbulanceParams, Amk, Hospital, Referral, Vehicle, VehicleKind,
+};
+use std::collections::HashMap;
+
+/// Validate `[amk]`.
+pub fn amk(a: &RawAmk, p: &mut Problems) -> Option<Amk> {
+    let ops = common::weekly(&a.operators, "amk.operators", p);
+    let h = common::per_urgency_dists(&a.handling_time_min, "amk.handling_time_min", p);
+    let g = common::share(a.green_to_116117_share, 1.0, "amk.green_to_116117_share", p);
+    // Call-out in 42 % of legevakt alerts (Zakariassen & Hunskaar, BMC Emerg Med 2010;10:5).
+    let c = common::share(
+        a.legevakt_callout_share,
+        0.42,
+        "amk.legevakt_callout_share",
+        p,
+    );
+    let dc = common::share(
+        a.doctor_car_convey_share,
+        0.5,
+        "amk.doctor_car_convey_share",
+        p,
+    );
+    let on_scene = common::dist_or(
+        &a.callout_on_scene_min,
+        Dist::constant(30.0),
+        "amk.callout_on_scene_min",
+        p,
+    );
+    let car_scene = common::dist_or(
+        &a.doctor_car_on_scene_min,
+        Dist::constant(30.0),
+        "amk.doctor_car_on_scene_min",
+        p,
+    );
+    Some(Amk {
+        name: a.name.clone(),
+        operators: ops?,
+        handling_min: h?,
+        green_to_116117: g,
+        alert_red: a.alert_legevakt_red.unwrap_or(true),
+        callout_share: c,
+        callout_on_scene_min: on_scene?,
+        doctor_car_first: a.yellow_doctor_car_first.unwrap_or(false),
+        doctor_car_convey: dc,
+        doctor_car_on_scene_min: car_scene?,
+    })
+}
+
+/// Validate `[ambulance]`.
+pub fn ambulance(a: &RawAmbulance, p: &mut Problems) -> Option<AmbulanceParams> {
+    let act = common::per_urgency_dists(&a.activation_min, "ambulance.activation_min", p);
+    let extra = common::dist_or(
+        &a.on_call_extra_activation_min,
+        Dist::constant(0.0),
+        "ambulance.on_call_extra_activation_min",
+        p,
+    );
+    let c = common::dist(
+        &a.on_scene_conveyed_min,
+        "ambulance.on_scene_conveyed_min",
+        p,
+    );
+    let n = common::dist(
+        &a.on_scene_not_conveyed_min,
+        "ambulance.on_scene_not_conveyed_min",
+        p,
+    );
+    let conv = common::per_urgency_share(&a.conveyance_share, "ambulance.conveyance_share", p);
+    let ho = common::per_urgency_dists(&a.handover_min, "ambulance.handover_min", p);
+    Some(AmbulanceParams {
+        activation_min: act?,
+        on_call_extra_min: extra?,
+        on_scene_conveyed_min: c?,
+        on_scene_not_conveyed_min: n?,
+        conveyance: conv,
+        handover_min: ho?,
+        redispatch: a.redispatch_while_returning.unwrap_or(true),
+    })
+}
+
+/// Ambulance stations and their vehicles (one entry per vehicle).
+pub struct Fleet {
+    /// Stations.
+    pub stations: IdVec<AmbStationId, AmbStation>,
+    /// Vehicles.
+    pub vehicles: IdVec<VehicleId, Vehicle>,
+}
+
+/// Validate `[[ambulance_stations]]`. `zone_index` resolves boat zone lists; `n_zones` is the
+/// number of zones (duplicate zone names, reported elsewhere, make the index shorter).
+pub fn stations(
+    raw: &[Element<RawAmbStation>],
+    zone_index: &HashMap<&str, ZoneId>,
+    n_zones: usize,
+    fac: &mut Facilities,
+    p: &mut Problems,
+) -> Fleet {
+    let mut fleet = Fleet {
+        stations: IdVec::new(),
+        vehicles: IdVec::new(),
+    };
+    let mut total: u64 = 0;
+    for (i, st) in raw.iter().enumerate() {
+        let Some(st) = &st.value else { continue };
+        let path = format!("ambulance_stations[{i}]");
+        common::latlon(st.lat, st.lon, &path, p);
+        if st.vehicles.is_empty() {
+            p.push(
+                format!("{path}.vehicles"),
+                "no vehicles — add at least one { kind = \"road\", staffed = [...] }",
+            );
+        }
+        let station = AmbStationId::new(fleet.stations.len());
+        for (j, v) in st.vehicles.iter().enumerate() {
+            let vp = format!("{path}.vehicles[{j}]");
+            let count = v.count.unwrap_or(1);
+            total += u64::from(count);
+            if let Some(veh) = vehicle(v, station, zone_index, n_zones, &vp, p)
+                && total <= MAX_VEHICLES as u64
+            {
+                for _ in 0..count {
+                    fleet.vehicles.push(veh.clone());
+                }
+            }
+        }
+        fleet.stations.push(AmbStation {
+            name: st.name.clone(),
+            facility: fac.add(&st.name, st.lat, st.lon),
+        });
+    }
+    if total > MAX_VEHICLES as u64 {
+        p.push(
+            "ambulance_stations",
+            format!("{total} vehicles in all — at most {MAX_VEHICLES} are supported"),
+        );
+    }
+    fleet
+}
+
+fn vehicle(
+    v: &RawVehicle,
+    station: AmbStationId,
+    zone_index: &HashMap<&str, ZoneId>,
+    n_zones: usize,
+    path: &str,
+    p: &mut Problems,
+) -> Option<Vehicle> {
+    let n0 = p.len();
+    let kind = closed(&v.kind, &format!("{path}.kind"), p).unwrap_or(VehicleKind::Road);
+    match v.count {
+        Some(0) => p.push(
+            format!("{path}.count"),
+            "0 — give at least 1 vehicle, or remove the entry",
+        ),
+        Some(n) if n > MAX_VEHICLES_PER_ENTRY => p.push(
+            format!("{path}.count"),
+            format!("{n} — one entry holds at most {MAX_VEHICLES_PER_ENTRY} vehicles"),
+        ),
+        _ => {}
+    }
+    let staffed = v
+        .staffed
+        .as_ref()
+        .map(|s| common::weekly(s, &format!("{path}.staffed"), p));
+    let on_call = v
+        .on_call
+        .as_ref()
+        .map(|s| common::weekly(s, &format!("{path}.on_call"), p));
+    if v.staffed.is_none() && v.on_call.is_none() {
+        p.push(
+            format!("{path}.staffed"),
+            "no shifts — give staffed = [...] and/or on_call = [...] (e.g. { days = \"all\", from = \"00:00\", to = \"24:00\" })",
+        );
+    }
+    let speed = v.speed_kmh.unwrap_or(0.0);
+    if kind != VehicleKind::Road && !(speed.is_finite() && speed > 0.0 && speed <= MAX_SPEED_KMH) {
+        p.push(
+            format!("{path}.speed_kmh"),
+            format!("{speed} — boat and air ambulances need a speed > 0 and at most {MAX_SPEED_KMH} km/h"),
+        );
+    }
+    let detour = common::bounded(
+        v.detour_factor.unwrap_or(1.3),
+        1.0,
+        MAX_DETOUR,
+        "a detour factor",
+        &format!("{path}.detour_factor"),
+        p,
+    );
+    let zones = v.zones.as_ref().map(|list| {
+        let mut mask: IdVec<ZoneId, bool> = IdVec::from(vec![false; n_zones]);
+        for (i, z) in list.iter().enumerate() {
+            match zone_index.get(z.as_str()) {
+                Some(&k) => mask[k] = true,
+                None => p.push(
+                    format!("{path}.zones[{i}]"),
+                    format!("\"{z}\" is not a zone — use a name from [[zones]]"),
+                ),
+            }
+        }
+        mask
+    });
+    let default = if kind == VehicleKind::Air {
+        PerUrgency {
+            red: true,
+            yellow: false,
+            green: false,
+        }
+    } else {
+        PerUrgency::splat(true)
+    };
+    let urgencies = common::urgencies(&v.urgencies, default, &format!("{path}.urgencies"), p);
+    let min_road = common::bounded(
+        v.min_road_response_min.unwrap_or(0.0),
+        0.0,
+        MAX_DURATION_MIN,
+        "minutes",
+        &format!("{path}.min_road_response_min"),
+        p,
+    );
+    let avail = common::share(
+        v.availability_share,
+        1.0,
+        &format!("{path}.availability_share"),
+        p,
+    );
+    let act = v
+        .activation_min
+        .as_ref()
+        .map(|d| common::dist(d, &format!("{path}.activation_min"), p));
+    let scene = v
+        .on_scene_min
+        .as_ref()
+        .map(|d| common::dist(d, &format!("{path}.on_scene_min"), p));
+    if p.len() > n0 {
+        return None;
+    }
+    Some(Vehicle {
+        station,
+        kind,
+        staffed: staffed.flatten().unwrap_or_else(|| Weekly::constant(0)),
+        on_call: on_call.flatten().unwrap_or_else(|| Weekly::constant(0)),
+        speed_kmh: speed,
+        detour,
+        zones,
+        urgencies,
+        min_road_response_min: min_road,
+        availability: avail,
+        activation_min: act.flatten(),
+        on_scene_min: scene.flatten(),
+    })
+}
+
+/// Validate `[[hospitals]]`.
+pub fn hospitals(
+    raw: &[Element<RawHospital>],
+    fac: &mut Facilities,
+    p: &mut Problems,
+) -> IdVec<HospitalId, Hospital> {
+    let mut out = IdVec::new();
+    for (i, h) in raw.iter().enumerate() {
+        let Some(h) = &h.value else { continue };
+        let path = format!("hospitals[{i}]");
+        common::latlon(h.lat, h.lon, &path, p);
+        if h.ed_bays == 0 || h.ed_bays > MAX_ED_BAYS {
+            p.push(
+                format!("{path}.ed_bays"),
+                format!(
+                    "{} — an emergency department needs from 1 to {MAX_ED_BAYS} bays",
+                    h.ed_bays
+                ),
+            );
+        }
+        let ed = common::dist(&h.ed_time_min, &format!("{path}.ed_time_min"), p);
+        let adm =
+            common::per_urgency_share(&h.admission_share, &format!("{path}.admission_share"), p);
+        if let Some(ed) = ed {
+            out.push(Hospital {
+                name: h.name.clone(),
+                facility: fac.add(&h.name, h.lat, h.lon),
+                bays: h.ed_bays,
+                ed_min: ed,
+                admission: adm,
+            });
+        }
+    }
+    out
+}
+
+/// Validate `[legevakt_referral]`.
+pub fn referral(r: &RawReferral, p: &mut Problems) -> Referral {
+    Referral {
+        share: common::per_urgency_share(&r.share, "legevakt_referral.share", p),
+        by_ambulance: common::per_urgency_share(
+            &r.by_ambulance_share,
+            "legevakt_referral.by_ambulance_share",
+            p,
+        ),
+    }
+}

@@ -1,0 +1,419 @@
+//! Validation: one validator per section, each reporting structured problems, and the checks
+//! that cross sections. [`scenario`] runs them all on a merged table and, when nothing is wrong,
+//! hands the parts to [`super::build`].
+
+mod chain;
+mod common;
+mod demand;
+mod legevakt;
+mod zones;
+
+use super::de::{Element, de, de_array, de_section};
+use super::limits::{MAX_FACILITIES, MAX_MATRIX_ENTRIES};
+use super::raw::*;
+use super::{ChoiceRule, HomeVisitsBy, Scenario, Site};
+use crate::base::ids::{FacilityId, IdVec, SiteId, ZoneId};
+use crate::input::problem::{LoadError, Problems};
+use crate::input::travel::{Point, RoadRule, Travel};
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+/// The sections a scenario file may have.
+pub const TOP_KEYS: &[&str] = &[
+    "name",
+    "description",
+    "travel",
+    "routing",
+    "zones",
+    "zone_sources",
+    "demand",
+    "legevaktsentral",
+    "legevakt",
+    "satellites",
+    "amk",
+    "ambulance",
+    "ambulance_stations",
+    "hospitals",
+    "legevakt_referral",
+];
+
+/// Facility points as the validators add them (stations, satellites, ambulance stations,
+/// hospitals, in that order).
+#[derive(Default)]
+pub struct Facilities(IdVec<FacilityId, Point>);
+
+impl Facilities {
+    /// Add a facility and return its id.
+    pub fn add(&mut self, name: &str, lat: f64, lon: f64) -> FacilityId {
+        self.0.push_and_get_key(Point {
+            name: name.to_string(),
+            lat,
+            lon,
+        })
+    }
+}
+
+/// Every section of a file, deserialised.
+struct RawScenario {
+    name: Option<String>,
+    description: String,
+    travel: RawTravel,
+    routing: RawRouting,
+    demand: Option<RawDemand>,
+    zones: Vec<Element<RawZone>>,
+    zone_sources: Vec<Element<RawZoneSource>>,
+    lvs: Vec<Element<RawLvs>>,
+    stations: Vec<Element<RawStation>>,
+    satellites: Vec<Element<RawSatellite>>,
+    amk: Option<RawAmk>,
+    ambulance: Option<RawAmbulance>,
+    amb_stations: Vec<Element<RawAmbStation>>,
+    hospitals: Vec<Element<RawHospital>>,
+    referral: Option<RawReferral>,
+}
+
+fn deserialise(mut t: toml::Table, p: &mut Problems) -> RawScenario {
+    for k in t.keys() {
+        if !TOP_KEYS.contains(&k.as_str()) {
+            p.push(
+                k.clone(),
+                format!(
+                    "unknown section — expected one of: {}; remove it or correct the spelling",
+                    TOP_KEYS.join(", ")
+                ),
+            );
+        }
+    }
+    let name: Option<String> = de_section(&mut t, "name", p);
+    if name.is_none() && !p.any_under("name") {
+        p.push("name", "missing — add name = \"…\" at the top of the file");
+    }
+    RawScenario {
+        name,
+        description: de_section(&mut t, "description", p).unwrap_or_default(),
+        travel: de_section(&mut t, "travel", p).unwrap_or_default(),
+        routing: de_section(&mut t, "routing", p).unwrap_or_default(),
+        demand: de_section(&mut t, "demand", p),
+        zones: de_array(t.remove("zones"), "zones", p),
+        zone_sources: de_array(t.remove("zone_sources"), "zone_sources", p),
+        lvs: de_array(t.remove("legevaktsentral"), "legevaktsentral", p),
+        stations: de_array(t.remove("legevakt"), "legevakt", p),
+        satellites: de_array(t.remove("satellites"), "satellites", p),
+        amk: de_section(&mut t, "amk", p),
+        ambulance: de_section(&mut t, "ambulance", p),
+        amb_stations: de_array(t.remove("ambulance_stations"), "ambulance_stations", p),
+        hospitals: de_array(t.remove("hospitals"), "hospitals", p),
+        referral: t
+            .remove("legevakt_referral")
+            .and_then(|v| de(v, "legevakt_referral", p)),
+    }
+}
+
+/// Names must be unique across zones and facilities (travel tables and overrides use them).
+fn unique_names(r: &RawScenario, p: &mut Problems) -> HashMap<String, String> {
+    let mut names: HashMap<String, String> = HashMap::new();
+    let lists: [(&str, Vec<&Option<String>>); 6] = [
+        ("zones", r.zones.iter().map(|e| &e.name).collect()),
+        ("legevaktsentral", r.lvs.iter().map(|e| &e.name).collect()),
+        ("legevakt", r.stations.iter().map(|e| &e.name).collect()),
+        ("satellites", r.satellites.iter().map(|e| &e.name).collect()),
+        (
+            "ambulance_stations",
+            r.amb_stations.iter().map(|e| &e.name).collect(),
+        ),
+        ("hospitals", r.hospitals.iter().map(|e| &e.name).collect()),
+    ];
+    for (key, list) in lists {
+        for (i, n) in list.into_iter().enumerate() {
+            let path = format!("{key}[{i}]");
+            if let Some(n) = n
+                && let Some(prev) = names.insert(n.clone(), path.clone())
+            {
+                p.push(
+                    format!("{path}.name"),
+                    format!("\"{n}\" is already used by {prev} — names must be unique across zones and facilities"),
+                );
+            }
+        }
+    }
+    names
+}
+
+/// Validate a parsed (and merged) scenario table and build the scenario.
+pub fn scenario(
+    table: toml::Table,
+    dir: &Path,
+    label: &str,
+    mut inputs: Vec<PathBuf>,
+) -> Result<Scenario, LoadError> {
+    let mut p = Problems::default();
+    let r = deserialise(table, &mut p);
+    let names = unique_names(&r, &mut p);
+    let rule = RoadRule {
+        detour: common::bounded(
+            r.travel.detour_factor.unwrap_or(1.3),
+            1.0,
+            super::limits::MAX_DETOUR,
+            "a road detour factor (road ÷ great-circle distance; 1.3 by default)",
+            "travel.detour_factor",
+            &mut p,
+        ),
+        speed_kmh: common::bounded(
+            r.travel.speed_kmh.unwrap_or(65.0),
+            1.0,
+            200.0,
+            "an average road speed in km/h (65 by default)",
+            "travel.speed_kmh",
+            &mut p,
+        ),
+    };
+    let zs = zones::validate(&r.zones, &r.zone_sources, dir, &mut p);
+    inputs.extend(zs.inputs.iter().cloned());
+    for z in &zs.zones {
+        if let Some(prev) = names.get(&z.name)
+            && !prev.starts_with("zones")
+        {
+            p.push(
+                "zone_sources",
+                format!(
+                    "zone \"{}\" has the same name as {prev} — rename the facility",
+                    z.name
+                ),
+            );
+        }
+    }
+    let mut zone_list: IdVec<ZoneId, super::Zone> = zs.zones.into_iter().collect();
+    let zone_index: HashMap<&str, ZoneId> = zone_list
+        .iter_enumerated()
+        .map(|(i, z)| (z.name.as_str(), i))
+        .collect();
+    let demand = demand::channels(&r.demand, &mut p);
+    let incidents = demand::incidents(&r.demand, &zone_index, &mut p);
+    let lvs = legevakt::lvs(&r.lvs, &mut p);
+    let mut fac = Facilities::default();
+    let stations = legevakt::stations(&r.stations, &lvs, r.lvs.len(), &mut fac, &mut p);
+    let station_names: Vec<String> = r.stations.iter().filter_map(|e| e.name.clone()).collect();
+    let satellites =
+        legevakt::satellites(&r.satellites, &stations, &station_names, &mut fac, &mut p);
+    let amk = r.amk.as_ref().and_then(|a| chain::amk(a, &mut p));
+    let ambulance = r
+        .ambulance
+        .as_ref()
+        .and_then(|a| chain::ambulance(a, &mut p));
+    let fleet = chain::stations(
+        &r.amb_stations,
+        &zone_index,
+        zone_list.len(),
+        &mut fac,
+        &mut p,
+    );
+    let hospitals = chain::hospitals(&r.hospitals, &mut fac, &mut p);
+    let referral = r.referral.as_ref().map(|x| chain::referral(x, &mut p));
+    drop(zone_index);
+    cross_checks(&r, &lvs, &demand, &stations, &mut p);
+
+    let mut sites: IdVec<SiteId, Site> = stations.keys().map(Site::Station).collect();
+    sites.extend(satellites.keys().map(Site::Satellite));
+    let choice = super::de::closed_or(
+        &r.routing.legevakt_choice,
+        ChoiceRule::NearestOpen,
+        "routing.legevakt_choice",
+        &mut p,
+    );
+    preferences(
+        &r,
+        &zs.preferences,
+        &mut zone_list,
+        &stations,
+        &satellites,
+        choice,
+        &mut p,
+    );
+
+    let n_fac = fac.0.len();
+    if n_fac > MAX_FACILITIES || (zone_list.len() + n_fac) * n_fac > MAX_MATRIX_ENTRIES {
+        p.push(
+            "legevakt",
+            format!("{} zones and {n_fac} facilities — the travel matrix would exceed {MAX_MATRIX_ENTRIES} entries; split the model", zone_list.len()),
+        );
+    }
+    // The travel matrix is built last, and only when everything else is valid (its CSV names
+    // must match the zones and facilities).
+    let travel = if p.is_empty() {
+        let csv_path = r.travel.matrix_csv.as_ref().map(|c| dir.join(c));
+        if let Some(pp) = &csv_path {
+            inputs.push(pp.clone());
+        }
+        let zpts = zone_list
+            .iter()
+            .map(|z| Point {
+                name: z.name.clone(),
+                lat: z.lat,
+                lon: z.lon,
+            })
+            .collect();
+        let shown = csv_path.as_deref().map(crate::input::shown_path);
+        let csv = csv_path.as_deref().zip(shown.as_deref());
+        Travel::build(zpts, fac.0.into_iter().collect(), rule, csv, &mut p)
+    } else {
+        None
+    };
+    let name = r.name.clone();
+    let description = r.description.clone();
+    p.finish(label, || ())?;
+    let parts = super::build::Parts {
+        name: name.expect("checked: no problems"),
+        description,
+        inputs,
+        zones: zone_list,
+        demand,
+        lvs,
+        stations,
+        satellites,
+        sites,
+        choice,
+        amk,
+        ambulance,
+        amb_stations: fleet.stations,
+        vehicles: fleet.vehicles,
+        hospitals,
+        referral,
+        incidents: incidents.into_iter().collect(),
+        travel: travel.expect("built: no problems"),
+    };
+    Ok(super::build::build(parts))
+}
+
+/// Checks that involve more than one section.
+fn cross_checks(
+    r: &RawScenario,
+    lvs: &IdVec<crate::base::ids::LvsId, super::Lvs>,
+    demand: &crate::base::urgency::PerChannel<Option<super::ChannelDemand>>,
+    stations: &IdVec<crate::base::ids::StationId, super::Station>,
+    p: &mut Problems,
+) {
+    if r.amk.is_some() && r.amb_stations.is_empty() {
+        p.push(
+            "ambulance_stations",
+            "[amk] is given but there is no ambulance — add [[ambulance_stations]] with vehicles",
+        );
+    }
+    if !r.amb_stations.is_empty() {
+        if r.ambulance.is_none() && !p.any_under("ambulance") {
+            p.push(
+                "ambulance",
+                "ambulance stations are given but no [ambulance] mission parameters — add them",
+            );
+        }
+        if r.amk.is_none() && !p.any_under("amk") {
+            p.push(
+                "amk",
+                "ambulance stations are given but no [amk] to dispatch them — add [amk]",
+            );
+        }
+        if r.hospitals.is_empty() {
+            p.push(
+                "hospitals",
+                "ambulances need a destination — add at least one [[hospitals]]",
+            );
+        }
+    }
+    if r.referral.is_some() && r.hospitals.is_empty() {
+        p.push(
+            "legevakt_referral",
+            "referrals need a hospital — add [[hospitals]] or remove [legevakt_referral]",
+        );
+    }
+    if r.referral
+        .as_ref()
+        .is_some_and(|x| x.by_ambulance_share.iter().any(|(_, v)| *v > 0.0))
+        && r.amk.is_none()
+    {
+        p.push(
+            "legevakt_referral.by_ambulance_share",
+            "referrals by ambulance need [amk] and [[ambulance_stations]] — add them or set the shares to 0",
+        );
+    }
+    if lvs
+        .iter()
+        .any(|l| l.home_visits_by == HomeVisitsBy::Ambulance)
+        && r.amk.is_none()
+    {
+        p.push(
+            "legevaktsentral",
+            "home_visits_by = \"ambulance\" needs [amk] and [[ambulance_stations]]",
+        );
+    }
+    if let Some(c) = &demand.lvs {
+        if stations.is_empty() && !p.any_under("legevakt") {
+            p.push(
+                "legevakt",
+                "demand.calls_116117 is given but there is no [[legevakt]] station — add one",
+            );
+        }
+        let needs_lvs = c
+            .rate_per_person_hour
+            .iter()
+            .any(|(u, rate)| *rate > 0.0 && c.direct_share[u] < 1.0);
+        if needs_lvs && r.lvs.is_empty() {
+            p.push(
+                "legevaktsentral",
+                "calls to 116117 need a [[legevaktsentral]] — add one, or set demand.calls_116117.direct_attendance_share to 1",
+            );
+        }
+    }
+}
+
+/// Resolve each zone's preferred legevakt (`legevakt = "…"`) for the `zone_preferred` rule.
+fn preferences(
+    r: &RawScenario,
+    prefs: &[(Option<usize>, Option<String>)],
+    zones: &mut IdVec<ZoneId, super::Zone>,
+    stations: &IdVec<crate::base::ids::StationId, super::Station>,
+    satellites: &IdVec<crate::base::ids::SatelliteId, super::Satellite>,
+    choice: ChoiceRule,
+    p: &mut Problems,
+) {
+    let site_by_name: HashMap<&str, SiteId> = stations
+        .iter()
+        .map(|s| s.name.as_str())
+        .chain(satellites.iter().map(|s| s.name.as_str()))
+        .enumerate()
+        .map(|(i, n)| (n, SiteId::new(i)))
+        .collect();
+    let all_site_names: HashSet<&str> = r
+        .stations
+        .iter()
+        .filter_map(|e| e.name.as_deref())
+        .chain(r.satellites.iter().filter_map(|e| e.name.as_deref()))
+        .collect();
+    for (zi, (raw_i, pref)) in prefs.iter().enumerate() {
+        let z = ZoneId::new(zi);
+        match (pref, raw_i) {
+            (Some(n), Some(raw_i)) => match site_by_name.get(n.as_str()) {
+                Some(&s) => zones[z].preferred_site = Some(s),
+                None if all_site_names.contains(n.as_str()) => {} // has problems of its own
+                None => p.push(
+                    format!("zones[{raw_i}].legevakt"),
+                    format!(
+                        "\"{n}\" is not a legevakt station or satellite — use one of: {}",
+                        {
+                            let mut v: Vec<&str> = site_by_name.keys().copied().collect();
+                            v.sort_unstable();
+                            v.join(", ")
+                        }
+                    ),
+                ),
+            },
+            (_, None) if choice == ChoiceRule::ZonePreferred => p.push(
+                "routing.legevakt_choice",
+                format!("\"zone_preferred\" needs a legevakt for every zone, but \"{}\" comes from a zone table — use \"nearest_open\"", zones[z].name),
+            ),
+            (None, Some(raw_i)) if choice == ChoiceRule::ZonePreferred => p.push(
+                format!("zones[{raw_i}].legevakt"),
+                "routing.legevakt_choice is \"zone_preferred\" but this zone names no legevakt — add legevakt = \"…\"",
+            ),
+            _ => {}
+        }
+    }
+}

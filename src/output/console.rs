@@ -1,0 +1,158 @@
+//! What is printed on the terminal: the KPI table of a run, the key comparisons of an
+//! experiment, and the KPI reference (`akuttsim kpis`).
+
+use crate::analysis::{Analysis, Summary};
+use crate::base::kpi::KPI_DEFS;
+
+fn fmt_val(x: Option<f64>, unit: &str) -> String {
+    match x {
+        None => "–".into(),
+        Some(v) if unit == "share" => format!("{v:.3}"),
+        Some(v) if v.abs() >= 100.0 => format!("{v:.0}"),
+        Some(v) => format!("{v:.1}"),
+    }
+}
+
+/// The KPI table as text: value, 95 % CI, target, unit, national reference.
+pub fn kpi_table(s: &Summary) -> String {
+    let mut rows: Vec<[String; 6]> = vec![[
+        "KPI".into(),
+        "mean".into(),
+        "95 % CI".into(),
+        "target".into(),
+        "unit".into(),
+        "national figure".into(),
+    ]];
+    for def in KPI_DEFS {
+        let e = &s.kpi[def.name];
+        if e.n == 0 && def.target.is_none() {
+            continue; // nothing to show, e.g. no red patients at legevakt
+        }
+        let ci = match (e.ci95_low, e.ci95_high) {
+            (Some(a), Some(b)) => format!(
+                "{} – {}",
+                fmt_val(Some(a), def.unit),
+                fmt_val(Some(b), def.unit)
+            ),
+            _ => "–".into(),
+        };
+        let target = def
+            .target
+            .map(|t| {
+                format!(
+                    "{} {}",
+                    if t.at_least { "≥" } else { "≤" },
+                    fmt_val(Some(t.value), def.unit)
+                )
+            })
+            .unwrap_or_default();
+        rows.push([
+            def.name.into(),
+            fmt_val(e.mean, def.unit),
+            ci,
+            target,
+            def.unit.into(),
+            def.reference.into(),
+        ]);
+    }
+    let w: Vec<usize> = (0..6)
+        .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
+        .collect();
+    let mut out = String::new();
+    for (i, r) in rows.iter().enumerate() {
+        let line: Vec<String> = r
+            .iter()
+            .enumerate()
+            .map(|(c, v)| {
+                let pad = w[c] - v.chars().count();
+                if c == 1 || c == 2 {
+                    format!("{}{}", " ".repeat(pad), v)
+                } else {
+                    format!("{}{}", v, " ".repeat(pad))
+                }
+            })
+            .collect();
+        out.push_str(line.join("  ").trim_end());
+        out.push('\n');
+        if i == 0 {
+            out.push_str(&"-".repeat(w.iter().sum::<usize>() + 10));
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// Key KPIs of an experiment: value per variant and paired difference vs the baseline.
+pub fn comparison_table(a: &Analysis) -> String {
+    let key = [
+        "lvs_answered_within_2min_share",
+        "legevakt_wait_p90_min_green",
+        "legevakt_travel_within_40min_population_share",
+        "legevakt_doctor_utilisation",
+        "satellite_consultations",
+        "needs_suppressed_by_distance_per_1000",
+        "amk_answered_within_10s_share",
+        "red_response_within_12min_urban_share",
+        "red_response_within_25min_rural_share",
+        "red_first_on_scene_within_target_share",
+        "red_events_with_doctor_share",
+        "ambulance_missions_per_1000",
+        "ambulance_utilisation",
+    ];
+    let rows = &a.comparison;
+    let mut out = String::new();
+    for (v, var) in a.variants.iter().enumerate() {
+        let name = &var.name;
+        out.push_str(&format!(
+            "\n{}{}\n",
+            name,
+            if v == a.baseline { " (baseline)" } else { "" }
+        ));
+        for k in key {
+            let def = KPI_DEFS.iter().find(|d| d.name == k).expect("known KPI");
+            let e = &var.summary.kpi[k];
+            if e.n == 0 {
+                continue;
+            }
+            let diff = rows
+                .iter()
+                .find(|r| r.variant == *name && r.kpi == k)
+                .and_then(|r| Some((r.difference?, r.ci95_low?, r.ci95_high?)))
+                .map(|(d, l, h)| {
+                    format!(
+                        "   Δ {} [{} – {}]",
+                        fmt_val(Some(d), def.unit),
+                        fmt_val(Some(l), def.unit),
+                        fmt_val(Some(h), def.unit)
+                    )
+                })
+                .unwrap_or_default();
+            out.push_str(&format!(
+                "  {:<48} {:>9} {}{}\n",
+                k,
+                fmt_val(e.mean, def.unit),
+                def.unit,
+                diff
+            ));
+        }
+    }
+    out
+}
+
+/// Every KPI as a Markdown table (the reference printed by `akuttsim kpis`).
+pub fn kpi_reference() -> String {
+    let mut s = String::from(
+        "| KPI | unit | target | published figure | meaning | source |\n|---|---|---|---|---|---|\n",
+    );
+    for d in KPI_DEFS {
+        let target = d
+            .target
+            .map(|t| format!("{} {}", if t.at_least { "≥" } else { "≤" }, t.value))
+            .unwrap_or_default();
+        s.push_str(&format!(
+            "| `{}` | {} | {} | {} | {} | {} |\n",
+            d.name, d.unit, target, d.reference, d.description, d.source
+        ));
+    }
+    s
+}

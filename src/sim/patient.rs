@@ -1,0 +1,105 @@
+//! Patients: the record each need carries through the chain, and the slab that holds them.
+//!
+//! A patient is created when a need arises and removed when its path ends (its slot is reused).
+//! Each stage of the chain reads and writes the fields it owns; `stage` says where the patient
+//! is, and every handler checks it (`debug_assert`) before acting.
+
+use super::ambulance::MissionKind;
+use crate::base::ids::{
+    HospitalId, LvsId, PatientId, PlaceId, PoolId, RedEventId, SiteId, VehicleId, ZoneId,
+};
+use crate::base::time::SimTime;
+use crate::base::urgency::Urgency;
+use slab::Slab;
+
+/// What a patient is doing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Stage {
+    LvsQueue,
+    LvsCall,
+    Travelling,
+    TriageQueue,
+    Triage,
+    DoctorQueue,
+    SatelliteNurseQueue,
+    Consultation,
+    HomeVisitQueue,
+    HomeVisitTravel,
+    HomeVisitVideoQueue,
+    HomeVisit,
+    AmkQueue,
+    AmkCall,
+    Ambulance,
+    DoctorCar,
+    EdQueue,
+    Ed,
+}
+
+/// A patient in the system.
+#[derive(Debug, Clone)]
+pub(crate) struct Patient {
+    /// Seed of the patient's per-purpose random streams (common random numbers).
+    pub seed: u64,
+    pub zone: ZoneId,
+    pub urgency: Urgency,
+    /// Start of the current wait (call, arrival at site, visit request).
+    pub t_wait: SimTime,
+    /// Sequence number fixed at arrival, for FIFO within urgency.
+    pub seq: u64,
+    /// Legevakt site the patient was sent to (or the home visit is made from).
+    pub site: Option<SiteId>,
+    pub lvs: Option<LvsId>,
+    /// Pool of the server that went out on a home visit.
+    pub visit_pool: Option<PoolId>,
+    pub stage: Stage,
+    /// 113 call rang.
+    pub t_ring: SimTime,
+    /// Ambulance notified (end of AMK handling).
+    pub t_notified: SimTime,
+    pub mission: MissionKind,
+    /// Where the ambulance picks the patient up.
+    pub scene: PlaceId,
+    pub vehicle: Option<VehicleId>,
+    pub hospital: Option<HospitalId>,
+    /// Red event being followed for this patient.
+    pub red: Option<RedEventId>,
+    pub via_amk: bool,
+    pub via_lvs: bool,
+    pub conveyed: bool,
+    /// Arriving at the ED in an ambulance that waits for the handover.
+    pub by_ambulance_now: bool,
+}
+
+/// The patients in the chain.
+#[derive(Default)]
+pub(crate) struct Patients(Slab<Patient>);
+
+impl Patients {
+    pub fn with_capacity(n: usize) -> Patients {
+        Patients(Slab::with_capacity(n))
+    }
+    pub fn insert(&mut self, p: Patient) -> PatientId {
+        PatientId::new(self.0.insert(p))
+    }
+    pub fn remove(&mut self, p: PatientId) -> Patient {
+        self.0.remove(p.index())
+    }
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+}
+
+impl std::ops::Index<PatientId> for Patients {
+    type Output = Patient;
+    #[inline]
+    fn index(&self, p: PatientId) -> &Patient {
+        &self.0[p.index()]
+    }
+}
+
+impl std::ops::IndexMut<PatientId> for Patients {
+    #[inline]
+    fn index_mut(&mut self, p: PatientId) -> &mut Patient {
+        &mut self.0[p.index()]
+    }
+}
