@@ -241,9 +241,9 @@ pub struct TraceVehicleRow {
     /// Time [min since the start of the run, Monday 00:00].
     pub t_min: f64,
     /// State before.
-    pub from: crate::sim::ambulance::VState,
+    pub from: crate::sim::VState,
     /// State after.
-    pub to: crate::sim::ambulance::VState,
+    pub to: crate::sim::VState,
     /// In the warm-up (not measured)?
     pub warmup: bool,
 }

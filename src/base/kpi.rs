@@ -96,6 +96,8 @@ kpis! {
         "latent 116117 needs that did not become a contact because of distance (decay)", "domain.md §4 (Raknes 2013)";
     OutsideHoursPer1000 => "needs_outside_legevakt_hours_per_1000", "needs/1000 inhabitants/year", None, "",
         "116117 needs arising when no legevakt is open for them (they go to the GP)", "simulated";
+    ClosingRedirectsPer1000 => "legevakt_closing_redirects_per_1000", "needs/1000 inhabitants/year", None, "",
+        "patients sent to another site (or to the GP) because the nearest open one closes before they could arrive", "simulated (sending rule: open on arrival)";
     Calls113Per1000 => "amk_calls_per_1000", "calls/1000 inhabitants/year", None, "≈140 (2023)",
         "needs reaching 113 (direct calls, forwards from 116117, suppressed red needs)", "domain.md §3 (775,509 calls 2023)";
     AmkWithin10s => "amk_answered_within_10s_share", "share", at_least(0.90), "0.728 (2013)",
@@ -136,6 +138,22 @@ impl Kpi {
     /// Definition.
     pub fn def(self) -> &'static KpiDef {
         &KPI_DEFS[self as usize]
+    }
+}
+
+/// KPI values in registry order, indexed by [`Kpi`] (None where undefined).
+pub type KpiValues = Vec<Option<f64>>;
+
+impl std::ops::Index<Kpi> for KpiValues {
+    type Output = Option<f64>;
+    fn index(&self, k: Kpi) -> &Option<f64> {
+        &self[k as usize]
+    }
+}
+
+impl std::ops::IndexMut<Kpi> for KpiValues {
+    fn index_mut(&mut self, k: Kpi) -> &mut Option<f64> {
+        &mut self[k as usize]
     }
 }
 

@@ -280,7 +280,7 @@ fn mmc_workload(root: &Path, quick: bool, g: &mut Gathered) -> anyhow::Result<Th
     ));
     let lambda = MMC_RHO * MMC_C as f64 / MMC_MEAN_MIN;
     let ec = erlang_c_wait(MMC_C, lambda, 1.0 / MMC_MEAN_MIN);
-    let wait = r.kpis[Kpi::WaitMeanGreen as usize].unwrap_or(f64::NAN);
+    let wait = r.kpis[Kpi::WaitMeanGreen].unwrap_or(f64::NAN);
     g.figures.push(fig(
         w,
         "mean wait (Erlang C: see next row)",

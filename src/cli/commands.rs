@@ -220,8 +220,8 @@ fn run_model(model: &Path, opts: &RunArgs, argv: Vec<String>) -> Result<(), Fail
     if let Some(msg) = scn.work_problem(&spec) {
         return Err(bad_input(format!("{}: {msg}", model.display())));
     }
-    let out = OutputDir::create(&out_dir(opts, model)?).map_err(|e| bad_input(format!("{e:#}")))?;
     catch_ctrl_c();
+    let out = OutputDir::create(&out_dir(opts, model)?).map_err(|e| bad_input(format!("{e:#}")))?;
     let bar = progress(replications, opts.quiet);
     let (started, started_unix) = (Instant::now(), unix_now());
     let run_opts = run::Options {
@@ -296,8 +296,8 @@ fn run_experiment(file: &Path, opts: &RunArgs, argv: Vec<String>) -> Result<(), 
             )));
         }
     }
-    let out = OutputDir::create(&out_dir(opts, file)?).map_err(|e| bad_input(format!("{e:#}")))?;
     catch_ctrl_c();
+    let out = OutputDir::create(&out_dir(opts, file)?).map_err(|e| bad_input(format!("{e:#}")))?;
     let total = exp.replications * exp.variants.len() as u64;
     let bar = progress(total, opts.quiet);
     let (started, started_unix) = (Instant::now(), unix_now());

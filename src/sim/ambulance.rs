@@ -202,7 +202,9 @@ impl World<'_> {
         vs.last = now;
         if now > from {
             let dt = (now.0 - from.0) as f64;
-            if vs.on_duty {
+            // A crew finishing a mission after its shift has ended is still working: duty
+            // time covers it, so busy ≤ duty always.
+            if vs.on_duty || vs.state.busy() {
                 vs.duty_ms += dt;
             }
             if vs.state.busy() {

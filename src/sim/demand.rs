@@ -235,6 +235,7 @@ impl World<'_> {
             urgency,
             t_wait: self.now,
             seq: 0,
+            triage: crate::base::time::Dur::ZERO,
             site: None,
             lvs: None,
             visit_pool: None,
@@ -258,7 +259,8 @@ impl World<'_> {
         let d = self.scn.demand[Channel::Lvs]
             .as_ref()
             .expect("channel present");
-        let Some(site) = self.scn.choose_site(zone, urgency, self.now) else {
+        let choice = self.scn.choose_site(zone, urgency, self.now);
+        let Some(site) = choice.site else {
             self.complete(p, Outcome::OutsideHours);
             return;
         };
@@ -283,7 +285,12 @@ impl World<'_> {
         let direct = share >= 1.0 || (share > 0.0 && self.u(p, Purpose::Channel) < share);
         match self.scn.derived.zone_lvs[zone] {
             Some(l) if !direct => self.lvs_call(p, l),
-            _ => self.travel_to_site(p, site),
+            _ => {
+                if choice.closing_skipped {
+                    self.score.closing_redirect(self.now);
+                }
+                self.travel_to_site(p, site)
+            }
         }
     }
 }

@@ -9,8 +9,10 @@
 //!   one doctor fewer meanwhile; a satellite nurse does the same with the host doctor on video for
 //!   the visit itself.
 //!
-//! The waiting-time KPI runs from arrival at the site to the start of the consultation (doctor or
-//! video), triage included.
+//! The waiting-time KPIs run from arrival at the site to the start of the consultation (doctor
+//! or video), triage included: the time a patient waits to see a doctor. The share that waited
+//! counts patients who queued at all (for the triage nurse or for the doctor); the triage
+//! itself is not queueing.
 
 use super::Event;
 use super::World;
@@ -103,6 +105,7 @@ impl World<'_> {
         debug_assert_eq!(pat.stage, Stage::Travelling);
         pat.t_wait = now;
         pat.seq = seq;
+        pat.triage = Dur::ZERO;
         let prio = pat.urgency.priority();
         match site {
             Site::Station(i) => {
@@ -138,10 +141,12 @@ impl World<'_> {
             .triage
             .as_ref()
             .expect("triage pool exists");
-        let m = t
-            .time_min
-            .sample(&mut patient_rng(pat.seed, Purpose::Triage));
-        self.after(Dur::from_minutes(m), Event::TriageEnd { p });
+        let d = Dur::from_minutes(
+            t.time_min
+                .sample(&mut patient_rng(pat.seed, Purpose::Triage)),
+        );
+        pat.triage = d;
+        self.after(d, Event::TriageEnd { p });
     }
 
     pub(super) fn triage_end(&mut self, p: PatientId) {
@@ -184,8 +189,8 @@ impl World<'_> {
             Site::Station(i) => self.scn.stations[i].consultation_min.sample(&mut rng),
             Site::Satellite(i) => self.scn.satellites[i].video_min.sample(&mut rng),
         };
-        let u = pat.urgency;
-        self.score.legevakt_wait(now, u, wait);
+        let (u, queued) = (pat.urgency, wait.0 > pat.triage.0);
+        self.score.legevakt_wait(now, u, wait, queued);
         self.after(Dur::from_minutes(m), Event::ConsultEnd { p });
     }
 
@@ -219,7 +224,7 @@ impl World<'_> {
         };
         // A home visit is made from the nearest open site for this urgency; a satellite whose
         // nurses make no home visits hands it to its host station.
-        let Some(mut s) = self.scn.choose_site(z, u, self.now) else {
+        let Some(mut s) = self.scn.visit_site(z, u, self.now) else {
             self.complete(p, Outcome::OutsideHours);
             return;
         };

@@ -78,10 +78,16 @@ impl World<'_> {
         }
         match disp {
             Disposition::Advice => self.complete(p, Outcome::Advice),
-            Disposition::Legevakt => match self.scn.choose_site(z, u, self.now) {
-                Some(s) => self.travel_to_site(p, s),
-                None => self.complete(p, Outcome::OutsideHours),
-            },
+            Disposition::Legevakt => {
+                let choice = self.scn.choose_site(z, u, self.now);
+                if choice.closing_skipped {
+                    self.score.closing_redirect(self.now);
+                }
+                match choice.site {
+                    Some(s) => self.travel_to_site(p, s),
+                    None => self.complete(p, Outcome::OutsideHours),
+                }
+            }
             Disposition::HomeVisit if self.scn.lvs[l].home_visits_by == HomeVisitsBy::Ambulance => {
                 self.patients[p].stage = Stage::Ambulance;
                 let scene = self.scn.travel.zone_place(z);

@@ -18,17 +18,19 @@
 //! Entities are referred to by typed ids (`base::ids`); patients live in a slab. Statistics are
 //! streaming, so memory does not grow with the horizon.
 
-pub mod ambulance;
+mod ambulance;
 mod amk;
 mod demand;
 mod hospital;
 mod legevakt;
 mod lvs;
 mod patient;
-pub mod pool;
-pub mod queue;
+mod pool;
+mod queue;
 pub mod result;
 mod score;
+
+pub use ambulance::VState;
 
 use crate::base::ids::{CalloutId, IncidentId, PatientId, PoolId, VehicleId};
 use crate::base::rng::{Purpose, SimRng, StreamId, patient_uniform, stream_rng};
@@ -323,12 +325,14 @@ impl<'a> World<'a> {
         let scn = self.scn;
         let years =
             (self.end.0 - self.score_warmup().0) as f64 / (MS_PER_DAY as f64 * DAYS_PER_YEAR);
+        // (busy, available) server time of a role: available counts a server on overtime, so
+        // utilisation never exceeds 1.
         let time_of = |role: Role| {
             self.pools
                 .iter()
                 .filter(|(_, _, _, r)| *r == role)
                 .fold((0.0, 0.0), |(b, c), (_, p, _, _)| {
-                    (b + p.books().busy_ms, c + p.books().capacity_ms)
+                    (b + p.books().busy_ms, c + p.books().available_ms)
                 })
         };
         let amb_stations = self.amb_station_results();

@@ -8,7 +8,7 @@ use super::ambulance::MissionKind;
 use crate::base::ids::{
     HospitalId, LvsId, PatientId, PlaceId, PoolId, RedEventId, SiteId, VehicleId, ZoneId,
 };
-use crate::base::time::SimTime;
+use crate::base::time::{Dur, SimTime};
 use crate::base::urgency::Urgency;
 use slab::Slab;
 
@@ -46,6 +46,9 @@ pub(crate) struct Patient {
     pub t_wait: SimTime,
     /// Sequence number fixed at arrival, for FIFO within urgency.
     pub seq: u64,
+    /// Nurse triage time on arrival at a station (zero without triage): part of the time to the
+    /// doctor, but not time spent queueing.
+    pub triage: Dur,
     /// Legevakt site the patient was sent to (or the home visit is made from).
     pub site: Option<SiteId>,
     pub lvs: Option<LvsId>,

@@ -109,21 +109,6 @@ impl Pool {
         self.queue.len()
     }
 
-    /// Servers busy now.
-    pub fn busy(&self) -> u32 {
-        self.busy
-    }
-
-    /// Servers scheduled now.
-    pub fn capacity(&self) -> u32 {
-        self.capacity
-    }
-
-    /// Jobs started on overtime.
-    pub fn overtime_starts(&self) -> u64 {
-        self.overtime_starts
-    }
-
     /// The time integrals so far.
     pub fn books(&self) -> &PoolBooks {
         &self.books
@@ -250,12 +235,6 @@ impl Pools {
         self.label.push((label, role));
         self.pools
             .push_and_get_key(Pool::new(w.level_at(SimTime::ZERO), self.warmup))
-    }
-
-    /// A pool.
-    #[inline]
-    pub fn get(&self, id: PoolId) -> &Pool {
-        &self.pools[id]
     }
 
     /// A pool, to change.

@@ -107,11 +107,8 @@ impl<E> EventQueue<E> {
         }
         self.heap.peek().map(|e| time_of(e.key))
     }
-    /// Number of pending events.
-    pub fn len(&self) -> usize {
-        self.heap.len() + self.now_list.len()
-    }
     /// No pending events?
+    #[cfg(test)]
     pub fn is_empty(&self) -> bool {
         self.heap.is_empty() && self.now_list.is_empty()
     }

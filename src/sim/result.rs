@@ -137,9 +137,9 @@ pub struct Transition {
     /// Time [min since start].
     pub t_min: f64,
     /// From.
-    pub from: crate::sim::ambulance::VState,
+    pub from: crate::sim::VState,
     /// To.
-    pub to: crate::sim::ambulance::VState,
+    pub to: crate::sim::VState,
 }
 
 /// One ambulance response to a red event, for traces and tests.

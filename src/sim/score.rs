@@ -9,7 +9,7 @@
 
 use super::result::{N_OUTCOMES, Outcome, RESPONSE_BIN_MS, RESPONSE_BINS, ResponseBins};
 use crate::base::ids::ZoneId;
-use crate::base::kpi::{self, Kpi};
+use crate::base::kpi::{self, Kpi, KpiValues};
 use crate::base::stats::Hist;
 use crate::base::time::{Dur, MS_PER_MIN, MS_PER_S, SimTime};
 use crate::base::urgency::{PerUrgency, Urgency};
@@ -55,6 +55,7 @@ pub(crate) struct Score {
     admissions: u64,
     referrals: u64,
     doctor_car_assessments: u64,
+    closing_redirects: u64,
     response_bins: [ResponseBins; 2],
     zone_response: Vec<(f64, u64)>,
     demand_fingerprint: u64,
@@ -112,6 +113,7 @@ impl Score {
             admissions: 0,
             referrals: 0,
             doctor_car_assessments: 0,
+            closing_redirects: 0,
             response_bins: [vec![0; RESPONSE_BINS], vec![0; RESPONSE_BINS]],
             zone_response: vec![(0.0, 0); n_zones],
             demand_fingerprint: 0,
@@ -146,14 +148,23 @@ impl Score {
         }
     }
 
-    /// A consultation (doctor or video) started after `wait` from arrival.
-    pub fn legevakt_wait(&mut self, now: SimTime, u: Urgency, wait: Dur) {
+    /// A consultation (doctor or video) started `wait` after arrival; `queued`: the patient
+    /// queued at all (for triage or the doctor), beyond the triage itself.
+    pub fn legevakt_wait(&mut self, now: SimTime, u: Urgency, wait: Dur, queued: bool) {
         if self.measuring(now) {
             self.wait[u].record(wait.0);
             self.waits_total += 1;
-            if wait.0 > 0 {
+            if queued {
                 self.waited += 1;
             }
+        }
+    }
+
+    /// A patient was sent to another site (or to the GP) because the first choice closes
+    /// before they could arrive.
+    pub fn closing_redirect(&mut self, now: SimTime) {
+        if self.measuring(now) {
+            self.closing_redirects += 1;
         }
     }
 
@@ -307,69 +318,69 @@ impl Score {
 
     /// Every KPI, in registry order (None where undefined).
     pub fn kpis(&self, cx: &Context) -> Vec<Option<f64>> {
-        let mut k: Vec<Option<f64>> = vec![None; kpi::count()];
+        let mut k: KpiValues = vec![None; kpi::count()];
         let ratio = |n: u64, d: u64| (d > 0).then(|| n as f64 / d as f64);
         let time_ratio = |(b, a): (f64, f64)| (a > 0.0).then(|| (b / a).min(1.0));
         let per_1000 = |n: u64| Some(n as f64 / cx.pop_k / cx.years);
         let per_year = |n: u64| Some(n as f64 / cx.years);
         let min = |x: f64| x / MS_PER_MIN as f64;
         let s = |x: f64| x / MS_PER_S as f64;
-        k[Kpi::LvsWithin2Min as usize] = ratio(self.lvs_within_2min, self.lvs_answer.len());
-        k[Kpi::LvsP90 as usize] = self.lvs_answer.quantile_ms(0.9).map(s);
-        k[Kpi::LvsMean as usize] = self.lvs_answer.mean_ms().map(s);
-        k[Kpi::LvsUtil as usize] = time_ratio(cx.lvs_time);
-        k[Kpi::LvsCallsPer1000 as usize] = per_1000(self.lvs_answer.len());
+        k[Kpi::LvsWithin2Min] = ratio(self.lvs_within_2min, self.lvs_answer.len());
+        k[Kpi::LvsP90] = self.lvs_answer.quantile_ms(0.9).map(s);
+        k[Kpi::LvsMean] = self.lvs_answer.mean_ms().map(s);
+        k[Kpi::LvsUtil] = time_ratio(cx.lvs_time);
+        k[Kpi::LvsCallsPer1000] = per_1000(self.lvs_answer.len());
         for (u, p90, mean) in [
             (Urgency::Red, Kpi::WaitP90Red, Kpi::WaitMeanRed),
             (Urgency::Yellow, Kpi::WaitP90Yellow, Kpi::WaitMeanYellow),
             (Urgency::Green, Kpi::WaitP90Green, Kpi::WaitMeanGreen),
         ] {
-            k[p90 as usize] = self.wait[u].quantile_ms(0.9).map(min);
-            k[mean as usize] = self.wait[u].mean_ms().map(min);
+            k[p90] = self.wait[u].quantile_ms(0.9).map(min);
+            k[mean] = self.wait[u].mean_ms().map(min);
         }
-        k[Kpi::WaitedShare as usize] = ratio(self.waited, self.waits_total);
-        k[Kpi::Travel40 as usize] = cx.travel.0;
-        k[Kpi::Travel60 as usize] = cx.travel.1;
-        k[Kpi::TravelP90Visits as usize] = self.travel_visits.quantile_ms(0.9).map(min);
-        k[Kpi::DoctorUtil as usize] = time_ratio(cx.doctor_time);
-        k[Kpi::ConsultPer1000 as usize] = per_1000(self.station_consults + self.satellite_consults);
-        k[Kpi::SatelliteConsults as usize] = per_year(self.satellite_consults);
-        k[Kpi::VideoConsults as usize] = per_year(self.video_consults);
-        k[Kpi::HomeVisits as usize] = per_year(self.home_visits);
-        k[Kpi::HomeVisitsPer1000 as usize] = per_1000(self.home_visits);
-        k[Kpi::SuppressedPer1000 as usize] = per_1000(self.outcomes[Outcome::Suppressed as usize]);
-        k[Kpi::OutsideHoursPer1000 as usize] =
-            per_1000(self.outcomes[Outcome::OutsideHours as usize]);
-        k[Kpi::Calls113Per1000 as usize] = per_1000(self.calls_113);
+        k[Kpi::WaitedShare] = ratio(self.waited, self.waits_total);
+        k[Kpi::Travel40] = cx.travel.0;
+        k[Kpi::Travel60] = cx.travel.1;
+        k[Kpi::TravelP90Visits] = self.travel_visits.quantile_ms(0.9).map(min);
+        k[Kpi::DoctorUtil] = time_ratio(cx.doctor_time);
+        k[Kpi::ConsultPer1000] = per_1000(self.station_consults + self.satellite_consults);
+        k[Kpi::SatelliteConsults] = per_year(self.satellite_consults);
+        k[Kpi::VideoConsults] = per_year(self.video_consults);
+        k[Kpi::HomeVisits] = per_year(self.home_visits);
+        k[Kpi::HomeVisitsPer1000] = per_1000(self.home_visits);
+        k[Kpi::SuppressedPer1000] = per_1000(self.outcomes[Outcome::Suppressed as usize]);
+        k[Kpi::OutsideHoursPer1000] = per_1000(self.outcomes[Outcome::OutsideHours as usize]);
+        k[Kpi::ClosingRedirectsPer1000] = per_1000(self.closing_redirects);
+        k[Kpi::Calls113Per1000] = per_1000(self.calls_113);
         if cx.has_amk {
-            k[Kpi::AmkWithin10s as usize] = ratio(self.amk_within_10s, self.amk_answer.len());
-            k[Kpi::AmkP90 as usize] = self.amk_answer.quantile_ms(0.9).map(s);
+            k[Kpi::AmkWithin10s] = ratio(self.amk_within_10s, self.amk_answer.len());
+            k[Kpi::AmkP90] = self.amk_answer.quantile_ms(0.9).map(s);
         }
-        k[Kpi::RedUrban12 as usize] = ratio(self.response_ok[URBAN], self.response_n[URBAN]);
-        k[Kpi::RedRural25 as usize] = ratio(self.response_ok[RURAL], self.response_n[RURAL]);
-        k[Kpi::RedP50Urban as usize] = self.response[URBAN].quantile_ms(0.5).map(min);
-        k[Kpi::RedP90Urban as usize] = self.response[URBAN].quantile_ms(0.9).map(min);
-        k[Kpi::RedP50Rural as usize] = self.response[RURAL].quantile_ms(0.5).map(min);
-        k[Kpi::RedP90Rural as usize] = self.response[RURAL].quantile_ms(0.9).map(min);
-        k[Kpi::RedExclAmk as usize] = ratio(
+        k[Kpi::RedUrban12] = ratio(self.response_ok[URBAN], self.response_n[URBAN]);
+        k[Kpi::RedRural25] = ratio(self.response_ok[RURAL], self.response_n[RURAL]);
+        k[Kpi::RedP50Urban] = self.response[URBAN].quantile_ms(0.5).map(min);
+        k[Kpi::RedP90Urban] = self.response[URBAN].quantile_ms(0.9).map(min);
+        k[Kpi::RedP50Rural] = self.response[RURAL].quantile_ms(0.5).map(min);
+        k[Kpi::RedP90Rural] = self.response[RURAL].quantile_ms(0.9).map(min);
+        k[Kpi::RedExclAmk] = ratio(
             self.response_excl_amk_ok,
             self.response_n[URBAN] + self.response_n[RURAL],
         );
-        k[Kpi::RedFirstOnScene as usize] = ratio(self.red_first_ok, self.red_events);
-        k[Kpi::RedWithDoctor as usize] = ratio(self.red_with_legevakt, self.red_events);
+        k[Kpi::RedFirstOnScene] = ratio(self.red_first_ok, self.red_events);
+        k[Kpi::RedWithDoctor] = ratio(self.red_with_legevakt, self.red_events);
         if let Some(vt) = cx.vehicle_time {
-            k[Kpi::MissionsPer1000 as usize] = per_1000(self.missions);
-            k[Kpi::AmbUtil as usize] = time_ratio(vt);
-            k[Kpi::AmbStandbyMin as usize] = cx
+            k[Kpi::MissionsPer1000] = per_1000(self.missions);
+            k[Kpi::AmbUtil] = time_ratio(vt);
+            k[Kpi::AmbStandbyMin] = cx
                 .stations
                 .iter()
                 .filter(|(_, d)| *d > 0.0)
                 .map(|(b, d)| (1.0 - b / d).clamp(0.0, 1.0))
                 .fold(None, |m: Option<f64>, x| Some(m.map_or(x, |m| m.max(x))));
         }
-        k[Kpi::EdHandoverP90 as usize] = self.handover_delay.quantile_ms(0.9).map(min);
+        k[Kpi::EdHandoverP90] = self.handover_delay.quantile_ms(0.9).map(min);
         if cx.has_hospitals {
-            k[Kpi::AdmissionsPer1000 as usize] = per_1000(self.admissions);
+            k[Kpi::AdmissionsPer1000] = per_1000(self.admissions);
         }
         k
     }

@@ -3,7 +3,7 @@
 use crate::common::*;
 use akuttsim::input::RunSpec;
 use akuttsim::sim;
-use akuttsim::sim::ambulance::VState;
+use akuttsim::sim::VState;
 
 /// One station, one ambulance, one hospital, constant times, travel times from a CSV
 /// (Scene→Base 10 min, Scene→Hosp 20, Hosp→Base 15), and two scripted red calls.
@@ -125,11 +125,11 @@ fn urban_zones_are_scored_against_12_minutes() {
     let urban = traced(&scenario(&hand_case("urban", &[0.0])), 1.0);
     let rural = traced(&scenario(&hand_case("rural", &[0.0])), 1.0);
     use akuttsim::base::kpi::Kpi;
-    assert_eq!(urban.kpis[Kpi::RedUrban12 as usize], Some(0.0));
-    assert_eq!(urban.kpis[Kpi::RedRural25 as usize], None);
-    assert_eq!(rural.kpis[Kpi::RedRural25 as usize], Some(1.0));
+    assert_eq!(urban.kpis[Kpi::RedUrban12], Some(0.0));
+    assert_eq!(urban.kpis[Kpi::RedRural25], None);
+    assert_eq!(rural.kpis[Kpi::RedRural25], Some(1.0));
     assert_eq!(
-        urban.kpis[Kpi::RedP50Urban as usize].map(|x| (x * 10.0).round()),
+        urban.kpis[Kpi::RedP50Urban].map(|x| (x * 10.0).round()),
         Some(130.0)
     );
 }

@@ -1,9 +1,13 @@
 //! Integration tests: one binary, one module per concern (ripgrep's layout).
 
+mod architecture;
 mod chain;
+mod cli;
 mod common;
 mod experiments;
+mod fuzz;
 mod models;
 mod regions;
+mod regressions;
 mod theory;
 mod validation;

@@ -163,8 +163,13 @@ fn dispatch_tables(scn: &Scenario) -> DispatchTables {
     (pv, ph)
 }
 
-/// Compute [`TravelFigures`]: the week is cut where any site opens or closes; in each piece the
-/// site each zone would use is fixed, and the piece weighs as its share of 116117 demand.
+/// Compute [`TravelFigures`]. For each zone the week is cut where the site its patients would
+/// be sent to can change — where any site opens or closes, shifted back by the zone's drive
+/// time to it (the sending rule looks at the opening hours on arrival); in each piece the site
+/// is fixed, found with the scenario's own choice rule, and the piece weighs as its share of
+/// 116117 demand. Pieces in which no site at all is open are left out (the figures are over
+/// opening hours). Shares are sums of the same non-negative terms in the same order, a subset
+/// for the numerator, so they never exceed 1.
 fn travel_figures(scn: &Scenario) -> TravelFigures {
     let nz = scn.zones.len();
     if scn.sites.is_empty() {
@@ -178,34 +183,46 @@ fn travel_figures(scn: &Scenario) -> TravelFigures {
         .as_ref()
         .map(|d| d.profile.clone())
         .unwrap_or_else(Profile::flat);
-    let mut cuts: Vec<u32> = vec![0, MIN_PER_WEEK];
-    for s in scn.sites.keys() {
-        cuts.extend(scn.site_open(s).change_minutes());
-    }
-    cuts.sort_unstable();
-    cuts.dedup();
-    let total_pop = scn.population();
+    let changes: Vec<(SiteId, Vec<u32>)> = scn
+        .sites
+        .keys()
+        .map(|s| (s, scn.site_open(s).change_minutes().collect()))
+        .collect();
+    let global: Vec<u32> = changes
+        .iter()
+        .flat_map(|(_, c)| c.iter().copied())
+        .collect();
     let (mut w_tot, mut w40, mut w60) = (0.0, 0.0, 0.0);
-    let mut zsum: IdVec<ZoneId, f64> = IdVec::from(vec![0.0; nz]);
-    let mut zw: IdVec<ZoneId, f64> = IdVec::from(vec![0.0; nz]);
-    for win in cuts.windows(2) {
-        let (a, b) = (win[0], win[1]);
-        let w = profile.cumulative_at_minute(b) - profile.cumulative_at_minute(a);
-        let t = SimTime(i64::from(a) * MS_PER_MIN);
-        let any_open = scn.sites.keys().any(|s| scn.site_open(s).level_at(t) > 0);
-        if !any_open || w <= 0.0 {
-            continue;
+    let mut zone_mean_min = IdVec::with_capacity(nz);
+    for (z, zone) in scn.zones.iter_enumerated() {
+        let mut cuts: Vec<u32> = vec![0, MIN_PER_WEEK];
+        cuts.extend(global.iter().copied());
+        for (s, c) in &changes {
+            let lead = scn
+                .zone_site_min(z, *s)
+                .round()
+                .clamp(0.0, f64::from(MIN_PER_WEEK)) as u32;
+            cuts.extend(
+                c.iter()
+                    .map(|m| (m + MIN_PER_WEEK - lead % MIN_PER_WEEK) % MIN_PER_WEEK),
+            );
         }
-        w_tot += w * total_pop;
-        for (z, zone) in scn.zones.iter_enumerated() {
-            let site = scn.derived.zone_sites[z]
-                .iter()
-                .copied()
-                .find(|&s| scn.site_accepts(s, Urgency::Green) && scn.site_open(s).level_at(t) > 0);
-            if let Some(s) = site {
+        cuts.sort_unstable();
+        cuts.dedup();
+        let (mut zsum, mut zw) = (0.0, 0.0);
+        for win in cuts.windows(2) {
+            let (a, b) = (win[0], win[1]);
+            let w = profile.cumulative_at_minute(b) - profile.cumulative_at_minute(a);
+            let t = SimTime(i64::from(a) * MS_PER_MIN);
+            let any_open = scn.sites.keys().any(|s| scn.site_open(s).level_at(t) > 0);
+            if !any_open || w <= 0.0 {
+                continue;
+            }
+            w_tot += w * zone.population;
+            if let Some(s) = scn.choose_site(z, Urgency::Green, t).site {
                 let m = scn.zone_site_min(z, s);
-                zsum[z] += w * m;
-                zw[z] += w;
+                zsum += w * m;
+                zw += w;
                 if m <= 40.0 {
                     w40 += w * zone.population;
                 }
@@ -214,23 +231,12 @@ fn travel_figures(scn: &Scenario) -> TravelFigures {
                 }
             }
         }
+        zone_mean_min.push((zw > 0.0).then(|| zsum / zw));
     }
-    let zone_mean_min = zsum
-        .iter()
-        .zip(zw.iter())
-        .map(|(s, w)| (*w > 0.0).then(|| s / w))
-        .collect();
-    if w_tot <= 0.0 {
-        TravelFigures {
-            within_40: None,
-            within_60: None,
-            zone_mean_min,
-        }
-    } else {
-        TravelFigures {
-            within_40: Some(w40 / w_tot),
-            within_60: Some(w60 / w_tot),
-            zone_mean_min,
-        }
+    let share = |x: f64| (w_tot > 0.0).then(|| (x / w_tot).min(1.0));
+    TravelFigures {
+        within_40: share(w40),
+        within_60: share(w60),
+        zone_mean_min,
     }
 }

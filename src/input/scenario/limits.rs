@@ -57,5 +57,5 @@ pub const MAX_VARIANT_NAME_CHARS: usize = 80;
 pub const MAX_INCIDENTS: usize = 1_000_000;
 /// Patients in the chain at once in one replication: beyond this the model is so overloaded
 /// that a queue grows without bound, and the replication stops with an error instead of
-/// exhausting memory (≈ 0.5 GB of patient records at the bound).
-pub const MAX_PATIENTS_IN_SYSTEM: usize = 2_000_000;
+/// exhausting memory (≈ 0.2 GB of patient records at the bound).
+pub const MAX_PATIENTS_IN_SYSTEM: usize = 1_000_000;

@@ -406,6 +406,15 @@ pub enum ChoiceRule {
     ZonePreferred,
 }
 
+/// The legevakt site a patient is sent to (see [`Scenario::choose_site`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SiteChoice {
+    /// The site, if one is open on arrival.
+    pub site: Option<SiteId>,
+    /// The rule's first choice among the sites open now closes before the patient arrives.
+    pub closing_skipped: bool,
+}
+
 /// A validated, immutable scenario.
 #[derive(Debug, Clone)]
 pub struct Scenario {
@@ -494,10 +503,36 @@ impl Scenario {
             .minutes(self.travel.zone_place(z), self.site_facility(s))
     }
 
-    /// Which site a patient of zone `z` with urgency `u` goes to when the need arises at `t`:
-    /// under the scenario's choice rule, among the sites that take the urgency and are open when
-    /// the patient would arrive. `None` when no site is (the need then goes to the GP).
-    pub fn choose_site(&self, z: ZoneId, u: Urgency, t: SimTime) -> Option<SiteId> {
+    /// Which site a patient of zone `z` with urgency `u`, sent at `t`, goes to: under the
+    /// scenario's choice rule, among the sites that take the urgency and **are open when the
+    /// patient arrives** (the legevaktsentral does not send anyone to a clinic that closes
+    /// before they get there). `site` is `None` when no site is (the need then goes to the GP);
+    /// `closing_skipped` says that the site the rule would have picked among those open at `t`
+    /// closes before the patient could arrive, so the patient was sent elsewhere.
+    pub fn choose_site(&self, z: ZoneId, u: Urgency, t: SimTime) -> SiteChoice {
+        let open_at =
+            |s: SiteId, at: SimTime| self.site_accepts(s, u) && self.site_open(s).level_at(at) > 0;
+        let arrive = |s: SiteId| t + crate::base::time::Dur::from_minutes(self.zone_site_min(z, s));
+        let pick = |ok: &dyn Fn(SiteId) -> bool| {
+            if self.choice == ChoiceRule::ZonePreferred
+                && let Some(s) = self.zones[z].preferred_site
+                && ok(s)
+            {
+                return Some(s);
+            }
+            self.derived.zone_sites[z].iter().copied().find(|&s| ok(s))
+        };
+        let site = pick(&|s| open_at(s, arrive(s)));
+        let now_pick = pick(&|s| open_at(s, t));
+        SiteChoice {
+            site,
+            closing_skipped: now_pick.is_some_and(|n| !open_at(n, arrive(n))),
+        }
+    }
+
+    /// The site a home visit for zone `z` and urgency `u` is made from at `t`: as
+    /// [`Scenario::choose_site`], among the sites open now (the doctor or nurse leaves now).
+    pub fn visit_site(&self, z: ZoneId, u: Urgency, t: SimTime) -> Option<SiteId> {
         let ok = |s: SiteId| self.site_accepts(s, u) && self.site_open(s).level_at(t) > 0;
         if self.choice == ChoiceRule::ZonePreferred
             && let Some(s) = self.zones[z].preferred_site
