@@ -49,21 +49,21 @@ macro_rules! kpis {
 
 kpis! {
     LvsWithin2Min => "lvs_answered_within_2min_share", "share", at_least(0.80), "0.63 (2023)",
-        "116117 calls answered within 2 min of ringing", "akuttmedisinforskriften; domain.md §2 (63 % nationally 2023)";
+        "116117 calls answered within 2 min of ringing", "akuttmedisinforskriften; Helsedirektoratet, Svartid legevakt 116 117 (63 % nationally 2023) [Hdir-Svartid116117-2023]";
     LvsP90 => "lvs_answer_time_p90_s", "s", None, "",
         "90th percentile of 116117 answer time", "simulated";
     LvsMean => "lvs_answer_time_mean_s", "s", None, "",
         "mean 116117 answer time", "simulated";
     LvsUtil => "lvs_nurse_utilisation", "share", None, "",
-        "busy nurse time ÷ scheduled nurse time at the legevaktsentral", "simulated";
+        "busy nurse time ÷ available nurse time (scheduled, plus overtime to clear the queue) at the legevaktsentral", "simulated";
     LvsCallsPer1000 => "lvs_calls_per_1000", "calls/1000 inhabitants/year", None, "≈570 (2023)",
-        "calls answered by the legevaktsentral", "domain.md §3 (3,159,073 calls 2023)";
+        "calls answered by the legevaktsentral", "Meld. St. 23 (2024–2025) tab. 4.2 (3,159,073 calls 2023) [MeldSt23-2025]";
     WaitP90Red => "legevakt_wait_p90_min_red", "min", None, "target 0 (SATS)",
-        "90th percentile of wait from arrival to doctor (or video), red", "simulated; SATS Norge targets durations.md B";
+        "90th percentile of wait from arrival to doctor (or video), red", "simulated; SATS Norge triage targets [SATS-Norge]";
     WaitP90Yellow => "legevakt_wait_p90_min_yellow", "min", None, "max 60 (SATS)",
-        "90th percentile of wait from arrival to doctor (or video), yellow", "simulated; SATS Norge targets durations.md B";
+        "90th percentile of wait from arrival to doctor (or video), yellow", "simulated; SATS Norge triage targets [SATS-Norge]";
     WaitP90Green => "legevakt_wait_p90_min_green", "min", None, "max 120 (SATS)",
-        "90th percentile of wait from arrival to doctor (or video), green", "simulated; SATS Norge targets durations.md B";
+        "90th percentile of wait from arrival to doctor (or video), green", "simulated; SATS Norge triage targets [SATS-Norge]";
     WaitMeanRed => "legevakt_wait_mean_min_red", "min", None, "",
         "mean wait from arrival to doctor (or video), red", "simulated";
     WaitMeanYellow => "legevakt_wait_mean_min_yellow", "min", None, "",
@@ -71,19 +71,19 @@ kpis! {
     WaitMeanGreen => "legevakt_wait_mean_min_green", "min", None, "",
         "mean wait from arrival to doctor (or video), green", "simulated";
     WaitedShare => "legevakt_waited_share", "share", None, "",
-        "share of consultations that had to wait at all (Erlang C's P(wait))", "simulated";
+        "share of consultations whose patient queued at all, for the triage nurse or the doctor (Erlang C's P(wait)); the triage itself is not queueing", "simulated";
     Travel40 => "legevakt_travel_within_40min_population_share", "share", at_least(0.90), "0.948 (2022)",
-        "population share within 40 min drive of the legevakt it would use, weighted over opening hours",
-        "NOU 2015:17 proposal; 5.2 % beyond 40 min in 2022 [seed 002 L4700–4713]";
+        "population share within 40 min drive of the legevakt its patients are sent to (choice rule, open on arrival), weighted by 116117 demand over opening hours",
+        "NOU 2015:17 proposal; 5.2 % beyond 40 min in 2022 (Meld. St. 23 (2024–2025) kap. 4.3.2) [MeldSt23-2025]";
     Travel60 => "legevakt_travel_within_60min_population_share", "share", at_least(0.95), "0.985 (2022)",
-        "population share within 60 min drive of the legevakt it would use, weighted over opening hours",
-        "NOU 2015:17 proposal; 1.5 % beyond 60 min in 2022 [seed 002 L4700–4713]";
+        "population share within 60 min drive of the legevakt its patients are sent to (choice rule, open on arrival), weighted by 116117 demand over opening hours",
+        "NOU 2015:17 proposal; 1.5 % beyond 60 min in 2022 (Meld. St. 23 (2024–2025) kap. 4.3.2) [MeldSt23-2025]";
     TravelP90Visits => "legevakt_travel_p90_min_visits", "min", None, "",
         "90th percentile of drive time over actual legevakt visits", "simulated";
     DoctorUtil => "legevakt_doctor_utilisation", "share", None, "",
-        "busy doctor time (consultations, video, home visits) ÷ scheduled doctor time", "simulated";
+        "busy doctor time (consultations, video, home visits, call-outs) ÷ available doctor time (scheduled, plus overtime to clear the queue)", "simulated";
     ConsultPer1000 => "legevakt_consultations_per_1000", "consultations/1000 inhabitants/year", None, "≈231 (2023)",
-        "face-to-face consultations at stations and satellites", "domain.md §3 (1,292,635 in 2023, 23 per 100)";
+        "face-to-face consultations at stations and satellites", "Helsedirektoratet, Allmennlegetjenesten årsrapport 2023, tab. 9.3 (1,292,635 in 2023, 23 per 100) [Hdir-Allmennlege-2023]";
     SatelliteConsults => "satellite_consultations", "consultations/year", None, "",
         "consultations at satellites (nurse on site, doctor on video)", "simulated";
     VideoConsults => "video_consultations", "consultations/year", None, "",
@@ -91,43 +91,43 @@ kpis! {
     HomeVisits => "home_visits", "visits/year", None, "",
         "home visits by legevakt doctors or satellite nurses", "simulated";
     HomeVisitsPer1000 => "home_visits_per_1000", "visits/1000 inhabitants/year", None, "≈17 (2023)",
-        "home visits", "domain.md §3 (95,139 in 2023)";
+        "home visits", "Helsedirektoratet, Allmennlegetjenesten årsrapport 2023, tab. 9.3 (95,139 in 2023) [Hdir-Allmennlege-2023]";
     SuppressedPer1000 => "needs_suppressed_by_distance_per_1000", "needs/1000 inhabitants/year", None, "",
-        "latent 116117 needs that did not become a contact because of distance (decay)", "domain.md §4 (Raknes 2013)";
+        "latent 116117 needs that did not become a contact because of distance (decay)", "Raknes et al. 2013 [Raknes2013]";
     OutsideHoursPer1000 => "needs_outside_legevakt_hours_per_1000", "needs/1000 inhabitants/year", None, "",
         "116117 needs arising when no legevakt is open for them (they go to the GP)", "simulated";
     ClosingRedirectsPer1000 => "legevakt_closing_redirects_per_1000", "needs/1000 inhabitants/year", None, "",
         "patients sent to another site (or to the GP) because the nearest open one closes before they could arrive", "simulated (sending rule: open on arrival)";
     Calls113Per1000 => "amk_calls_per_1000", "calls/1000 inhabitants/year", None, "≈140 (2023)",
-        "needs reaching 113 (direct calls, forwards from 116117, suppressed red needs)", "domain.md §3 (775,509 calls 2023)";
+        "needs reaching 113 (direct calls, forwards from 116117, suppressed red needs)", "Meld. St. 23 (2024–2025) tab. 4.1 (775,509 calls 2023) [MeldSt23-2025]";
     AmkWithin10s => "amk_answered_within_10s_share", "share", at_least(0.90), "0.728 (2013)",
-        "113 calls answered within 10 s of ringing", "akuttmedisinforskriften; parameters.csv (72.8 % Apr–Dec 2013)";
+        "113 calls answered within 10 s of ringing", "akuttmedisinforskriften; Helsedirektoratet, AMK-statistikk 2013 (72.8 % Apr–Dec 2013) [Hdir-AMK-2013]";
     AmkP90 => "amk_answer_time_p90_s", "s", None, "",
         "90th percentile of 113 answer time", "simulated";
     RedUrban12 => "red_response_within_12min_urban_share", "share", at_least(0.90), "0.711 Helse Midt 2020",
-        "red events in urban zones reached by an ambulance within 12 min of the 113 call", "guideline (NOU 1998:9); parameters.csv";
+        "red events in urban zones reached by an ambulance within 12 min of the 113 call", "guideline (NOU 1998:9) [NOU1998-9]; Helsedirektoratet quality indicator, 2020 [Hdir-Responstid-2020]";
     RedRural25 => "red_response_within_25min_rural_share", "share", at_least(0.90), "0.824 Helse Midt 2020",
-        "red events in rural zones reached by an ambulance within 25 min of the 113 call", "guideline (NOU 1998:9); parameters.csv";
+        "red events in rural zones reached by an ambulance within 25 min of the 113 call", "guideline (NOU 1998:9) [NOU1998-9]; Helsedirektoratet quality indicator, 2020 [Hdir-Responstid-2020]";
     RedP50Urban => "red_response_p50_min_urban", "min", None, "9.7 (2020)",
-        "median red response, urban (113 call → ambulance on scene)", "durations.md C (Helsedirektoratet 2020)";
+        "median red response, urban (113 call → ambulance on scene)", "Helsedirektoratet 2020 data, nationen.no 2021-12 [Hdir-Median-2020]";
     RedP90Urban => "red_response_p90_min_urban", "min", None, "18.7 (2013)",
-        "90th percentile red response, urban", "parameters.csv (2013)";
+        "90th percentile red response, urban", "Helsedirektoratet, AMK-statistikk 2013 [Hdir-AMK-2013]";
     RedP50Rural => "red_response_p50_min_rural", "min", None, "15.1 (2020)",
-        "median red response, rural", "durations.md C (Helsedirektoratet 2020)";
+        "median red response, rural", "Helsedirektoratet 2020 data, nationen.no 2021-12 [Hdir-Median-2020]";
     RedP90Rural => "red_response_p90_min_rural", "min", None, "31.1 (2013)",
-        "90th percentile red response, rural", "parameters.csv (2013)";
+        "90th percentile red response, rural", "Helsedirektoratet, AMK-statistikk 2013 [Hdir-AMK-2013]";
     RedExclAmk => "red_response_within_target_excl_amk_share", "share", at_least(0.90), "",
-        "red events reached within the 12/25-min target counted from ambulance notification (AMK time excluded)", "seed 002 L5085–5097 (alternative definition)";
+        "red events reached within the 12/25-min target counted from ambulance notification (AMK time excluded)", "Meld. St. 23 (2024–2025) kap. 4.3.2 (alternative definition) [MeldSt23-2025]";
     RedFirstOnScene => "red_first_on_scene_within_target_share", "share", at_least(0.90), "",
-        "red events where the first unit on scene (ambulance, or legevakt doctor/satellite nurse) met the 12/25-min target", "seed 002 L5085–5097 (alternative definition)";
+        "red events where the first unit on scene (ambulance, or legevakt doctor/satellite nurse) met the 12/25-min target", "Meld. St. 23 (2024–2025) kap. 4.3.2 (alternative definition) [MeldSt23-2025]";
     MissionsPer1000 => "ambulance_missions_per_1000", "missions/1000 inhabitants/year", None, "≈138 (2023)",
-        "ambulance missions started (all kinds)", "domain.md §3 (764,153 road missions 2023)";
+        "ambulance missions started (all kinds)", "Meld. St. 23 (2024–2025) kap. 4.5.1 (764,153 road missions 2023) [MeldSt23-2025]";
     AmbUtil => "ambulance_utilisation", "share", None, "",
-        "vehicle time on missions ÷ vehicle time on duty, all vehicles", "simulated";
+        "vehicle time on missions ÷ vehicle time on duty (a mission running past the end of a shift counts as duty), all vehicles", "simulated";
     AmbStandbyMin => "ambulance_standby_share_min", "share", None, "≈0.93 at some rural stations",
-        "standby share (idle ÷ on duty) of the lowest-loaded station, i.e. the highest standby share among stations", "seed 002 L4979–4980";
+        "standby share (idle ÷ on duty) of the lowest-loaded station, i.e. the highest standby share among stations", "Meld. St. 23 (2024–2025) kap. 4.3.2 (up to 93 % standby time) [MeldSt23-2025]";
     RedWithDoctor => "red_events_with_doctor_share", "share", None, "0.48 (2007)",
-        "red events where a legevakt doctor (or satellite nurse) reached the scene before the ambulance left", "Zakariassen 2009 (domain.md §2)";
+        "red events where a legevakt doctor (or satellite nurse) reached the scene before the ambulance left", "Zakariassen et al. 2009 [Zakariassen2009]";
     EdHandoverP90 => "ed_handover_delay_p90_min", "min", None, "",
         "90th percentile of the wait for an ED bay after an ambulance arrives", "simulated";
     AdmissionsPer1000 => "hospital_admissions_per_1000", "admissions/1000 inhabitants/year", None, "",

@@ -11,7 +11,7 @@
 //! | `lvs` | legevaktsentral pools | `LvsCallEnd` |
 //! | `legevakt` | doctor, triage and satellite-nurse pools | `ArriveAtSite`, `TriageEnd`, `ConsultEnd`, `HomeVisitArrive`, `HomeVisitEnd` |
 //! | `amk` | the 113 pool, red events, call-outs | `AmkCallEnd`, `CalloutArrive`, `CalloutEnd` |
-//! | [`ambulance`] | vehicles, the waiting calls | `Vehicle`, `VehicleShift` |
+//! | `ambulance` | vehicles, the waiting calls | `Vehicle`, `VehicleShift` |
 //! | `hospital` | ED bays | `EdEnd`, `ArriveAtEd` |
 //! | `score` | every accumulator; the only place KPIs are computed | |
 //!

@@ -13,14 +13,15 @@ fn model(name: &str) -> akuttsim::input::scenario::Scenario {
 
 #[test]
 fn zones_from_the_national_table_sum_to_the_published_populations() {
-    // regions/sources.md: Molde IKL 2025 = 33,117 + 13,434 + 3,749 + 7,181 + 7,189 = 64,670;
-    // SYS IKL 2025 = 22,654 + 2,924 + 2,923 + 1,277 + 3,889 + 1,112 (Balestrand area) = 34,779.
+    // SSB table 04317, 1 Jan 2025 (models/SOURCES.md [SSB-04317]):
+    // Molde IKL = 33,117 + 13,434 + 3,749 + 7,181 + 7,189 = 64,670;
+    // SYS IKL = 22,654 + 2,924 + 2,923 + 1,277 + 3,889 + 1,112 (Balestrand area) = 34,779.
     let r = model("romsdal.toml");
     assert_eq!(r.population(), 64_670.0);
     assert_eq!(r.zones.len(), 27); // 10 + 8 + 1 + 4 + 4 delområder
     let s = model("sunnfjord-ytre-sogn.toml");
     assert_eq!(s.population(), 34_779.0);
-    // Per kommune, as in regions/romsdal/municipalities.csv (Midsund area 2,004 of Molde's 33,117).
+    // Per kommune, SSB 04317 (Midsund area = delområde 15061000, 2,004 of Molde's 33,117).
     let pop = |scn: &akuttsim::input::scenario::Scenario, prefix: &str| -> f64 {
         scn.zones
             .iter()

@@ -3,12 +3,16 @@
 //!
 //! * a legevakt at each kommune's point, open around the clock, ⌈population / 25,000⌉ doctors;
 //! * one legevaktsentral per fylke (15), ⌈fylke population / 100,000⌉ + 1 nurses;
-//! * one AMK for the country with 2 operators per AMK centre (16 centres, domain.md §1) = 32;
+//! * one AMK for the country with 2 operators per AMK centre (16 centres, Meld. St. 23
+//!   (2024–2025) kap. 4.3.5) = 32;
 //! * an ambulance station at each kommune's point with ⌈population / 30,000⌉ road ambulances
-//!   around the clock (451 in all; 526 cars did the road missions of 2023, domain.md §3);
+//!   around the clock (451 in all; 526 cars did the road missions of 2023, Meld. St. 23
+//!   kap. 4.5.1);
 //! * a hospital with an ED in every kommune of ≥ 25,000 inhabitants — 50 of them, the number of
-//!   hospitals with an akuttmottak (data/norway/facilities-sources.md) — with 10 + ⌈population /
-//!   10,000⌉ bays (each serves a wider area than its kommune).
+//!   hospitals with an akuttmottak in 2024–25 — with 10 + ⌈population / 10,000⌉ bays (each
+//!   serves a wider area than its kommune).
+//!
+//! Full citations: `models/SOURCES.md`, keys `[MeldSt23-2025]` and `[Akuttsykehus-2025]`.
 //!
 //! Rates and times come from `models/common/national-defaults.toml`. `akuttsim national-model`
 //! writes the file `models/norway-kommuner.toml`; the benchmark runs it.

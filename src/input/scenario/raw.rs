@@ -17,9 +17,10 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Deserialize, Serialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct RawTravel {
-    /// Road distance ÷ great-circle distance (default 1.3, domain.md §4).
+    /// Road distance ÷ great-circle distance (default 1.3, derived from the documented
+    /// Molde/Kristiansund → Hjelset trips; `models/SOURCES.md` `[HMR-SNR]`).
     pub detour_factor: Option<f64>,
-    /// Average road speed [km/h] (default 65, domain.md §4).
+    /// Average road speed [km/h] (default 65, derived as `detour_factor`).
     pub speed_kmh: Option<f64>,
     /// Optional CSV of routed times `from,to,minutes[,km]`, relative to the scenario file.
     pub matrix_csv: Option<String>,
@@ -70,7 +71,8 @@ pub struct RawChannel {
     pub distance_decay_per_km: Option<PerUrgency<f64>>,
     /// Share of contacts that walk in without calling first (0..1, by urgency; default 0).
     pub direct_attendance_share: Option<PerUrgency<f64>>,
-    /// Red needs suppressed by distance become 113 calls instead (default true, domain.md §4).
+    /// Red needs suppressed by distance become 113 calls instead (default true; a modelling
+    /// assumption, `models/SOURCES.md` `[assumption]`).
     pub suppressed_red_calls_113: Option<bool>,
 }
 

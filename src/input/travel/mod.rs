@@ -288,7 +288,8 @@ mod tests {
 
     #[test]
     fn haversine_known_distance() {
-        // Molde centre → Hjelset: 17.6 km great-circle (regions/romsdal/municipalities_extra.csv).
+        // Molde centre → Hjelset: 17.6 km great-circle between the GeoNames points
+        // (models/SOURCES.md [GeoNames]; the road trip is ~20 km / ~20 min, [HMR-SNR]).
         let d = great_circle_km(62.73752, 7.15912, 62.7805, 7.49277);
         assert!((d - 17.6).abs() < 0.2, "{d}");
     }
