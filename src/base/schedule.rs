@@ -196,13 +196,21 @@ impl Weekly {
     }
 
     /// Level at a minute of the week.
+    #[inline]
     pub fn level_at_minute(&self, m: u32) -> u32 {
+        if let [only] = self.segments.as_slice() {
+            return only.1; // the same all week (24-hour opening, constant staffing)
+        }
         let i = self.segments.partition_point(|s| s.0 <= m);
         self.segments[i - 1].1
     }
 
     /// Level at a simulated time.
+    #[inline]
     pub fn level_at(&self, t: SimTime) -> u32 {
+        if let [only] = self.segments.as_slice() {
+            return only.1;
+        }
         self.level_at_minute(t.minute_of_week())
     }
 

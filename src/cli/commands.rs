@@ -221,7 +221,8 @@ fn run_model(model: &Path, opts: &RunArgs, argv: Vec<String>) -> Result<(), Fail
         return Err(bad_input(format!("{}: {msg}", model.display())));
     }
     catch_ctrl_c();
-    let out = OutputDir::create(&out_dir(opts, model)?).map_err(|e| bad_input(format!("{e:#}")))?;
+    let out_path = out_dir(opts, model)?;
+    let out = OutputDir::create(&out_path).map_err(|e| bad_input(format!("{e:#}")))?;
     let bar = progress(replications, opts.quiet);
     let (started, started_unix) = (Instant::now(), unix_now());
     let run_opts = run::Options {
@@ -256,7 +257,7 @@ fn run_model(model: &Path, opts: &RunArgs, argv: Vec<String>) -> Result<(), Fail
         started,
         started_unix,
     };
-    let written = write_results(&a, out, false, info)?;
+    write_results(&a, out, false, info)?;
     let s = &a.variants[0].summary;
     println!(
         "{} — {} replications × {} days (+{} warm-up), seed {}",
@@ -271,7 +272,7 @@ fn run_model(model: &Path, opts: &RunArgs, argv: Vec<String>) -> Result<(), Fail
         a.variants[0].events,
         started.elapsed().as_secs_f64()
     );
-    println!("wrote {}/", written.display());
+    println!("wrote {}/", out_path.display());
     Ok(())
 }
 
@@ -297,7 +298,8 @@ fn run_experiment(file: &Path, opts: &RunArgs, argv: Vec<String>) -> Result<(), 
         }
     }
     catch_ctrl_c();
-    let out = OutputDir::create(&out_dir(opts, file)?).map_err(|e| bad_input(format!("{e:#}")))?;
+    let out_path = out_dir(opts, file)?;
+    let out = OutputDir::create(&out_path).map_err(|e| bad_input(format!("{e:#}")))?;
     let total = exp.replications * exp.variants.len() as u64;
     let bar = progress(total, opts.quiet);
     let (started, started_unix) = (Instant::now(), unix_now());
@@ -337,7 +339,7 @@ fn run_experiment(file: &Path, opts: &RunArgs, argv: Vec<String>) -> Result<(), 
         started,
         started_unix,
     };
-    let written = write_results(&a, out, true, info)?;
+    write_results(&a, out, true, info)?;
     println!(
         "{} — {} variants × {} replications × {} days (+{} warm-up), seed {}; baseline \"{}\"",
         exp.name,
@@ -353,7 +355,7 @@ fn run_experiment(file: &Path, opts: &RunArgs, argv: Vec<String>) -> Result<(), 
         "{} events in {:.2} s; wrote {}/ (summary.json, kpi.csv, comparison.csv, utilisation_by_hour.csv, plots)",
         a.variants.iter().map(|v| v.events).sum::<u64>(),
         started.elapsed().as_secs_f64(),
-        written.display()
+        out_path.display()
     );
     Ok(())
 }

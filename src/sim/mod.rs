@@ -169,6 +169,7 @@ impl<'a> World<'a> {
     }
 
     /// Ask pool `pool` for a server; start the job now if one is free.
+    #[inline]
     fn request(&mut self, pool: PoolId, prio: u8, seq: u64, job: Job) {
         if let Some(j) = self.pools.get_mut(pool).request(self.now, prio, seq, job) {
             self.start(pool, j);
@@ -176,6 +177,7 @@ impl<'a> World<'a> {
     }
 
     /// A server of `pool` is free: start whatever it takes next.
+    #[inline]
     fn release(&mut self, pool: PoolId) {
         if let Some(j) = self.pools.get_mut(pool).release(self.now) {
             self.start(pool, j);
@@ -183,6 +185,7 @@ impl<'a> World<'a> {
     }
 
     /// A job got its server.
+    #[inline]
     fn start(&mut self, pool: PoolId, job: Job) {
         match job {
             Job::LvsCall(p) => self.lvs_call_start(p),
@@ -260,6 +263,7 @@ impl<'a> World<'a> {
     }
 
     /// Hand an event to the module that owns it.
+    #[inline(always)]
     fn dispatch_event(&mut self, ev: Event) {
         match ev {
             Event::Capacity { pool } => self.capacity_change(pool),

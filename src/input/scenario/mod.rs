@@ -509,24 +509,44 @@ impl Scenario {
     /// before they get there). `site` is `None` when no site is (the need then goes to the GP);
     /// `closing_skipped` says that the site the rule would have picked among those open at `t`
     /// closes before the patient could arrive, so the patient was sent elsewhere.
+    #[inline]
     pub fn choose_site(&self, z: ZoneId, u: Urgency, t: SimTime) -> SiteChoice {
-        let open_at =
-            |s: SiteId, at: SimTime| self.site_accepts(s, u) && self.site_open(s).level_at(at) > 0;
-        let arrive = |s: SiteId| t + crate::base::time::Dur::from_minutes(self.zone_site_min(z, s));
-        let pick = |ok: &dyn Fn(SiteId) -> bool| {
-            if self.choice == ChoiceRule::ZonePreferred
-                && let Some(s) = self.zones[z].preferred_site
-                && ok(s)
-            {
-                return Some(s);
-            }
-            self.derived.zone_sites[z].iter().copied().find(|&s| ok(s))
+        // One pass over the candidates in the rule's order (the preferred site first, then by
+        // drive time): the first open on arrival is the choice; the first open now is what the
+        // rule would have picked ignoring the closing time. Usually both are the first site.
+        let preferred = match self.choice {
+            ChoiceRule::ZonePreferred => self.zones[z].preferred_site,
+            ChoiceRule::NearestOpen => None,
         };
-        let site = pick(&|s| open_at(s, arrive(s)));
-        let now_pick = pick(&|s| open_at(s, t));
+        let mut site = None;
+        let mut first_now: Option<bool> = None; // is the first site open now open on arrival?
+        for s in preferred
+            .into_iter()
+            .chain(self.derived.zone_sites[z].iter().copied())
+        {
+            if !self.site_accepts(s, u) {
+                continue;
+            }
+            let open = self.site_open(s);
+            let on_arrival = || {
+                let arrive = t + crate::base::time::Dur::from_minutes(self.zone_site_min(z, s));
+                open.level_at(arrive) > 0
+            };
+            let now = open.level_at(t) > 0;
+            let arr = on_arrival();
+            if first_now.is_none() && now {
+                first_now = Some(arr);
+            }
+            if site.is_none() && arr {
+                site = Some(s);
+            }
+            if site.is_some() && first_now.is_some() {
+                break;
+            }
+        }
         SiteChoice {
             site,
-            closing_skipped: now_pick.is_some_and(|n| !open_at(n, arrive(n))),
+            closing_skipped: first_now == Some(false),
         }
     }
 
