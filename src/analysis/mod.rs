@@ -336,6 +336,32 @@ pub fn summarise(scn: &Scenario, spec: &RunSpec, results: &[ReplicationResult]) 
     }
 }
 
+/// Analyse an experiment (a run is one of one variant) from its results, per variant in order.
+pub fn analyse_experiment(
+    exp: &crate::input::experiment::Experiment,
+    results: &[Vec<ReplicationResult>],
+) -> Analysis {
+    let inputs: Vec<VariantInput> = exp
+        .variants
+        .iter()
+        .zip(results)
+        .map(|(v, r)| VariantInput {
+            name: &v.name,
+            slug: &v.slug,
+            scenario: &v.scenario,
+            results: r,
+        })
+        .collect();
+    analyse(
+        &exp.name,
+        &exp.description,
+        &exp.spec,
+        exp.replications,
+        &inputs,
+        exp.baseline,
+    )
+}
+
 /// Analyse variants (for a run: one) with `baseline` as the reference.
 pub fn analyse(
     name: &str,

@@ -1,7 +1,7 @@
 //! What each sub-command does: the only place where the layers are wired together.
 
 use super::{Cli, Command, Failure, RunArgs, bad_input};
-use crate::analysis::{self, Analysis, VariantInput};
+use crate::analysis::{self, Analysis};
 use crate::base::names::file_slug;
 use crate::input::experiment::{self, Experiment};
 use crate::input::problem::LoadError;
@@ -167,63 +167,36 @@ fn progress(n: u64, quiet: bool) -> ProgressBar {
     bar
 }
 
-/// What `write_results` needs to know about the run.
-struct RunInfo<'a> {
-    file: &'a Path,
-    dir: &'a Path,
+/// Whether the file run was a model (`run`) or an experiment.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Model,
+    Experiment,
+}
+
+/// Run an experiment (a model run is one of one variant), write every output into the output
+/// folder and put it in place. Returns the analysis, the folder as the user named it, and the
+/// start time.
+fn execute(
+    exp: &Experiment,
+    kind: Kind,
+    file: &Path,
+    opts: &RunArgs,
     argv: Vec<String>,
-    inputs: &'a [PathBuf],
-    threads: usize,
-    started: Instant,
-    started_unix: u64,
-}
-
-/// Write every output of an analysis into `out` and put it in place.
-fn write_results(
-    a: &Analysis,
-    out: OutputDir,
-    experiment: bool,
-    info: RunInfo,
-) -> Result<PathBuf, Failure> {
-    if experiment {
-        report::write_experiment(a, &out)?;
-    } else {
-        report::write_run(a, &out)?;
-    }
-    plot::all(a, out.path())?;
-    let manifest = Manifest {
-        version: env!("CARGO_PKG_VERSION").to_string(),
-        source_revision: report::SOURCE_REVISION.to_string(),
-        arguments: info.argv,
-        file: info.file.display().to_string(),
-        seed: a.spec.seed,
-        replications: a.replications,
-        variants: a.variants.iter().map(|v| v.name.clone()).collect(),
-        threads: info.threads,
-        inputs: report::hash_inputs(info.inputs, info.dir)?,
-        events: a.variants.iter().map(|v| v.events).sum(),
-        wall_time_s: info.started.elapsed().as_secs_f64(),
-        started_unix_s: info.started_unix,
-    };
-    out.write("manifest.json", &report::to_json(&manifest)?)?;
-    if STOP.load(Ordering::Relaxed) {
-        return Err(run::RunError::Interrupted.into());
-    }
-    Ok(out.commit()?)
-}
-
-fn run_model(model: &Path, opts: &RunArgs, argv: Vec<String>) -> Result<(), Failure> {
-    utf8(model, "model")?;
-    let spec = spec_of(opts, None)?;
-    let replications = opts.replications.unwrap_or(10);
-    let scn: Scenario = scenario::load(model)?;
-    if let Some(msg) = scn.work_problem(&spec) {
-        return Err(bad_input(format!("{}: {msg}", model.display())));
+) -> Result<(Analysis, PathBuf, Instant), Failure> {
+    for v in &exp.variants {
+        if let Some(msg) = v.scenario.work_problem(&exp.spec) {
+            let what = match kind {
+                Kind::Model => String::new(),
+                Kind::Experiment => format!(" variant \"{}\"", v.name),
+            };
+            return Err(bad_input(format!("{}{what}: {msg}", file.display())));
+        }
     }
     catch_ctrl_c();
-    let out_path = out_dir(opts, model)?;
+    let out_path = out_dir(opts, file)?;
     let out = OutputDir::create(&out_path).map_err(|e| bad_input(format!("{e:#}")))?;
-    let bar = progress(replications, opts.quiet);
+    let bar = progress(exp.replications * exp.variants.len() as u64, opts.quiet);
     let (started, started_unix) = (Instant::now(), unix_now());
     let run_opts = run::Options {
         threads: opts.threads as usize,
@@ -231,37 +204,48 @@ fn run_model(model: &Path, opts: &RunArgs, argv: Vec<String>) -> Result<(), Fail
         on_done: &|| bar.inc(1),
         stop: &STOP,
     };
-    let results = run::replications(&scn, &spec, replications, &run_opts)?;
+    let results = run::experiment(exp, &run_opts)?;
     bar.finish_and_clear();
-    let slug = file_slug(&scn.name);
-    let a = analysis::analyse(
-        &scn.name,
-        &scn.description,
-        &spec,
-        replications,
-        &[VariantInput {
-            name: &scn.name,
-            slug: &slug,
-            scenario: &scn,
-            results: &results,
-        }],
-        0,
-    );
-    let dir = model.parent().unwrap_or(Path::new("."));
-    let info = RunInfo {
-        file: model,
-        dir,
-        argv,
-        inputs: &scn.inputs,
+    let a = analysis::analyse_experiment(exp, &results);
+    match kind {
+        Kind::Model => report::write_run(&a, &out)?,
+        Kind::Experiment => report::write_experiment(&a, &out)?,
+    }
+    plot::all(&a, out.path())?;
+    let manifest = Manifest {
+        version: env!("CARGO_PKG_VERSION").to_string(),
+        source_revision: report::SOURCE_REVISION.to_string(),
+        arguments: argv,
+        file: file.display().to_string(),
+        seed: a.spec.seed,
+        replications: a.replications,
+        variants: a.variants.iter().map(|v| v.name.clone()).collect(),
         threads: threads_used(opts.threads),
-        started,
-        started_unix,
+        inputs: report::hash_inputs(&exp.inputs, &exp.dir)?,
+        events: a.variants.iter().map(|v| v.events).sum(),
+        wall_time_s: started.elapsed().as_secs_f64(),
+        started_unix_s: started_unix,
     };
-    write_results(&a, out, false, info)?;
+    out.write("manifest.json", &report::to_json(&manifest)?)?;
+    if STOP.load(Ordering::Relaxed) {
+        return Err(run::RunError::Interrupted.into());
+    }
+    out.commit()?;
+    Ok((a, out_path, started))
+}
+
+fn run_model(model: &Path, opts: &RunArgs, argv: Vec<String>) -> Result<(), Failure> {
+    utf8(model, "model")?;
+    let spec = spec_of(opts, None)?;
+    let replications = opts.replications.unwrap_or(10);
+    let scn: Scenario = scenario::load(model)?;
+    let dir = model.parent().unwrap_or(Path::new(".")).to_path_buf();
+    let exp = Experiment::of_model(scn, spec, replications, dir);
+    let (a, out_path, started) = execute(&exp, Kind::Model, model, opts, argv)?;
     let s = &a.variants[0].summary;
     println!(
         "{} — {} replications × {} days (+{} warm-up), seed {}",
-        scn.name, replications, spec.days, spec.warmup_days, spec.seed
+        a.name, replications, spec.days, spec.warmup_days, spec.seed
     );
     print!("{}", console::kpi_table(s));
     println!(
@@ -288,58 +272,7 @@ fn run_experiment(file: &Path, opts: &RunArgs, argv: Vec<String>) -> Result<(), 
         }
         exp.replications = r;
     }
-    for v in &exp.variants {
-        if let Some(msg) = v.scenario.work_problem(&exp.spec) {
-            return Err(bad_input(format!(
-                "{} variant \"{}\": {msg}",
-                file.display(),
-                v.name
-            )));
-        }
-    }
-    catch_ctrl_c();
-    let out_path = out_dir(opts, file)?;
-    let out = OutputDir::create(&out_path).map_err(|e| bad_input(format!("{e:#}")))?;
-    let total = exp.replications * exp.variants.len() as u64;
-    let bar = progress(total, opts.quiet);
-    let (started, started_unix) = (Instant::now(), unix_now());
-    let run_opts = run::Options {
-        threads: opts.threads as usize,
-        shard: Shard::ALL,
-        on_done: &|| bar.inc(1),
-        stop: &STOP,
-    };
-    let results = run::experiment(&exp, &run_opts)?;
-    bar.finish_and_clear();
-    let inputs: Vec<VariantInput> = exp
-        .variants
-        .iter()
-        .zip(&results)
-        .map(|(v, r)| VariantInput {
-            name: &v.name,
-            slug: &v.slug,
-            scenario: &v.scenario,
-            results: r,
-        })
-        .collect();
-    let a = analysis::analyse(
-        &exp.name,
-        &exp.description,
-        &exp.spec,
-        exp.replications,
-        &inputs,
-        exp.baseline,
-    );
-    let info = RunInfo {
-        file,
-        dir: &exp.dir,
-        argv,
-        inputs: &exp.inputs,
-        threads: threads_used(opts.threads),
-        started,
-        started_unix,
-    };
-    write_results(&a, out, true, info)?;
+    let (a, out_path, started) = execute(&exp, Kind::Experiment, file, opts, argv)?;
     println!(
         "{} — {} variants × {} replications × {} days (+{} warm-up), seed {}; baseline \"{}\"",
         exp.name,

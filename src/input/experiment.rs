@@ -107,6 +107,30 @@ impl Experiment {
     pub fn baseline(&self) -> &Variant {
         &self.variants[self.baseline]
     }
+
+    /// One model run as an experiment of one variant (what `akuttsim run` does); `dir` is the
+    /// model file's folder.
+    pub fn of_model(scn: Scenario, spec: RunSpec, replications: u64, dir: PathBuf) -> Experiment {
+        let slug = file_slug(&scn.name);
+        Experiment {
+            name: scn.name.clone(),
+            description: scn.description.clone(),
+            replications,
+            spec,
+            inputs: scn.inputs.clone(),
+            variants: vec![Variant {
+                name: scn.name.clone(),
+                slug: if slug.is_empty() {
+                    "model".into()
+                } else {
+                    slug
+                },
+                scenario: scn,
+            }],
+            baseline: 0,
+            dir,
+        }
+    }
 }
 
 /// Does this table look like an experiment file (it names a `base` model)?

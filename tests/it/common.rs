@@ -1,6 +1,6 @@
 //! Helpers shared by the integration tests.
 
-use akuttsim::analysis::{self, Analysis, Summary, VariantInput};
+use akuttsim::analysis::{self, Analysis, Summary};
 use akuttsim::input::RunSpec;
 use akuttsim::input::experiment::Experiment;
 use akuttsim::input::problem::LoadError;
@@ -77,25 +77,7 @@ pub fn run(
 /// Run an experiment and analyse it.
 pub fn experiment(exp: &Experiment, threads: usize) -> (Vec<Vec<ReplicationResult>>, Analysis) {
     let results = run::experiment(exp, &opts(threads)).expect("the experiment completes");
-    let inputs: Vec<VariantInput> = exp
-        .variants
-        .iter()
-        .zip(&results)
-        .map(|(v, r)| VariantInput {
-            name: &v.name,
-            slug: &v.slug,
-            scenario: &v.scenario,
-            results: r,
-        })
-        .collect();
-    let a = analysis::analyse(
-        &exp.name,
-        &exp.description,
-        &exp.spec,
-        exp.replications,
-        &inputs,
-        exp.baseline,
-    );
+    let a = analysis::analyse_experiment(exp, &results);
     (results, a)
 }
 

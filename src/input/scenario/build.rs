@@ -7,46 +7,6 @@ use super::*;
 use crate::base::time::{MIN_PER_WEEK, MS_PER_MIN};
 use crate::base::urgency::Channel;
 
-/// Everything a scenario holds before its derived tables exist.
-pub struct Parts {
-    /// Name.
-    pub name: String,
-    /// Free text.
-    pub description: String,
-    /// Files read.
-    pub inputs: Vec<PathBuf>,
-    /// Zones.
-    pub zones: IdVec<ZoneId, Zone>,
-    /// Demand.
-    pub demand: PerChannel<Option<ChannelDemand>>,
-    /// Legevaktsentraler.
-    pub lvs: IdVec<LvsId, Lvs>,
-    /// Stations.
-    pub stations: IdVec<StationId, Station>,
-    /// Satellites.
-    pub satellites: IdVec<SatelliteId, Satellite>,
-    /// Sites: stations then satellites.
-    pub sites: IdVec<SiteId, Site>,
-    /// Choice rule.
-    pub choice: ChoiceRule,
-    /// AMK.
-    pub amk: Option<Amk>,
-    /// Ambulance parameters.
-    pub ambulance: Option<AmbulanceParams>,
-    /// Ambulance stations.
-    pub amb_stations: IdVec<AmbStationId, AmbStation>,
-    /// Vehicles.
-    pub vehicles: IdVec<VehicleId, Vehicle>,
-    /// Hospitals.
-    pub hospitals: IdVec<HospitalId, Hospital>,
-    /// Referrals.
-    pub referral: Option<Referral>,
-    /// Incidents, sorted by time.
-    pub incidents: IdVec<IncidentId, Incident>,
-    /// Travel.
-    pub travel: Travel,
-}
-
 /// Tables derived from a scenario at load.
 #[derive(Debug, Clone, Default)]
 pub struct Derived {
@@ -77,29 +37,9 @@ pub struct TravelFigures {
     pub zone_mean_min: IdVec<ZoneId, Option<f64>>,
 }
 
-/// Build the scenario and its derived tables.
-pub fn build(parts: Parts) -> Scenario {
-    let mut scn = Scenario {
-        name: parts.name,
-        description: parts.description,
-        inputs: parts.inputs,
-        zones: parts.zones,
-        demand: parts.demand,
-        lvs: parts.lvs,
-        stations: parts.stations,
-        satellites: parts.satellites,
-        sites: parts.sites,
-        choice: parts.choice,
-        amk: parts.amk,
-        ambulance: parts.ambulance,
-        amb_stations: parts.amb_stations,
-        vehicles: parts.vehicles,
-        hospitals: parts.hospitals,
-        referral: parts.referral,
-        incidents: parts.incidents,
-        travel: parts.travel,
-        derived: Derived::default(),
-    };
+/// Build the derived tables of a scenario whose other parts are validated (its `derived` is
+/// still empty): the one constructor of every derived table.
+pub fn derive(mut scn: Scenario) -> Scenario {
     let (zone_sites, zone_lvs) = zone_tables(&scn);
     scn.derived.zone_sites = zone_sites;
     scn.derived.zone_lvs = zone_lvs;

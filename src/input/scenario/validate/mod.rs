@@ -261,7 +261,7 @@ pub fn scenario(
     let name = r.name.clone();
     let description = r.description.clone();
     p.finish(label, || ())?;
-    let parts = super::build::Parts {
+    let scn = Scenario {
         name: name.expect("checked: no problems"),
         description,
         inputs,
@@ -280,8 +280,9 @@ pub fn scenario(
         referral,
         incidents: incidents.into_iter().collect(),
         travel: travel.expect("built: no problems"),
+        derived: super::Derived::default(),
     };
-    Ok(super::build::build(parts))
+    Ok(super::build::derive(scn))
 }
 
 /// Checks that involve more than one section.
