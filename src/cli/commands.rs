@@ -8,7 +8,7 @@ use crate::input::problem::LoadError;
 use crate::input::scenario::limits::MAX_REPLICATIONS;
 use crate::input::scenario::{self, Scenario, de::parse_toml};
 use crate::input::{RunSpec, calibration};
-use crate::output::files::{OutputDir, write_atomic};
+use crate::output::files::{OutputDir, Refused, write_atomic};
 use crate::output::report::{self, Manifest};
 use crate::output::{console, plot};
 use crate::run::{self, Shard};
@@ -195,7 +195,13 @@ fn execute(
     }
     catch_ctrl_c();
     let out_path = out_dir(opts, file)?;
-    let out = OutputDir::create(&out_path).map_err(|e| bad_input(format!("{e:#}")))?;
+    let out = OutputDir::create(&out_path).map_err(|e| {
+        if e.downcast_ref::<Refused>().is_some() {
+            bad_input(format!("{e:#}"))
+        } else {
+            Failure::from(e)
+        }
+    })?;
     let bar = progress(exp.replications * exp.variants.len() as u64, opts.quiet);
     let (started, started_unix) = (Instant::now(), unix_now());
     let run_opts = run::Options {

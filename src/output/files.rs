@@ -14,12 +14,18 @@
 //! Single files outside such folders (`CALIBRATION.md`, README blocks) are written with
 //! [`write_atomic`]: a temporary name in the same folder, then a rename.
 
-use anyhow::{Context, bail};
+use anyhow::Context;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// The marker file that says a folder holds akuttsim results.
 pub const MARKER: &str = ".akuttsim-output";
+
+/// An output folder that may not be used (bad input: the user names another), as opposed to
+/// one that cannot be written (a failure).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct Refused(pub String);
 
 /// Permissions asked for new files and folders; the umask then applies.
 #[cfg(unix)]
@@ -65,18 +71,14 @@ pub struct OutputDir {
 }
 
 fn stem_of(target: &Path) -> anyhow::Result<String> {
-    let name = target.file_name().with_context(|| {
-        format!(
-            "{} is not a folder name — give e.g. --out output/romsdal",
-            target.display()
-        )
-    })?;
-    name.to_str().map(str::to_string).with_context(|| {
-        format!(
-            "{} is not valid UTF-8 — use a folder name in UTF-8",
-            target.display()
-        )
-    })
+    let refused = |why: &str| Refused(format!("{} {why}", target.display()));
+    let name = target
+        .file_name()
+        .ok_or_else(|| refused("is not a folder name — give e.g. --out output/romsdal"))?;
+    Ok(name
+        .to_str()
+        .ok_or_else(|| refused("is not valid UTF-8 — use a folder name in UTF-8"))?
+        .to_string())
 }
 
 impl OutputDir {
@@ -87,19 +89,21 @@ impl OutputDir {
         let stem = stem_of(&target)?;
         if target.exists() {
             if !target.is_dir() {
-                bail!(
+                return Err(Refused(format!(
                     "{} exists and is not a folder — give a new folder with --out",
                     target.display()
-                );
+                ))
+                .into());
             }
             let mut entries = std::fs::read_dir(&target)
                 .with_context(|| format!("cannot read {}", target.display()))?;
             let empty = entries.next().is_none();
             if !empty && !target.join(MARKER).exists() {
-                bail!(
+                return Err(Refused(format!(
                     "{} exists and holds files that are not akuttsim results — give a new or empty folder with --out",
                     target.display()
-                );
+                ))
+                .into());
             }
         }
         let parent = target.parent().unwrap_or(Path::new("/")).to_path_buf();

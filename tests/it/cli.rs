@@ -322,3 +322,24 @@ fn an_overloaded_model_stops_with_a_clear_error() {
         "{err}"
     );
 }
+
+#[test]
+fn a_folder_that_cannot_be_written_is_a_failure_exit_2() {
+    // The parent of --out is a file: the folder cannot be created (not the user's input being
+    // wrong in content, but the system refusing): exit 2, with the cause.
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("plain-file");
+    std::fs::write(&file, "x").unwrap();
+    let o = cli([
+        OsStr::new("run"),
+        OsStr::new("models/fjordby.toml"),
+        OsStr::new("--days"),
+        OsStr::new("1"),
+        OsStr::new("--out"),
+        file.join("out").as_os_str(),
+    ]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("cannot create the folder"), "{err}");
+    assert_eq!(err.matches("os error").count(), 1, "the cause once: {err}");
+}
