@@ -29,6 +29,10 @@
 //!  cli       the command line (and servers): the only place where layers are wired together
 //! ```
 //!
+//! Where the next capabilities live: routed travel matrices in `input::travel`; generating a
+//! model of any region from the data tables in `input::region`; shards in `run` and their
+//! merging in `analysis`; an HTML report in `output` (beside `plot`); servers in `cli`.
+//!
 //! **The rule**: a module may use only the layers above it in this list (`base` first) and
 //! modules of its own layer; never one downstream of it. Plots and reports read the result
 //! structs of `analysis`, never live simulation state; nothing recomputes a summary. The rule is
