@@ -577,8 +577,8 @@ fn map_zones(scn: &Scenario, results: &[ReplicationResult]) -> Vec<MapZone> {
         .iter_enumerated()
         .map(|(z, zone): (ZoneId, _)| {
             let (s, n) = results.iter().fold((0.0, 0u64), |(s, n), r| {
-                let x = r.zone_response[z.index()];
-                (s + x.0, n + x.1)
+                let x = &r.zones[z.index()];
+                (s + x.response_sum_min, n + x.responses)
             });
             MapZone {
                 name: zone.name.clone(),

@@ -103,6 +103,10 @@ ids! {
     RedEventId,
     /// A legevakt call-out in a replication.
     CalloutId,
+    /// A legevakt doctor car of a scenario.
+    DoctorCarId,
+    /// A doctor-car mission in a replication.
+    CarMissionId,
     /// A demand stream (zone × channel × urgency) of a replication.
     DemandStreamId,
 }

@@ -93,9 +93,33 @@ kpis! {
     HomeVisitsPer1000 => "home_visits_per_1000", "visits/1000 inhabitants/year", None, "≈17 (2023)",
         "home visits", "Helsedirektoratet, Allmennlegetjenesten årsrapport 2023, tab. 9.3 (95,139 in 2023) [Hdir-Allmennlege-2023]";
     SuppressedPer1000 => "needs_suppressed_by_distance_per_1000", "needs/1000 inhabitants/year", None, "",
-        "latent 116117 needs that did not become a contact because of distance (decay)", "Raknes et al. 2013 [Raknes2013]";
+        "latent 116117 needs kept from the legevakt by distance (decay), whatever they did instead", "Raknes et al. 2013 [Raknes2013]";
+    SuppressedTo113Per1000 => "needs_suppressed_then_113_per_1000", "needs/1000 inhabitants/year", None, "",
+        "needs kept from the legevakt by distance that called 113 instead", "simulated (fate shares: scenario, [assumption] A4)";
+    SuppressedToPhonePer1000 => "needs_suppressed_then_phone_per_1000", "needs/1000 inhabitants/year", None, "",
+        "needs kept from the legevakt by distance that were helped by telephone (a 116117 call ending in advice)", "simulated; telephone contacts do not fall with distance (Raknes et al. 2013 [Raknes2013])";
+    SuppressedToGpPer1000 => "needs_suppressed_then_gp_next_day_per_1000", "needs/1000 inhabitants/year", None, "",
+        "needs kept from the legevakt by distance that waited for the GP the next weekday", "simulated (fate shares: scenario, [assumption] A4)";
+    UnmetPer1000 => "needs_unmet_by_distance_per_1000", "needs/1000 inhabitants/year", None, "",
+        "needs kept from the legevakt by distance that went unmet", "simulated (fate shares: scenario, [assumption] A4)";
     OutsideHoursPer1000 => "needs_outside_legevakt_hours_per_1000", "needs/1000 inhabitants/year", None, "",
         "116117 needs arising when no legevakt is open for them (they go to the GP)", "simulated";
+    RedTo113Per1000 => "red_116117_to_113_outside_hours_per_1000", "needs/1000 inhabitants/year", None, "",
+        "red 116117 needs with no legevakt open (e.g. weekday daytime) sent on to 113 instead of to the GP", "simulated";
+    ByAmbulancePer1000 => "legevakt_arrivals_by_ambulance_per_1000", "patients/1000 inhabitants/year", None, "",
+        "patients sent to a legevakt by the legevaktsentral who go there by ambulance (rising with distance)", "simulated ([legevakt_transport]; shares [assumption] A1)";
+    ByPatientTransportPer1000 => "legevakt_arrivals_by_patient_transport_per_1000", "patients/1000 inhabitants/year", None, "",
+        "patients sent to a legevakt who go by patient transport (taxi; no ambulance)", "simulated ([legevakt_transport]; shares [assumption] A1)";
+    AssessmentsPer1000 => "assessment_missions_per_1000", "missions/1000 inhabitants/year", None, "",
+        "decided home visits made as ambulance assessment missions (vurderingsoppdrag), every reason", "Meld. St. 23 (2024–2025) kap. 4 [MeldSt23-2025]; simulated";
+    AssessmentsNoSitePer1000 => "assessment_missions_no_site_open_per_1000", "missions/1000 inhabitants/year", None, "",
+        "assessment missions because no legevakt site was open", "simulated ([home_visits] when_no_site_open)";
+    AssessmentsTooFarPer1000 => "assessment_missions_too_far_per_1000", "missions/1000 inhabitants/year", None, "",
+        "assessment missions because the patient was beyond the maximum home-visit drive", "simulated ([home_visits] max_drive_min)";
+    AssessmentsNoOneFreePer1000 => "assessment_missions_no_one_free_per_1000", "missions/1000 inhabitants/year", None, "",
+        "assessment missions because no doctor (or satellite nurse) could leave within the wait limit", "simulated ([home_visits] max_wait_min)";
+    AssessmentsHomeShare => "assessment_missions_left_home_share", "share", None, "0.15 (≈2011)",
+        "assessment missions after which the patient stayed home", "Momyr & Kindt 2011, Sør-Trøndelag (15 % of acute missions left at the pick-up site) [Momyr2011]";
     ClosingRedirectsPer1000 => "legevakt_closing_redirects_per_1000", "needs/1000 inhabitants/year", None, "",
         "patients sent to another site (or to the GP) because the nearest open one closes before they could arrive", "simulated (sending rule: open on arrival)";
     Calls113Per1000 => "amk_calls_per_1000", "calls/1000 inhabitants/year", None, "≈140 (2023)",
@@ -118,16 +142,56 @@ kpis! {
         "90th percentile red response, rural", "Helsedirektoratet, AMK-statistikk 2013 [Hdir-AMK-2013]";
     RedExclAmk => "red_response_within_target_excl_amk_share", "share", at_least(0.90), "",
         "red events reached within the 12/25-min target counted from ambulance notification (AMK time excluded)", "Meld. St. 23 (2024–2025) kap. 4.3.2 (alternative definition) [MeldSt23-2025]";
-    RedFirstOnScene => "red_first_on_scene_within_target_share", "share", at_least(0.90), "",
-        "red events where the first unit on scene (ambulance, or legevakt doctor/satellite nurse) met the 12/25-min target", "Meld. St. 23 (2024–2025) kap. 4.3.2 (alternative definition) [MeldSt23-2025]";
+    RedFirstUnit => "red_first_unit_within_target_share", "share", at_least(0.90), "",
+        "red events where the first unit of any kind on scene (road or boat ambulance, helicopter, doctor car, legevakt doctor, satellite nurse) met the 12/25-min target", "Meld. St. 23 (2024–2025) kap. 4.3.2 (alternative definition) [MeldSt23-2025]";
+    YellowP90 => "yellow_response_p90_min", "min", None, "",
+        "90th percentile of yellow 113 response: call → first unit of any kind on scene (ambulance or doctor car)", "simulated";
+    CarMissionsPer1000 => "doctor_car_missions_per_1000", "missions/1000 inhabitants/year", None, "",
+        "missions accepted by legevakt doctor cars (yellow assessments and red call-outs)", "simulated (Moss model, Meld. St. 23 (2024–2025) box 4.10 [MeldSt23-2025])";
+    CarDeclinedShare => "doctor_car_declined_share", "share", None, "",
+        "missions offered to a doctor car on duty that it declined (busy, out of its area, or by the doctor's judgement); the ambulance then went alone", "simulated (Meld. St. 23 (2024–2025) box 4.10 [MeldSt23-2025])";
+    CarUtil => "doctor_car_utilisation", "share", None, "",
+        "doctor-car time on missions ÷ time on duty", "simulated";
     MissionsPer1000 => "ambulance_missions_per_1000", "missions/1000 inhabitants/year", None, "≈138 (2023)",
-        "ambulance missions started (all kinds)", "Meld. St. 23 (2024–2025) kap. 4.5.1 (764,153 road missions 2023) [MeldSt23-2025]";
+        "ambulance missions started (all kinds, road, boat and air)", "Meld. St. 23 (2024–2025) kap. 4.5.1 (764,153 road missions 2023) [MeldSt23-2025]";
+    AirMissionsPer1000 => "air_ambulance_missions_per_1000", "missions/1000 inhabitants/year", None, "≈1.4 (2022)",
+        "air ambulance missions started (helicopters dispatched in parallel included)", "Luftambulansetjenesten HF, Aktivitetsrapport 2022 (7,543 helicopter missions) [LAT-2022]";
+    RedDiversionsPer1000 => "red_diversions_per_1000", "missions/1000 inhabitants/year", None, "",
+        "vehicles diverted from a planned or green mission to a red call (divert_for_red)", "simulated";
     AmbUtil => "ambulance_utilisation", "share", None, "",
         "vehicle time on missions ÷ vehicle time on duty (a mission running past the end of a shift counts as duty), all vehicles", "simulated";
     AmbStandbyMin => "ambulance_standby_share_min", "share", None, "≈0.93 at some rural stations",
         "standby share (idle ÷ on duty) of the lowest-loaded station, i.e. the highest standby share among stations", "Meld. St. 23 (2024–2025) kap. 4.3.2 (up to 93 % standby time) [MeldSt23-2025]";
     RedWithDoctor => "red_events_with_doctor_share", "share", None, "0.48 (2007)",
         "red events where a legevakt doctor (or satellite nurse) reached the scene before the ambulance left", "Zakariassen et al. 2009 [Zakariassen2009]";
+    DoctorHoursPerWeek => "legevakt_doctor_hours_per_week", "doctor-hours/week", None, "",
+        "scheduled legevakt doctor-hours, all stations", "scenario schedules";
+    DoctorOvertimePerWeek => "legevakt_doctor_overtime_hours_per_week", "doctor-hours/week", None, "",
+        "doctor-hours worked past the end of a shift to clear the queue, all stations", "simulated";
+    HoursWithoutDoctorPerWeek => "legevakt_hours_without_doctor_per_week", "station-hours/week", None, "",
+        "hours a station was open but every doctor on duty was out (home visit, call-out, doctor car), summed over stations", "simulated";
+    DoctorUtilMaxStation => "legevakt_doctor_utilisation_max_station", "share", None, "",
+        "doctor utilisation of the busiest station (busy ÷ available doctor time; per station in legevakt_stations.csv)", "simulated";
+    NightHoursPerDoctorMonth => "legevakt_night_hours_per_doctor_per_month", "h/doctor/month", None, "",
+        "doctor-hours at night (23–08, the SFS 2305 night block) per doctor on the rota per month, stations with a stated doctor_rota_size", "simulated; night block from SFS 2305 §9.1 [SFS2305-2021]";
+    CostTotal => "cost_total_mnok_per_year", "MNOK/year", None, "",
+        "cost of the modelled chain: legevakt doctors, nurses, satellites, doctor cars, ambulance standby and missions, air missions, patient transport (AMK and ED not included)", "[costs] rates (models/SOURCES.md)";
+    CostDoctors => "cost_legevakt_doctors_mnok_per_year", "MNOK/year", None, "",
+        "legevakt doctor-hours (scheduled and overtime; doctor-car doctors) × the rate by time of week", "SFS 2305 [SFS2305-2021]; [costs]";
+    CostNurses => "cost_nurses_mnok_per_year", "MNOK/year", None, "",
+        "nurse-hours (legevaktsentral, triage, satellite) × the nurse-hour rate", "SSB [SSB-Nurse-2022]; [costs]";
+    CostSatellitesFixed => "cost_satellites_fixed_mnok_per_year", "MNOK/year", None, "",
+        "fixed cost of the satellites besides their nurses", "[assumption] A9; [costs]";
+    CostDoctorCars => "cost_doctor_cars_mnok_per_year", "MNOK/year", None, "",
+        "doctor cars' vehicle and driver per hour on duty (their doctors are in the doctor cost)", "[assumption]; [costs]";
+    CostAmbulanceStandby => "cost_ambulance_standby_mnok_per_year", "MNOK/year", None, "",
+        "road and boat ambulances' hours staffed and on call × their car-year rate", "[derived] from Meld. St. 23 (2024–2025) [MeldSt23-2025]; [costs]";
+    CostAmbulanceMissions => "cost_ambulance_missions_mnok_per_year", "MNOK/year", None, "",
+        "road and boat missions × the cost per mission", "Ambulanseforum 2018 [Ambulanseforum-2018]; [costs]";
+    CostAirMissions => "cost_air_missions_mnok_per_year", "MNOK/year", None, "",
+        "air missions × the cost per air mission", "Ambulanseforum 2018 [Ambulanseforum-2018]; [costs]";
+    CostPatientTransport => "cost_patient_transport_mnok_per_year", "MNOK/year", None, "",
+        "patient-transport trips to the legevakt × the cost per trip", "[assumption]; [costs]";
     EdHandoverP90 => "ed_handover_delay_p90_min", "min", None, "",
         "90th percentile of the wait for an ED bay after an ambulance arrives", "simulated";
     AdmissionsPer1000 => "hospital_admissions_per_1000", "admissions/1000 inhabitants/year", None, "",

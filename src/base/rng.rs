@@ -105,6 +105,18 @@ pub enum Purpose {
     OnScene = 18,
     /// Handover at the hospital.
     Handover = 19,
+    /// What a need suppressed by distance does instead.
+    Fate = 20,
+    /// How a patient gets to the legevakt (own, patient transport, ambulance).
+    Transport = 21,
+    /// Doctor car: does the doctor accept the mission, and where the patient ends.
+    DoctorCar = 22,
+    /// Where an assessment mission ends.
+    Assessment = 23,
+    /// AMK operator's guidance time after dispatch.
+    Guidance = 24,
+    /// A vehicle dispatched in parallel (a helicopter alongside the ground unit).
+    Support = 25,
 }
 
 /// Generator of one purpose of one patient: SplitMix64 (Steele, Lea & Flood 2014), which needs no

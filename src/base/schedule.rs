@@ -238,6 +238,22 @@ impl Weekly {
         ))
     }
 
+    /// The first time at or after `t` at which the level is above zero, or `None` if it never
+    /// is.
+    pub fn next_open_at_or_after(&self, t: SimTime) -> Option<SimTime> {
+        if self.level_at(t) > 0 {
+            return Some(t);
+        }
+        let mut at = t;
+        for _ in 0..=self.segments.len() {
+            at = self.next_change_after(at)?;
+            if self.level_at(at) > 0 {
+                return Some(at);
+            }
+        }
+        None
+    }
+
     /// Minutes per week at each level > 0 summed as level × minutes (e.g. doctor-minutes per week).
     pub fn level_minutes_per_week(&self) -> f64 {
         let mut total = 0.0;

@@ -2,7 +2,7 @@
 //! experiment, and the KPI reference (`akuttsim kpis`).
 
 use crate::analysis::{Analysis, Summary};
-use crate::base::kpi::KPI_DEFS;
+use crate::base::kpi::{KPI_DEFS, Kpi};
 
 fn fmt_val(x: Option<f64>, unit: &str) -> String {
     match x {
@@ -85,19 +85,23 @@ pub fn kpi_table(s: &Summary) -> String {
 /// Key KPIs of an experiment: value per variant and paired difference vs the baseline.
 pub fn comparison_table(a: &Analysis) -> String {
     let key = [
-        "lvs_answered_within_2min_share",
-        "legevakt_wait_p90_min_green",
-        "legevakt_travel_within_40min_population_share",
-        "legevakt_doctor_utilisation",
-        "satellite_consultations",
-        "needs_suppressed_by_distance_per_1000",
-        "amk_answered_within_10s_share",
-        "red_response_within_12min_urban_share",
-        "red_response_within_25min_rural_share",
-        "red_first_on_scene_within_target_share",
-        "red_events_with_doctor_share",
-        "ambulance_missions_per_1000",
-        "ambulance_utilisation",
+        Kpi::LvsWithin2Min,
+        Kpi::WaitP90Green,
+        Kpi::Travel40,
+        Kpi::DoctorUtil,
+        Kpi::SatelliteConsults,
+        Kpi::SuppressedPer1000,
+        Kpi::AmkWithin10s,
+        Kpi::RedUrban12,
+        Kpi::RedRural25,
+        Kpi::RedFirstUnit,
+        Kpi::RedWithDoctor,
+        Kpi::YellowP90,
+        Kpi::MissionsPer1000,
+        Kpi::AssessmentsPer1000,
+        Kpi::AmbUtil,
+        Kpi::HoursWithoutDoctorPerWeek,
+        Kpi::CostTotal,
     ];
     let rows = &a.comparison;
     let mut out = String::new();
@@ -109,7 +113,8 @@ pub fn comparison_table(a: &Analysis) -> String {
             if v == a.baseline { " (baseline)" } else { "" }
         ));
         for k in key {
-            let def = KPI_DEFS.iter().find(|d| d.name == k).expect("known KPI");
+            let def = k.def();
+            let k = def.name;
             let e = &var.summary.kpi[k];
             if e.n == 0 {
                 continue;

@@ -2,26 +2,43 @@
 //! machine.
 //!
 //! ```text
-//!   Off ⇄ Available ─dispatch→ Activating → ToScene → OnScene ─conveyed→ ToHospital → AtHospital
-//!                ▲                            ▲          │                              │ bay free
-//!                │                            │          └─not conveyed─┐               ▼
-//!                └──────── back at station ── Returning ◀──────────────┴────────── Handover
+//!   Off ⇄ Available ─dispatch→ Activating → ToScene → OnScene ─conveyed→ Conveying ─hospital→ AtEdDoor
+//!                ▲                            ▲  ⟲       │                   │ legevakt        │ bay free
+//!                │                            │ diverted └─not conveyed─┐    ▼                 ▼
+//!                └──────── back at station ── Returning ◀──────────────┴─ Handover ◀───────────┘
 //!                              (re-dispatch from Returning goes straight to ToScene)
 //! ```
 //!
 //! Every state change goes through [`VState::allowed`]; an illegal transition is a bug and
 //! panics. Each phase ends with one `Vehicle` event carrying the vehicle's generation counter, so
-//! a phase cut short (a returning ambulance re-dispatched) leaves a stale event that is ignored.
+//! a phase cut short (a returning ambulance re-dispatched, a car diverted) leaves a stale event
+//! that is ignored.
 //!
 //! Dispatch: the available vehicle (staffed or on call, at its station or returning) with the
-//! shortest travel time to the scene; an air unit only for its urgencies, when the best ground
-//! response (activation mean + travel) exceeds its threshold and the weather allows. Calls with no
-//! vehicle wait in a queue by urgency, then arrival, and take the first eligible vehicle freed.
+//! shortest travel time to the scene. Calls with no vehicle wait in a queue by urgency, then
+//! arrival, and take the first eligible vehicle freed. Options (each a switch, off by default):
+//!
+//! * **Air in parallel** — for a red 113 call the nearest ground unit (road or boat) always goes;
+//!   an air unit that takes red calls goes *as well* when the best ground response (activation
+//!   mean + travel) exceeds its threshold, the weather allows and it would be there first. It
+//!   assists on scene and flies back; the ground unit conveys. Only when no ground unit could
+//!   ever reach the scene does the air unit take the mission itself. For other urgencies an air
+//!   unit that takes them replaces the ground unit when it is faster.
+//! * **Reserve** (`reserve_last_for_red` per station) — a station's last vehicle at the station
+//!   takes red calls only.
+//! * **Divert for red** (`divert_for_red`) — a red call with no vehicle free takes one that is
+//!   activating for, or driving to, a planned or green mission; that mission waits again in its
+//!   old place in the queue.
+//!
+//! `red_response_*` KPIs count road and boat ambulances only; the first unit of any kind is
+//! scored by AMK's red-event record.
 
 use super::Event;
 use super::World;
 use super::result::{AmbStationResult, Outcome, Transition};
-use crate::base::ids::{HospitalId, IdVec, PatientId, PlaceId, VehicleId};
+use crate::base::ids::{
+    AmbStationId, HospitalId, IdVec, PatientId, PlaceId, RedEventId, SiteId, VehicleId,
+};
 use crate::base::rng::{Purpose, patient_rng};
 use crate::base::time::{Dur, MS_PER_HOUR, SimTime};
 use crate::base::urgency::Urgency;
@@ -44,10 +61,10 @@ pub enum VState {
     ToScene,
     /// At the scene.
     OnScene,
-    /// Conveying the patient.
-    ToHospital,
+    /// Conveying the patient (to a hospital or a legevakt).
+    Conveying,
     /// At the hospital, waiting for an ED bay.
-    AtHospital,
+    AtEdDoor,
     /// Handing over the patient.
     Handover,
     /// On the way back to the station.
@@ -65,10 +82,12 @@ impl VState {
                 | (Available, Activating)
                 | (Activating, ToScene)
                 | (ToScene, OnScene)
-                | (OnScene, ToHospital)
+                | (ToScene, ToScene)
+                | (OnScene, Conveying)
                 | (OnScene, Returning)
-                | (ToHospital, AtHospital)
-                | (AtHospital, Handover)
+                | (Conveying, AtEdDoor)
+                | (Conveying, Handover)
+                | (AtEdDoor, Handover)
                 | (Handover, Returning)
                 | (Returning, Available)
                 | (Returning, Off)
@@ -89,14 +108,33 @@ pub(crate) enum MissionKind {
     Emergency,
     /// Green 113 call given a planned transport.
     Planned,
-    /// Assessment at home instead of a legevakt home visit.
+    /// Assessment at home instead of a legevakt home visit ("vurderingsoppdrag").
     Assessment,
     /// Transport of a patient already seen (legevakt referral, doctor car): always conveyed.
     Transport,
+    /// A patient the legevaktsentral sent to a legevakt who cannot go on their own: always
+    /// conveyed, to that site.
+    ToLegevakt(SiteId),
 }
 
-/// A movement: from place, to place, start, end (positions of returning vehicles are
-/// interpolated along it).
+/// What a vehicle is doing a mission for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Task {
+    /// The patient it picks up (and conveys, if so decided).
+    Patient(PatientId),
+    /// Assisting at a red event, alongside the ground unit (air in parallel).
+    Support(RedEventId),
+}
+
+/// Where a conveyed patient is taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Dest {
+    Hospital(HospitalId),
+    Site(SiteId),
+}
+
+/// A movement: from place, to place, start, end (positions of moving vehicles are interpolated
+/// along it).
 #[derive(Debug, Clone, Copy)]
 struct Move {
     from: PlaceId,
@@ -110,11 +148,15 @@ struct Move {
 struct VehicleState {
     state: VState,
     generation: u32,
-    patient: Option<PatientId>,
+    task: Option<Task>,
+    /// Where the current mission's scene is.
+    scene: PlaceId,
     on_duty: bool,
     on_call_now: bool,
     mv: Move,
-    hospital: Option<HospitalId>,
+    dest: Option<Dest>,
+    /// Seed of the mission's patient (draws of a vehicle sent in parallel).
+    seed: u64,
     last: SimTime,
     busy_ms: f64,
     duty_ms: f64,
@@ -129,7 +171,10 @@ pub(crate) struct Fleet {
     queue: BTreeSet<(u8, u64, PatientId)>,
     /// Vehicles now on their way back to their station (re-dispatchable, moving).
     returning: Vec<VehicleId>,
+    /// Vehicles available at each station now (for the reserve rule).
+    available_at: IdVec<AmbStationId, u32>,
     any_air: bool,
+    any_reserve: bool,
     warmup: SimTime,
 }
 
@@ -139,7 +184,9 @@ impl Fleet {
             veh: IdVec::new(),
             queue: BTreeSet::new(),
             returning: Vec::new(),
+            available_at: IdVec::from(vec![0; scn.amb_stations.len()]),
             any_air: scn.vehicles.iter().any(|v| v.kind == VehicleKind::Air),
+            any_reserve: scn.amb_stations.iter().any(|s| s.reserve_last_for_red),
             warmup: SimTime::ZERO,
         }
     }
@@ -158,10 +205,14 @@ impl World<'_> {
             let veh = &self.scn.vehicles[v];
             let on =
                 veh.staffed.level_at(SimTime::ZERO) > 0 || veh.on_call.level_at(SimTime::ZERO) > 0;
+            if on {
+                self.fleet.available_at[veh.station] += 1;
+            }
             self.fleet.veh.push(VehicleState {
                 state: if on { VState::Available } else { VState::Off },
                 generation: 0,
-                patient: None,
+                task: None,
+                scene: h,
                 on_duty: on,
                 on_call_now: veh.staffed.level_at(SimTime::ZERO) == 0,
                 mv: Move {
@@ -170,7 +221,8 @@ impl World<'_> {
                     t0: SimTime::ZERO,
                     t1: SimTime::ZERO,
                 },
-                hospital: None,
+                dest: None,
+                seed: 0,
                 last: SimTime::ZERO,
                 busy_ms: 0.0,
                 duty_ms: 0.0,
@@ -230,6 +282,13 @@ impl World<'_> {
         if to == VState::Returning {
             self.fleet.returning.push(v);
         }
+        let station = self.scn.vehicles[v].station;
+        if from == VState::Available {
+            self.fleet.available_at[station] -= 1;
+        }
+        if to == VState::Available {
+            self.fleet.available_at[station] += 1;
+        }
         let vs = &mut self.fleet.veh[v];
         vs.state = to;
         vs.generation = vs.generation.wrapping_add(1);
@@ -280,11 +339,12 @@ impl World<'_> {
         self.schedule_vehicle_shift(v);
     }
 
-    /// Travel time from where vehicle `v` is now to `scene` [min] (interpolated while returning).
+    /// Travel time from where vehicle `v` is now to `scene` \[min\] (interpolated along the leg
+    /// while it is moving back or to another scene).
     fn time_to(&self, v: VehicleId, scene: PlaceId) -> f64 {
         let vs = &self.fleet.veh[v];
         match vs.state {
-            VState::Returning => {
+            VState::Returning | VState::ToScene => {
                 let Move { from, to, t0, t1 } = vs.mv;
                 let span = (t1.0 - t0.0).max(1) as f64;
                 let f = ((self.now.0 - t0.0) as f64 / span).clamp(0.0, 1.0);
@@ -317,7 +377,23 @@ impl World<'_> {
         }
     }
 
-    /// Mean activation of a vehicle for an urgency [min] (for the air rule).
+    /// Is `v` its station's last vehicle there, kept for red calls?
+    fn reserved(&self, v: VehicleId) -> bool {
+        if !self.fleet.any_reserve || self.fleet.veh[v].state != VState::Available {
+            return false;
+        }
+        let st = self.scn.vehicles[v].station;
+        self.scn.amb_stations[st].reserve_last_for_red && self.fleet.available_at[st] <= 1
+    }
+
+    /// Can `v` be sent now to a call of urgency `u` at `scene`?
+    fn eligible(&self, v: VehicleId, scene: PlaceId, u: Urgency) -> bool {
+        self.dispatchable(v)
+            && self.can_reach(v, scene, u)
+            && (u == Urgency::Red || !self.reserved(v))
+    }
+
+    /// Mean activation of a vehicle for an urgency \[min\] (for the air rule).
     fn activation_mean(&self, v: VehicleId, u: Urgency) -> f64 {
         let veh = &self.scn.vehicles[v];
         match (&veh.activation_min, &self.scn.ambulance) {
@@ -330,27 +406,51 @@ impl World<'_> {
     /// Ask for an ambulance for patient `p` at place `scene`.
     pub(super) fn request_ambulance(&mut self, p: PatientId, kind: MissionKind, scene: PlaceId) {
         let now = self.now;
-        let u = {
+        let seq = self.next_seq();
+        let (u, seed, red) = {
             let pat = &mut self.patients[p];
             pat.mission = kind;
             pat.scene = scene;
             pat.t_wait = now;
-            pat.urgency
+            pat.amb_seq = seq;
+            (pat.urgency, pat.seed, pat.red)
         };
-        if let Some(v) = self.pick_vehicle(scene, u) {
-            self.dispatch(v, p);
-        } else {
-            let seq = self.next_seq();
-            self.fleet.queue.insert((u.priority(), seq, p));
+        let best = self.best_vehicles(scene, u);
+        let air = self.air_rule(&best, u, scene);
+        if kind == MissionKind::Emergency && u == Urgency::Red {
+            // The ground unit always goes (it is what red_response counts); air in parallel.
+            match best[0] {
+                Some((_, g)) => self.dispatch(g, p),
+                None if self.divert_for_red(p, scene) => {}
+                None => match air {
+                    Some(a) if !self.ground_can_reach(scene, u) => {
+                        self.dispatch(a, p);
+                        return;
+                    }
+                    _ => {
+                        self.fleet.queue.insert((u.priority(), seq, p));
+                    }
+                },
+            }
+            if let (Some(a), Some(r)) = (air, red) {
+                self.launch(a, Task::Support(r), scene, seed, u, Purpose::Support);
+            }
+            return;
+        }
+        match air.or(best[0].map(|x| x.1)) {
+            Some(v) => self.dispatch(v, p),
+            None => {
+                self.fleet.queue.insert((u.priority(), seq, p));
+            }
         }
     }
 
-    /// The best vehicle for a scene now, if any. Vehicles at their station are searched in the
-    /// scene's precomputed order of drive time from their stations (the first dispatchable one
-    /// is the nearest of them); vehicles on their way back, whose position moves, are few and
-    /// are checked one by one.
-    fn pick_vehicle(&mut self, scene: PlaceId, u: Urgency) -> Option<VehicleId> {
-        // best[0]: nearest ground (road or boat) vehicle, best[1]: nearest air unit.
+    /// The nearest eligible ground (road or boat) vehicle and air unit for a scene now, with
+    /// their travel times. Vehicles at their station are searched in the scene's precomputed
+    /// order of drive time from their stations (the first eligible one of a kind is the nearest
+    /// of them); vehicles on their way back, whose position moves, are few and are checked one
+    /// by one.
+    fn best_vehicles(&self, scene: PlaceId, u: Urgency) -> [Option<(f64, VehicleId)>; 2] {
         let mut best: [Option<(f64, VehicleId)>; 2] = [None, None];
         let scn = self.scn;
         let is_air = |v: VehicleId| usize::from(scn.vehicles[v].kind == VehicleKind::Air);
@@ -362,10 +462,7 @@ impl World<'_> {
         };
         let mut found = [false, false];
         for &v in &scn.derived.place_vehicles[scene] {
-            if self.fleet.veh[v].state == VState::Available
-                && self.dispatchable(v)
-                && self.can_reach(v, scene, u)
-            {
+            if self.fleet.veh[v].state == VState::Available && self.eligible(v, scene, u) {
                 consider(v, scn.vehicle_travel_min(v, scn.vehicle_home(v), scene));
                 found[is_air(v)] = true;
                 // The list is sorted by this time: nothing later in it can beat a found one of
@@ -375,14 +472,25 @@ impl World<'_> {
                 }
             }
         }
-        for i in 0..self.fleet.returning.len() {
-            let v = self.fleet.returning[i];
-            if self.dispatchable(v) && self.can_reach(v, scene, u) {
+        for &v in &self.fleet.returning {
+            if self.eligible(v, scene, u) {
                 consider(v, self.time_to(v, scene));
             }
         }
-        let [best_ground, best_air] = best;
-        let ground_response = best_ground
+        best
+    }
+
+    /// The air unit to send, if the air rule says so: the best ground response (mean
+    /// activation plus travel; infinite with no ground unit free) exceeds the unit's threshold,
+    /// the weather allows, and the air unit would be there first.
+    fn air_rule(
+        &mut self,
+        best: &[Option<(f64, VehicleId)>; 2],
+        u: Urgency,
+        scene: PlaceId,
+    ) -> Option<VehicleId> {
+        let (_, a) = best[1]?;
+        let ground_response = best[0]
             .map(|(t, v)| {
                 let act = if self.fleet.veh[v].state == VState::Returning {
                     0.0
@@ -392,18 +500,84 @@ impl World<'_> {
                 t + act
             })
             .unwrap_or(f64::INFINITY);
-        if let Some((_, a)) = best_air {
-            let veh = &self.scn.vehicles[a];
-            if ground_response > veh.min_road_response_min
-                && (veh.availability >= 1.0 || self.system_rng.random::<f64>() < veh.availability)
-            {
-                let air_resp = self.activation_mean(a, u) + self.time_to(a, scene);
-                if air_resp < ground_response {
-                    return Some(a);
-                }
+        let veh = &self.scn.vehicles[a];
+        if ground_response > veh.min_road_response_min
+            && (veh.availability >= 1.0 || self.system_rng.random::<f64>() < veh.availability)
+        {
+            let air_resp = self.activation_mean(a, u) + self.time_to(a, scene);
+            if air_resp < ground_response {
+                return Some(a);
             }
         }
-        best_ground.map(|(_, v)| v)
+        None
+    }
+
+    /// Could any ground vehicle ever serve urgency `u` at `scene` (on duty or not)?
+    fn ground_can_reach(&self, scene: PlaceId, u: Urgency) -> bool {
+        self.scn
+            .vehicles
+            .iter_enumerated()
+            .any(|(v, veh)| veh.kind != VehicleKind::Air && self.can_reach(v, scene, u))
+    }
+
+    /// `divert_for_red`: take the nearest ground vehicle activating for, or driving to, a planned
+    /// or green mission; that patient waits again in their old place in the queue. Returns
+    /// whether a vehicle was diverted.
+    fn divert_for_red(&mut self, p: PatientId, scene: PlaceId) -> bool {
+        if !self
+            .scn
+            .ambulance
+            .as_ref()
+            .is_some_and(|a| a.divert_for_red)
+        {
+            return false;
+        }
+        let mut best: Option<(f64, VehicleId)> = None;
+        for (v, vs) in self.fleet.veh.iter_enumerated() {
+            let Some(Task::Patient(q)) = vs.task else {
+                continue;
+            };
+            if !matches!(vs.state, VState::Activating | VState::ToScene)
+                || self.scn.vehicles[v].kind == VehicleKind::Air
+                || !self.can_reach(v, scene, Urgency::Red)
+            {
+                continue;
+            }
+            let other = &self.patients[q];
+            if other.mission != MissionKind::Planned && other.urgency != Urgency::Green {
+                continue;
+            }
+            let t = self.time_to(v, scene);
+            if best.is_none_or(|(bt, bv)| t < bt || (t == bt && v < bv)) {
+                best = Some((t, v));
+            }
+        }
+        let Some((t, v)) = best else { return false };
+        let Some(Task::Patient(q)) = self.fleet.veh[v].task else {
+            unreachable!("chosen for its patient")
+        };
+        let (prio, seq) = (
+            self.patients[q].urgency.priority(),
+            self.patients[q].amb_seq,
+        );
+        self.patients[q].vehicle = None;
+        self.fleet.queue.insert((prio, seq, q));
+        self.score.red_diversion(self.now);
+        self.patients[p].vehicle = Some(v);
+        let vs = &mut self.fleet.veh[v];
+        vs.task = Some(Task::Patient(p));
+        vs.scene = scene;
+        if self.now >= self.fleet.warmup {
+            vs.missions += 1;
+        }
+        self.score.mission(self.now, false);
+        if vs.state == VState::ToScene {
+            // Turn round from where it is (the leg's start stands in for its position).
+            let from = vs.mv.from;
+            self.move_to(v, VState::ToScene, from, scene, t);
+        }
+        // Activating: the crew gets ready as planned, then drives to the red scene.
+        true
     }
 
     /// A vehicle became free (at its station or on its way back): take the most urgent waiting
@@ -412,6 +586,7 @@ impl World<'_> {
         if !self.dispatchable(v) {
             return;
         }
+        let reserved = self.reserved(v);
         // Most urgent first, then longest waiting: the first the vehicle can serve.
         let found = self
             .fleet
@@ -420,6 +595,7 @@ impl World<'_> {
             .find(|&&(_, _, p)| {
                 let pat = &self.patients[p];
                 self.can_reach(v, pat.scene, pat.urgency)
+                    && (!reserved || pat.urgency == Urgency::Red)
             })
             .copied();
         if let Some(key) = found {
@@ -429,22 +605,44 @@ impl World<'_> {
     }
 
     fn dispatch(&mut self, v: VehicleId, p: PatientId) {
-        let u = self.patients[p].urgency;
-        self.patients[p].vehicle = Some(v);
-        self.fleet.veh[v].patient = Some(p);
+        let (u, seed, scene) = {
+            let pat = &mut self.patients[p];
+            pat.vehicle = Some(v);
+            (pat.urgency, pat.seed, pat.scene)
+        };
+        self.launch(v, Task::Patient(p), scene, seed, u, Purpose::Ambulance);
+    }
+
+    /// Send vehicle `v` on a mission: activation (plus the on-call delay) from its station, or
+    /// straight to the scene when it is on its way back.
+    fn launch(
+        &mut self,
+        v: VehicleId,
+        task: Task,
+        scene: PlaceId,
+        seed: u64,
+        u: Urgency,
+        purpose: Purpose,
+    ) {
+        let air = self.scn.vehicles[v].kind == VehicleKind::Air;
+        let vs = &mut self.fleet.veh[v];
+        vs.task = Some(task);
+        vs.scene = scene;
+        vs.seed = seed;
         if self.now >= self.fleet.warmup {
-            self.fleet.veh[v].missions += 1;
+            vs.missions += 1;
         }
-        self.score.mission(self.now);
+        self.score.mission(self.now, air);
+        if let Task::Support(r) = task {
+            self.red_unit_sent(r);
+        }
         if self.fleet.veh[v].state == VState::Returning {
             // Crew already active: straight to the scene from where it is.
-            let t = self.time_to(v, self.patients[p].scene);
+            let t = self.time_to(v, scene);
             let from = self.fleet.veh[v].mv.from; // approximate position: the leg being driven
-            let scene = self.patients[p].scene;
             self.move_to(v, VState::ToScene, from, scene, t);
         } else {
-            let seed = self.patients[p].seed;
-            let mut rng = patient_rng(seed, Purpose::Ambulance);
+            let mut rng = patient_rng(seed, purpose);
             let veh = &self.scn.vehicles[v];
             let amb = self
                 .scn
@@ -463,35 +661,60 @@ impl World<'_> {
         }
     }
 
+    /// The patient of vehicle `v`'s mission.
+    fn patient_of(&self, v: VehicleId) -> PatientId {
+        match self.fleet.veh[v].task {
+            Some(Task::Patient(p)) => p,
+            t => panic!("vehicle {v} has no patient ({t:?})"),
+        }
+    }
+
     /// The current phase of vehicle `v` ends.
     pub(super) fn vehicle_event(&mut self, v: VehicleId, generation: u32) {
         if self.fleet.veh[v].generation != generation {
-            return; // stale: the phase was cut short by a re-dispatch
+            return; // stale: the phase was cut short by a re-dispatch or a diversion
         }
-        let p = self.fleet.veh[v].patient;
+        let task = self.fleet.veh[v].task;
         match self.fleet.veh[v].state {
             VState::Activating => {
-                let p = p.expect("an activating vehicle has a patient");
-                let scene = self.patients[p].scene;
+                let scene = self.fleet.veh[v].scene;
                 let home = self.scn.vehicle_home(v);
                 let t = self.scn.vehicle_travel_min(v, home, scene);
                 self.move_to(v, VState::ToScene, home, scene, t);
             }
-            VState::ToScene => self.arrive_on_scene(v, p.expect("driving to a patient")),
-            VState::OnScene => self.leave_scene(v, p.expect("on scene with a patient")),
-            VState::ToHospital => {
-                let p = p.expect("conveying a patient");
-                self.set_state(v, VState::AtHospital);
-                let h = self.fleet.veh[v].hospital.expect("conveying to a hospital");
-                self.patients[p].t_wait = self.now;
-                self.patients[p].by_ambulance_now = true;
-                self.request_ed(p, h);
+            VState::ToScene => match task {
+                Some(Task::Patient(p)) => self.arrive_on_scene(v, p),
+                Some(Task::Support(r)) => self.support_arrive(v, r),
+                None => panic!("vehicle {v}: driving to no one"),
+            },
+            VState::OnScene => match task {
+                Some(Task::Patient(p)) => self.leave_scene(v, p),
+                Some(Task::Support(r)) => {
+                    self.fleet.veh[v].task = None;
+                    let scene = self.fleet.veh[v].scene;
+                    self.start_return(v, scene);
+                    self.red_unit_closed(r);
+                }
+                None => panic!("vehicle {v}: on scene for no one"),
+            },
+            VState::Conveying => {
+                let p = self.patient_of(v);
+                match self.fleet.veh[v].dest.expect("conveying somewhere") {
+                    Dest::Hospital(h) => {
+                        self.set_state(v, VState::AtEdDoor);
+                        self.patients[p].t_wait = self.now;
+                        self.patients[p].by_ambulance_now = true;
+                        self.request_ed(p, h);
+                    }
+                    Dest::Site(s) => self.legevakt_handover(v, p, s),
+                }
             }
             VState::Handover => {
-                let h = self.fleet.veh[v]
-                    .hospital
-                    .expect("handing over at a hospital");
-                self.start_return(v, self.scn.hospital_place(h));
+                let from = match self.fleet.veh[v].dest.expect("handing over somewhere") {
+                    Dest::Hospital(h) => self.scn.hospital_place(h),
+                    Dest::Site(s) => self.scn.site_place(s),
+                };
+                self.start_return(v, from);
             }
             VState::Returning => {
                 if self.fleet.veh[v].on_duty {
@@ -501,7 +724,7 @@ impl World<'_> {
                     self.set_state(v, VState::Off);
                 }
             }
-            s @ (VState::Off | VState::Available | VState::AtHospital) => {
+            s @ (VState::Off | VState::Available | VState::AtEdDoor) => {
                 panic!("vehicle {v}: no phase ends in state {s:?}")
             }
         }
@@ -509,23 +732,56 @@ impl World<'_> {
 
     fn arrive_on_scene(&mut self, v: VehicleId, p: PatientId) {
         self.set_state(v, VState::OnScene);
-        let (kind, u, seed) = {
+        let (kind, u, seed, zone, red) = {
             let pat = &self.patients[p];
-            (pat.mission, pat.urgency, pat.seed)
+            (pat.mission, pat.urgency, pat.seed, pat.zone, pat.red)
         };
-        if kind == MissionKind::Emergency && u == Urgency::Red {
-            self.record_red_response(p);
+        let air = self.scn.vehicles[v].kind == VehicleKind::Air;
+        if kind == MissionKind::Emergency {
+            match (u, red) {
+                (Urgency::Red, Some(r)) if air => {
+                    self.red_unit_arrived(r, false);
+                }
+                (Urgency::Red, _) => self.record_red_response(p),
+                (Urgency::Yellow, _) => self.yellow_first_unit(p),
+                _ => {}
+            }
         }
         let amb = self
             .scn
             .ambulance
             .as_ref()
             .expect("vehicles imply [ambulance]");
-        let conveyed = match kind {
-            MissionKind::Transport => true,
-            _ => patient_rng(seed, Purpose::Conveyance).random::<f64>() < amb.conveyance[u],
+        let (conveyed, to_site) = match kind {
+            MissionKind::Transport => (true, None),
+            MissionKind::ToLegevakt(s) => (true, Some(s)),
+            MissionKind::Assessment if self.scn.assessment.is_some() => {
+                let a = self.scn.assessment.expect("checked");
+                let x = self.u(p, Purpose::Assessment);
+                if x < a.to_hospital {
+                    (true, None)
+                } else if x < a.to_hospital + a.to_legevakt {
+                    // The legevakt open when they get there; hospital when none is.
+                    let c = self
+                        .scn
+                        .choose_site(zone, u, self.now, self.u(p, Purpose::Choice));
+                    (true, c.site)
+                } else {
+                    (false, None)
+                }
+            }
+            _ => (
+                patient_rng(seed, Purpose::Conveyance).random::<f64>() < amb.conveyance[u],
+                None,
+            ),
         };
-        self.patients[p].conveyed = conveyed;
+        if kind == MissionKind::Assessment {
+            self.score
+                .assessment_outcome(self.now, conveyed, to_site.is_some());
+        }
+        let pat = &mut self.patients[p];
+        pat.conveyed = conveyed;
+        pat.to_site = to_site;
         let mut rng = patient_rng(seed, Purpose::OnScene);
         let m = match (&self.scn.vehicles[v].on_scene_min, conveyed) {
             (Some(d), _) => d.sample(&mut rng),
@@ -535,46 +791,77 @@ impl World<'_> {
         self.phase_end(v, Dur::from_minutes(m));
     }
 
+    /// A vehicle sent in parallel reaches a red event: it counts as a unit on scene while the
+    /// event is open, assists for its time on scene, and leaves (at once if the ground unit has
+    /// already gone).
+    fn support_arrive(&mut self, v: VehicleId, r: RedEventId) {
+        self.set_state(v, VState::OnScene);
+        let open = self.red_unit_arrived(r, false);
+        let m = if open {
+            let mut rng = patient_rng(self.fleet.veh[v].seed, Purpose::Support);
+            let amb = self
+                .scn
+                .ambulance
+                .as_ref()
+                .expect("vehicles imply [ambulance]");
+            match &self.scn.vehicles[v].on_scene_min {
+                Some(d) => d.sample(&mut rng),
+                None => amb.on_scene_conveyed_min.sample(&mut rng),
+            }
+        } else {
+            0.0
+        };
+        self.phase_end(v, Dur::from_minutes(m));
+    }
+
     fn leave_scene(&mut self, v: VehicleId, p: PatientId) {
         let scene = self.patients[p].scene;
-        if let Some(r) = self.patients[p].red {
+        if let Some(r) = self.patients[p].red.take() {
             self.red_scene_cleared(r);
         }
-        if self.patients[p].conveyed {
-            // Nearest hospital from the scene for this vehicle (precomputed for road vehicles).
-            let best = if self.scn.vehicles[v].kind == VehicleKind::Road {
-                let h = self.scn.derived.place_hospital[scene].expect("vehicles imply a hospital");
-                (
-                    self.scn
-                        .vehicle_travel_min(v, scene, self.scn.hospital_place(h)),
-                    h,
-                )
-            } else {
-                let mut best: Option<(f64, HospitalId)> = None;
-                for h in self.scn.hospitals.keys() {
-                    let t = self
-                        .scn
-                        .vehicle_travel_min(v, scene, self.scn.hospital_place(h));
-                    if best.is_none_or(|b| t < b.0) {
-                        best = Some((t, h));
-                    }
-                }
-                best.expect("vehicles imply a hospital")
-            };
-            self.fleet.veh[v].hospital = Some(best.1);
-            self.patients[p].hospital = Some(best.1);
-            self.move_to(
-                v,
-                VState::ToHospital,
-                scene,
-                self.scn.hospital_place(best.1),
-                best.0,
-            );
-        } else {
-            self.fleet.veh[v].patient = None;
+        if !self.patients[p].conveyed {
+            self.fleet.veh[v].task = None;
             self.start_return(v, scene);
             self.complete(p, Outcome::TreatedOnScene);
+            return;
         }
+        if let Some(s) = self.patients[p].to_site {
+            let t = self
+                .scn
+                .vehicle_travel_min(v, scene, self.scn.site_place(s));
+            self.fleet.veh[v].dest = Some(Dest::Site(s));
+            self.move_to(v, VState::Conveying, scene, self.scn.site_place(s), t);
+            return;
+        }
+        // Nearest hospital from the scene for this vehicle (precomputed for road vehicles).
+        let best = if self.scn.vehicles[v].kind == VehicleKind::Road {
+            let h = self.scn.derived.place_hospital[scene].expect("vehicles imply a hospital");
+            (
+                self.scn
+                    .vehicle_travel_min(v, scene, self.scn.hospital_place(h)),
+                h,
+            )
+        } else {
+            let mut best: Option<(f64, HospitalId)> = None;
+            for h in self.scn.hospitals.keys() {
+                let t = self
+                    .scn
+                    .vehicle_travel_min(v, scene, self.scn.hospital_place(h));
+                if best.is_none_or(|b| t < b.0) {
+                    best = Some((t, h));
+                }
+            }
+            best.expect("vehicles imply a hospital")
+        };
+        self.fleet.veh[v].dest = Some(Dest::Hospital(best.1));
+        self.patients[p].hospital = Some(best.1);
+        self.move_to(
+            v,
+            VState::Conveying,
+            scene,
+            self.scn.hospital_place(best.1),
+            best.0,
+        );
     }
 
     /// The ED has taken over a patient brought by vehicle `v`: handover, then return.
@@ -592,9 +879,34 @@ impl World<'_> {
             .as_ref()
             .expect("vehicles imply [ambulance]");
         let m = amb.handover_min[u].sample(&mut patient_rng(seed, Purpose::Handover));
-        self.fleet.veh[v].patient = None;
+        self.fleet.veh[v].task = None;
         self.set_state(v, VState::Handover);
         self.phase_end(v, Dur::from_minutes(m));
+    }
+
+    /// An ambulance brings patient `p` to legevakt site `s`: the patient joins the site's
+    /// queue at once, the crew hands over (no ED bay to wait for) and returns.
+    fn legevakt_handover(&mut self, v: VehicleId, p: PatientId, s: SiteId) {
+        let (u, seed) = {
+            let pat = &mut self.patients[p];
+            pat.site = Some(s);
+            (pat.urgency, pat.seed)
+        };
+        let mut rng = patient_rng(seed, Purpose::Handover);
+        let m = match &self.scn.transport {
+            Some(t) => t.ambulance_handover_min.sample(&mut rng),
+            None => self
+                .scn
+                .ambulance
+                .as_ref()
+                .expect("vehicles imply [ambulance]")
+                .handover_min[u]
+                .sample(&mut rng),
+        };
+        self.fleet.veh[v].task = None;
+        self.set_state(v, VState::Handover);
+        self.phase_end(v, Dur::from_minutes(m));
+        self.arrive_at_site(p);
     }
 
     fn start_return(&mut self, v: VehicleId, from: PlaceId) {
@@ -611,7 +923,7 @@ impl World<'_> {
         }
     }
 
-    /// (busy, duty) vehicle time of the whole fleet [ms].
+    /// (busy, duty) vehicle time of the whole fleet \[ms\].
     pub(super) fn vehicle_time(&self) -> (f64, f64) {
         self.fleet
             .veh

@@ -1,30 +1,35 @@
 //! AMK (113): calls queue first-come-first-served for operators on a schedule; the answer time is
 //! recorded against 90 % within 10 s; the operator's handling time (answer → response decided,
-//! ambulance notified) depends on the urgency. Then:
+//! ambulance notified) depends on the urgency, and the operator may stay on the line for a
+//! guidance time after dispatch (`guidance_after_dispatch_min`). Then:
 //!
-//! * red → the nearest available ambulance, and an alert to the legevakt on duty
-//!   ("trippelvarsling"): with the scenario's call-out share the nearest open station's doctor —
-//!   or the satellite nurse where a satellite is nearer and open — goes out when free;
-//! * yellow → an ambulance, or the legevakt doctor car first (Moss model) when the scenario says so;
-//! * green → forwarded to the legevaktsentral, or a planned ambulance transport.
+//! * red → the nearest ground ambulance (and an air unit in parallel when the air rule says so),
+//!   and an alert to the legevakt on duty ("trippelvarsling"): with the scenario's call-out
+//!   share the legevakt goes out — its doctor car if one is on duty, free and in area, else the
+//!   nearest open station's doctor or the satellite nurse where a satellite is nearer and open;
+//! * yellow → the legevakt doctor car is offered the mission where there is one (Moss model):
+//!   it declines when busy, out of its area or by the doctor's judgement, and the ambulance then
+//!   goes alone;
+//! * green → forwarded to the legevaktsentral, or a planned ambulance transport (driven in the
+//!   planned-transport hours, deferred otherwise).
 //!
-//! Red events are followed until both the ambulance has left the scene and any call-out has
-//! ended, then scored: ambulance response (with and without AMK time), first on scene (ambulance
-//! or legevakt), legevakt present.
+//! Red events are followed until the ground ambulance has left the scene and every other unit
+//! (call-out, doctor car, air unit) has closed, then scored: first unit of any kind on scene
+//! within the target, legevakt present.
 
 use super::Event;
 use super::World;
 use super::ambulance::MissionKind;
+use super::doctor_car::CarFor;
 use super::patient::Stage;
 use super::pool::{Job, Pools};
 use super::result::{Outcome, ResponseRecord, Role};
 use super::score::{self, RURAL, URBAN};
-use crate::base::ids::{CalloutId, PatientId, PoolId, RedEventId, SiteId, ZoneId};
+use crate::base::ids::{CalloutId, PatientId, PlaceId, PoolId, RedEventId, SiteId, ZoneId};
 use crate::base::rng::{Purpose, patient_rng};
 use crate::base::time::{Dur, SimTime};
 use crate::base::urgency::Urgency;
 use crate::input::scenario::{Scenario, Site, ZoneClass};
-use rand::RngExt;
 use slab::Slab;
 
 /// A red event being followed.
@@ -32,25 +37,21 @@ use slab::Slab;
 struct RedEvent {
     t_ring: SimTime,
     class: score::Class,
-    amb_arrival: Option<SimTime>,
-    lv_arrival: Option<SimTime>,
-    cleared: Option<SimTime>,
-    callout_open: bool,
+    /// First unit of any kind on scene.
+    first_any: Option<SimTime>,
+    /// A legevakt unit (doctor, satellite nurse, doctor car) reached the scene while it was
+    /// open.
+    legevakt_there: bool,
+    /// The ground ambulance left the scene.
+    cleared: bool,
+    /// Units other than the ground ambulance still out (call-outs, doctor car, air unit).
+    units_out: u32,
 }
 
-/// Whom a legevakt call-out is for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Target {
-    /// A red event, alongside the ambulance.
-    Red(RedEventId),
-    /// A yellow patient the doctor car sees first (Moss model).
-    DoctorCar(PatientId),
-}
-
-/// A legevakt call-out (doctor or satellite nurse).
+/// A legevakt call-out (station doctor or satellite nurse) to a red event.
 #[derive(Debug, Clone)]
 struct Callout {
-    target: Target,
+    red: RedEventId,
     zone: ZoneId,
     pool: PoolId,
     site: SiteId,
@@ -112,17 +113,26 @@ impl World<'_> {
         self.after(Dur::from_minutes(m), Event::AmkCallEnd { p });
     }
 
+    /// The response is decided and the ambulance notified.
     pub(super) fn amk_call_end(&mut self, p: PatientId) {
         let amk = self.scn.amk.as_ref().expect("AMK pool implies AMK");
-        self.release(self.amk.operators.expect("AMK pool"));
+        let operators = self.amk.operators.expect("AMK pool");
         let now = self.now;
-        let (u, z, via_lvs) = {
+        let (u, z, via_lvs, seed) = {
             let pat = &mut self.patients[p];
             debug_assert_eq!(pat.stage, Stage::AmkCall);
             pat.t_notified = now;
             pat.stage = Stage::Ambulance;
-            (pat.urgency, pat.zone, pat.via_lvs)
+            (pat.urgency, pat.zone, pat.via_lvs, pat.seed)
         };
+        // The operator stays on the line for the guidance time, then takes the next call.
+        match &amk.guidance_min {
+            Some(g) => {
+                let m = g[u].sample(&mut patient_rng(seed, Purpose::Guidance));
+                self.after(Dur::from_minutes(m), Event::ServerFree { pool: operators });
+            }
+            None => self.release(operators),
+        }
         let scene = self.scn.travel.zone_place(z);
         match u {
             Urgency::Red => {
@@ -134,19 +144,22 @@ impl World<'_> {
                 let r = RedEventId::new(self.amk.red_events.insert(RedEvent {
                     t_ring: self.patients[p].t_ring,
                     class,
-                    amb_arrival: None,
-                    lv_arrival: None,
-                    cleared: None,
-                    callout_open: false,
+                    first_any: None,
+                    legevakt_there: false,
+                    cleared: false,
+                    units_out: 0,
                 }));
                 self.patients[p].red = Some(r);
                 self.request_ambulance(p, MissionKind::Emergency, scene);
-                if amk.alert_red && self.u(p, Purpose::Callout) < amk.callout_share {
-                    self.start_callout(Target::Red(r), p);
+                if amk.alert_red
+                    && self.u(p, Purpose::Callout) < amk.callout_share
+                    && !self.offer_doctor_car(CarFor::Red(r), z, seed)
+                {
+                    self.start_callout(r, p);
                 }
             }
             Urgency::Yellow => {
-                if amk.doctor_car_first && self.start_callout(Target::DoctorCar(p), p) {
+                if self.offer_doctor_car(CarFor::Yellow(p), z, seed) {
                     self.patients[p].stage = Stage::DoctorCar;
                 } else {
                     self.request_ambulance(p, MissionKind::Emergency, scene);
@@ -157,56 +170,73 @@ impl World<'_> {
                 let to_lvs = self.u(p, Purpose::AmkGreen) < amk.green_to_116117;
                 match lvs {
                     Some(l) if to_lvs && !via_lvs => self.lvs_call(p, l),
-                    _ => self.request_ambulance(p, MissionKind::Planned, scene),
+                    _ => self.request_planned(p, scene),
                 }
             }
         }
     }
 
-    /// Send the legevakt out: the nearest open site (satellite nurse or station doctor for red;
-    /// a station doctor for the Moss doctor car). Returns false if none is open.
-    fn start_callout(&mut self, target: Target, p: PatientId) -> bool {
+    /// A planned transport: now, or at the start of the next planned-transport hours.
+    fn request_planned(&mut self, p: PatientId, scene: PlaceId) {
+        let amk = self.scn.amk.as_ref().expect("AMK");
+        let start = amk
+            .planned_hours
+            .as_ref()
+            .and_then(|h| h.next_open_at_or_after(self.now))
+            .unwrap_or(self.now);
+        if start <= self.now {
+            self.request_ambulance(p, MissionKind::Planned, scene);
+        } else {
+            self.patients[p].stage = Stage::PlannedWait;
+            self.score.planned_deferred(self.now);
+            self.q.push(start, Event::PlannedStart { p });
+        }
+    }
+
+    /// The planned-transport hours have begun for a deferred transport.
+    pub(super) fn planned_start(&mut self, p: PatientId) {
+        debug_assert_eq!(self.patients[p].stage, Stage::PlannedWait);
+        self.patients[p].stage = Stage::Ambulance;
+        let scene = self.patients[p].scene;
+        self.request_ambulance(p, MissionKind::Planned, scene);
+    }
+
+    /// Send the legevakt out to red event `r`: from the nearest site open now, the station's
+    /// doctor or the satellite's nurse, who goes when free (unless the ambulance has left by
+    /// then).
+    fn start_callout(&mut self, r: RedEventId, p: PatientId) {
         let zone = self.patients[p].zone;
         let seed = self.patients[p].seed;
         let scn = self.scn;
-        let red = matches!(target, Target::Red(_));
-        let site = scn.derived.zone_sites[zone].iter().copied().find(|&s| {
-            scn.site_open(s).level_at(self.now) > 0
-                && (red || matches!(scn.sites[s], Site::Station(_)))
-        });
-        let Some(s) = site else { return false };
+        let site = scn.derived.zone_sites[zone]
+            .iter()
+            .copied()
+            .find(|&s| scn.site_open(s).level_at(self.now) > 0);
+        let Some(s) = site else { return };
         let pool = self.legevakt.outgoing_pool(scn.sites[s]);
         let c = CalloutId::new(self.amk.callouts.insert(Callout {
-            target,
+            red: r,
             zone,
             pool,
             site: s,
             seed,
         }));
-        if let Target::Red(r) = target {
-            self.amk.red_events[r.index()].callout_open = true;
-        }
+        self.red_unit_sent(r);
         let seq = self.next_seq();
-        let (prio, job) = match target {
-            Target::Red(_) => (Urgency::Red.priority(), Job::RedCallout(c)),
-            Target::DoctorCar(_) => (Urgency::Yellow.priority(), Job::DoctorCar(c)),
-        };
-        self.request(pool, prio, seq, job);
-        true
+        self.request(pool, Urgency::Red.priority(), seq, Job::RedCallout(c));
     }
 
     /// A doctor or nurse is free to go out.
     pub(super) fn callout_start(&mut self, c: CalloutId) {
         let co = self.amk.callouts[c.index()].clone();
-        if let Target::Red(r) = co.target
-            && self.amk.red_events[r.index()].cleared.is_some()
-        {
+        if self.amk.red_events[co.red.index()].cleared {
             // The ambulance has already left the scene: no point going out.
             self.amk.callouts.remove(c.index());
             self.release(co.pool);
-            self.red_callout_closed(r);
+            self.red_unit_closed(co.red);
             return;
         }
+        self.pools.get_mut(co.pool).leave(self.now);
         let m = self.scn.zone_site_min(co.zone, co.site);
         self.after(Dur::from_minutes(m), Event::CalloutArrive { c });
     }
@@ -214,55 +244,34 @@ impl World<'_> {
     pub(super) fn callout_arrive(&mut self, c: CalloutId) {
         let co = self.amk.callouts[c.index()].clone();
         let amk = self.scn.amk.as_ref().expect("call-outs imply AMK");
-        let dist = match co.target {
-            Target::Red(r) => {
-                let ev = &mut self.amk.red_events[r.index()];
-                if ev.cleared.is_none() {
-                    ev.lv_arrival = Some(self.now);
-                }
-                &amk.callout_on_scene_min
-            }
-            Target::DoctorCar(_) => &amk.doctor_car_on_scene_min,
+        self.red_unit_arrived(co.red, true);
+        let m = amk
+            .callout_on_scene_min
+            .sample(&mut patient_rng(co.seed, Purpose::Callout));
+        let station = match self.scn.sites[co.site] {
+            Site::Station(i) => Some(i),
+            Site::Satellite(_) => None,
         };
-        let m = dist.sample(&mut patient_rng(co.seed, Purpose::Callout));
+        self.score.callout(self.now, station);
         self.after(Dur::from_minutes(m), Event::CalloutEnd { c });
     }
 
     pub(super) fn callout_end(&mut self, c: CalloutId) {
         let co = self.amk.callouts.remove(c.index());
         let back = self.scn.zone_site_min(co.zone, co.site);
-        self.after(
-            Dur::from_minutes(back),
-            Event::ServerReturn { pool: co.pool },
-        );
-        match co.target {
-            Target::Red(r) => self.red_callout_closed(r),
-            Target::DoctorCar(p) => {
-                let amk = self.scn.amk.as_ref().expect("AMK");
-                self.score.doctor_car_assessment(self.now);
-                let seed = self.patients[p].seed;
-                if patient_rng(seed, Purpose::Conveyance).random::<f64>() < amk.doctor_car_convey {
-                    self.patients[p].stage = Stage::Ambulance;
-                    let scene = self.scn.travel.zone_place(co.zone);
-                    self.request_ambulance(p, MissionKind::Transport, scene);
-                } else {
-                    self.complete(p, Outcome::TreatedOnScene);
-                }
-            }
-        }
+        self.after(Dur::from_minutes(back), Event::ServerBack { pool: co.pool });
+        self.red_unit_closed(co.red);
     }
 
-    /// An ambulance reached patient `p`'s red event.
+    /// A ground ambulance reached patient `p`'s red event: the response KPIs.
     pub(super) fn record_red_response(&mut self, p: PatientId) {
         let now = self.now;
         let (r, t_ring, t_notified, zone, v) = {
             let pat = &self.patients[p];
             (pat.red, pat.t_ring, pat.t_notified, pat.zone, pat.vehicle)
         };
-        if let Some(r) = r
-            && let Some(ev) = self.amk.red_events.get_mut(r.index())
-        {
-            ev.amb_arrival = Some(now);
+        if let Some(r) = r {
+            self.red_unit_arrived(r, false);
         }
         let class = if self.scn.zones[zone].class == ZoneClass::Urban {
             URBAN
@@ -283,31 +292,58 @@ impl World<'_> {
         }
     }
 
-    /// The ambulance left the scene of red event `r`.
+    /// The first unit of any kind reached yellow patient `p` (an ambulance or the doctor car).
+    pub(super) fn yellow_first_unit(&mut self, p: PatientId) {
+        let pat = &mut self.patients[p];
+        if !pat.yellow_scored {
+            pat.yellow_scored = true;
+            let (t_ring, now) = (pat.t_ring, self.now);
+            self.score.yellow_response(t_ring, now - t_ring);
+        }
+    }
+
+    /// A unit other than the ground ambulance is sent to red event `r`.
+    pub(super) fn red_unit_sent(&mut self, r: RedEventId) {
+        self.amk.red_events[r.index()].units_out += 1;
+    }
+
+    /// A unit reached red event `r` (`legevakt`: a doctor, satellite nurse or doctor car).
+    /// Returns whether the event was still open (the ground ambulance still there or coming).
+    pub(super) fn red_unit_arrived(&mut self, r: RedEventId, legevakt: bool) -> bool {
+        let now = self.now;
+        let ev = &mut self.amk.red_events[r.index()];
+        if ev.cleared {
+            return false;
+        }
+        ev.first_any = Some(ev.first_any.map_or(now, |t| t.min(now)));
+        ev.legevakt_there |= legevakt;
+        true
+    }
+
+    /// A unit other than the ground ambulance has finished at red event `r`.
+    pub(super) fn red_unit_closed(&mut self, r: RedEventId) {
+        let ev = &mut self.amk.red_events[r.index()];
+        ev.units_out = ev.units_out.checked_sub(1).expect("a unit was out");
+        if ev.cleared && ev.units_out == 0 {
+            self.finish_red(r);
+        }
+    }
+
+    /// The ground ambulance left the scene of red event `r`.
     pub(super) fn red_scene_cleared(&mut self, r: RedEventId) {
-        self.amk.red_events[r.index()].cleared = Some(self.now);
-        if !self.amk.red_events[r.index()].callout_open {
+        let ev = &mut self.amk.red_events[r.index()];
+        ev.cleared = true;
+        if ev.units_out == 0 {
             self.finish_red(r);
         }
     }
 
-    fn red_callout_closed(&mut self, r: RedEventId) {
-        self.amk.red_events[r.index()].callout_open = false;
-        if self.amk.red_events[r.index()].cleared.is_some() {
-            self.finish_red(r);
-        }
-    }
-
-    /// Score a red event once the ambulance has left and any call-out has ended.
+    /// Score a red event once the ambulance has left and every other unit has closed.
     fn finish_red(&mut self, r: RedEventId) {
         let ev = self.amk.red_events.remove(r.index());
-        let cleared = ev.cleared.expect("finished events are cleared");
-        let lv = ev.lv_arrival.filter(|&t| t <= cleared);
-        let first = match (ev.amb_arrival, lv) {
-            (Some(a), Some(l)) => Some(a.min(l)),
-            (a, l) => a.or(l),
-        };
-        let first_ok = first.is_some_and(|f| (f - ev.t_ring).0 <= score::target_ms(ev.class));
-        self.score.red_event(ev.t_ring, lv.is_some(), first_ok);
+        let first_ok = ev
+            .first_any
+            .is_some_and(|f| (f - ev.t_ring).0 <= score::target_ms(ev.class));
+        self.score.red_event(ev.t_ring, ev.legevakt_there, first_ok);
     }
 }

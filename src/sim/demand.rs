@@ -17,11 +17,11 @@
 use super::World;
 use super::patient::{Patient, Stage};
 use super::result::Outcome;
-use crate::base::ids::{DemandStreamId, IdVec, ZoneId};
+use crate::base::ids::{DemandStreamId, IdVec, PatientId, SiteId, ZoneId};
 use crate::base::rng::{Purpose, SimRng, StreamId, stream_rng};
 use crate::base::time::{MS_PER_HOUR, MS_PER_WEEK, SimTime};
 use crate::base::urgency::{Channel, Urgency};
-use crate::input::scenario::{Profile, Scenario};
+use crate::input::scenario::{ChannelDemand, DecayTarget, FateKind, Profile, Scenario};
 use rand::Rng;
 use rand_distr::{Distribution, Exp1};
 use std::cmp::Reverse;
@@ -250,48 +250,96 @@ impl World<'_> {
             via_amk: false,
             via_lvs: false,
             conveyed: false,
+            to_site: None,
             by_ambulance_now: false,
+            phone_only: false,
+            yellow_scored: false,
+            amb_seq: 0,
         });
         if channel == Channel::Amk {
             self.reach_amk(p);
             return;
         }
-        let d = self.scn.demand[Channel::Lvs]
-            .as_ref()
-            .expect("channel present");
-        let choice = self.scn.choose_site(zone, urgency, self.now);
+        let scn = self.scn;
+        let d = scn.demand[Channel::Lvs].as_ref().expect("channel present");
+        let x = self.u(p, Purpose::Choice);
+        let choice = scn.choose_site(zone, urgency, self.now, x);
         let Some(site) = choice.site else {
-            self.complete(p, Outcome::OutsideHours);
+            // No legevakt open: the GP in office hours — but a red need cannot wait, so it
+            // calls 113.
+            if urgency == Urgency::Red {
+                self.score.red_to_113_outside_hours(self.now);
+                self.reach_amk(p);
+            } else {
+                self.complete(p, Outcome::OutsideHours);
+            }
             return;
         };
-        let k = d.decay_per_km[urgency];
-        if k > 0.0 {
-            let km = self.scn.travel.km(
-                self.scn.travel.zone_place(zone),
-                self.scn.site_facility(site),
-            );
-            if self.u(p, Purpose::Decay) >= (-k * km).exp() {
-                if urgency == Urgency::Red && d.suppressed_red_calls_113 {
-                    self.reach_amk(p);
-                } else {
-                    self.complete(p, Outcome::Suppressed);
-                }
-                return;
-            }
+        if self.suppressed_by_distance(p, zone, urgency, site, d) {
+            return;
         }
         // The draw only matters for shares strictly between 0 and 1; skipping it otherwise
         // changes no decision (each purpose has its own stream, so nothing else shifts).
         let share = d.direct_share[urgency];
         let direct = share >= 1.0 || (share > 0.0 && self.u(p, Purpose::Channel) < share);
-        match self.scn.derived.zone_lvs[zone] {
+        match scn.derived.zone_lvs[zone] {
             Some(l) if !direct => self.lvs_call(p, l),
             _ => {
                 if choice.closing_skipped {
                     self.score.closing_redirect(self.now);
                 }
+                // A walk-in comes by their own means.
                 self.travel_to_site(p, site)
             }
         }
+    }
+
+    /// Distance decay: does the need stay away from the legevakt? If so it takes its fate
+    /// (113, a telephone call, the GP next weekday, or unmet) and `true` is returned.
+    fn suppressed_by_distance(
+        &mut self,
+        p: PatientId,
+        zone: ZoneId,
+        u: Urgency,
+        site: SiteId,
+        d: &ChannelDemand,
+    ) -> bool {
+        let k = d.decay_per_km[u];
+        if k <= 0.0 {
+            return false;
+        }
+        let target = match d.decay_to {
+            DecayTarget::None => return false,
+            DecayTarget::AnySite => site,
+            // A nurse-only satellite does not bring the doctor nearer: the distance is to the
+            // nearest station open on arrival (the chosen site when there is none).
+            DecayTarget::DoctorStation => self
+                .scn
+                .nearest_doctor_station(zone, u, self.now)
+                .unwrap_or(site),
+        };
+        let km = self.scn.travel.km(
+            self.scn.travel.zone_place(zone),
+            self.scn.site_facility(target),
+        );
+        if self.u(p, Purpose::Decay) < (-k * km).exp() {
+            return false;
+        }
+        let fate = d.suppressed_fate[u].pick(self.u(p, Purpose::Fate));
+        self.score.suppressed(self.now, zone, fate);
+        match fate {
+            FateKind::Call113 => self.reach_amk(p),
+            FateKind::Phone => match self.scn.derived.zone_lvs[zone] {
+                Some(l) => {
+                    self.patients[p].phone_only = true;
+                    self.lvs_call(p, l);
+                }
+                None => self.complete(p, Outcome::Advice),
+            },
+            FateKind::GpNextDay => self.complete(p, Outcome::GpNextDay),
+            FateKind::Unmet => self.complete(p, Outcome::Suppressed),
+        }
+        true
     }
 }
 

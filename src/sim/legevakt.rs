@@ -16,13 +16,15 @@
 
 use super::Event;
 use super::World;
+use super::ambulance::MissionKind;
 use super::patient::Stage;
 use super::pool::{Job, Pools};
-use super::result::{Outcome, Role};
+use super::result::{LegevaktStationResult, Outcome, Role};
+use super::score::AssessmentReason;
 use crate::base::ids::{IdVec, PatientId, PoolId, SatelliteId, SiteId, StationId};
 use crate::base::rng::{Purpose, patient_rng};
-use crate::base::time::Dur;
-use crate::input::scenario::{Scenario, Site};
+use crate::base::time::{Dur, MS_PER_HOUR};
+use crate::input::scenario::{NoVisitSite, Scenario, Site, TravelMode, VideoTime};
 
 /// The pools of the legevakt: doctors and triage nurses of each station, nurses of each
 /// satellite.
@@ -70,6 +72,11 @@ impl Legevakt {
         }
     }
 
+    /// The doctors of a station.
+    pub fn doctor_pool(&self, st: StationId) -> PoolId {
+        self.doctors[st]
+    }
+
     /// The pool of a site's people who go out: the station's doctors or the satellite's nurses.
     pub fn outgoing_pool(&self, site: Site) -> PoolId {
         match site {
@@ -84,6 +91,40 @@ impl World<'_> {
     fn site_of(&self, p: PatientId) -> (SiteId, Site) {
         let s = self.patients[p].site.expect("the patient has a site");
         (s, self.scn.sites[s])
+    }
+
+    /// The legevaktsentral sends patient `p` to site `s`: they drive (or are driven) there, go
+    /// by patient transport, or are taken by ambulance (`[legevakt_transport]`; the shares rise
+    /// with the distance).
+    pub(super) fn send_to_site(&mut self, p: PatientId, s: SiteId) {
+        let Some(t) = &self.scn.transport else {
+            return self.travel_to_site(p, s);
+        };
+        let (z, u) = (self.patients[p].zone, self.patients[p].urgency);
+        let place = self.scn.travel.zone_place(z);
+        let km = self.scn.travel.km(place, self.scn.site_facility(s));
+        match t.mode(u, km, self.u(p, Purpose::Transport)) {
+            TravelMode::Own => self.travel_to_site(p, s),
+            TravelMode::PatientTransport => {
+                self.score.patient_transport(self.now);
+                let pat = &mut self.patients[p];
+                pat.site = Some(s);
+                pat.stage = Stage::PatientTransport;
+                let wait = t
+                    .patient_transport_wait_min
+                    .sample(&mut patient_rng(pat.seed, Purpose::Transport));
+                let drive = Dur::from_minutes(self.scn.zone_site_min(z, s));
+                self.score.travel_to_legevakt(self.now, drive);
+                self.after(Dur::from_minutes(wait) + drive, Event::ArriveAtSite { p });
+            }
+            TravelMode::Ambulance => {
+                self.score.ambulance_to_legevakt(self.now);
+                let pat = &mut self.patients[p];
+                pat.site = Some(s);
+                pat.stage = Stage::Ambulance;
+                self.request_ambulance(p, MissionKind::ToLegevakt(s), place);
+            }
+        }
     }
 
     /// The patient drives to site `s`.
@@ -102,7 +143,14 @@ impl World<'_> {
         let now = self.now;
         let (_, site) = self.site_of(p);
         let pat = &mut self.patients[p];
-        debug_assert_eq!(pat.stage, Stage::Travelling);
+        debug_assert!(
+            matches!(
+                pat.stage,
+                Stage::Travelling | Stage::PatientTransport | Stage::Ambulance
+            ),
+            "arriving at a legevakt from {:?}",
+            pat.stage
+        );
         pat.t_wait = now;
         pat.seq = seq;
         pat.triage = Dur::ZERO;
@@ -187,7 +235,13 @@ impl World<'_> {
         let mut rng = patient_rng(pat.seed, Purpose::Consultation);
         let m = match site {
             Site::Station(i) => self.scn.stations[i].consultation_min.sample(&mut rng),
-            Site::Satellite(i) => self.scn.satellites[i].video_min.sample(&mut rng),
+            Site::Satellite(i) => match &self.scn.satellites[i].video {
+                VideoTime::Own(d) => d.sample(&mut rng),
+                VideoTime::HostFactor(f) => {
+                    let host = self.scn.satellites[i].host;
+                    f * self.scn.stations[host].consultation_min.sample(&mut rng)
+                }
+            },
         };
         let (u, queued) = (pat.urgency, wait.0 > pat.triage.0);
         self.score.legevakt_wait(now, u, wait, queued);
@@ -199,7 +253,7 @@ impl World<'_> {
         match self.site_of(p).1 {
             Site::Station(i) => {
                 self.release(self.legevakt.doctors[i]);
-                self.score.station_consultation(self.now);
+                self.score.station_consultation(self.now, i);
                 if !self.maybe_refer(p) {
                     self.complete(p, Outcome::StationConsultation);
                 }
@@ -208,7 +262,7 @@ impl World<'_> {
                 let host = self.scn.satellites[i].host;
                 self.release(self.legevakt.doctors[host]);
                 self.release(self.legevakt.sat_nurses[i]);
-                self.score.satellite_consultation(self.now);
+                self.score.satellite_consultation(self.now, host);
                 if !self.maybe_refer(p) {
                     self.complete(p, Outcome::SatelliteConsultation);
                 }
@@ -216,16 +270,21 @@ impl World<'_> {
         }
     }
 
-    /// The legevaktsentral decided on a home visit.
+    /// The legevaktsentral decided on a home visit. It is made from the nearest site open now
+    /// (a satellite whose nurses make no home visits hands it to its host station) — unless
+    /// `[home_visits]` turns it into an ambulance assessment mission: no site open, the patient
+    /// too far, or (later, in [`Self::visit_timeout`]) nobody free to leave within the wait limit.
     pub(super) fn home_visit_request(&mut self, p: PatientId) {
         let (z, u) = {
             let pat = &self.patients[p];
             (pat.zone, pat.urgency)
         };
-        // A home visit is made from the nearest open site for this urgency; a satellite whose
-        // nurses make no home visits hands it to its host station.
+        let policy = self.scn.home_visits;
         let Some(mut s) = self.scn.visit_site(z, u, self.now) else {
-            self.complete(p, Outcome::OutsideHours);
+            match policy.when_no_site_open {
+                NoVisitSite::Gp => self.complete(p, Outcome::OutsideHours),
+                NoVisitSite::Ambulance => self.assessment_mission(p, AssessmentReason::NoSiteOpen),
+            }
             return;
         };
         if let Site::Satellite(i) = self.scn.sites[s]
@@ -233,13 +292,20 @@ impl World<'_> {
         {
             s = self.scn.station_site(self.scn.satellites[i].host);
         }
+        if policy
+            .max_drive_min
+            .is_some_and(|max| self.scn.zone_site_min(z, s) > max)
+        {
+            self.assessment_mission(p, AssessmentReason::TooFar);
+            return;
+        }
         let seq = self.next_seq();
         let now = self.now;
         let site = self.scn.sites[s];
         let pool = self.legevakt.outgoing_pool(site);
         let job = match site {
-            Site::Station(_) => Job::DoctorHomeVisit(p),
-            Site::Satellite(_) => Job::NurseHomeVisit(p),
+            Site::Station(_) => Job::DoctorHomeVisit(p, seq),
+            Site::Satellite(_) => Job::NurseHomeVisit(p, seq),
         };
         let pat = &mut self.patients[p];
         pat.site = Some(s);
@@ -247,14 +313,46 @@ impl World<'_> {
         pat.t_wait = now;
         pat.seq = seq;
         pat.visit_pool = Some(pool);
+        if let Some(w) = policy.max_wait_min {
+            self.after(Dur::from_minutes(w), Event::VisitTimeout { p, seq });
+        }
         self.request(pool, u.priority(), seq, job);
     }
 
-    /// The doctor or nurse leaves for the patient's home.
-    pub(super) fn home_visit_start(&mut self, _pool: PoolId, p: PatientId) {
+    /// The wait limit of a home-visit request is reached: if nobody has left yet, an ambulance
+    /// goes instead. (The slot may hold another patient by now: the sequence number tells.)
+    pub(super) fn visit_timeout(&mut self, p: PatientId, seq: u64) {
+        if self
+            .patients
+            .get(p)
+            .is_some_and(|pat| pat.seq == seq && pat.stage == Stage::HomeVisitQueue)
+        {
+            self.assessment_mission(p, AssessmentReason::NoOneFree);
+        }
+    }
+
+    /// An ambulance assessment mission ("vurderingsoppdrag") instead of a home visit.
+    pub(super) fn assessment_mission(&mut self, p: PatientId, why: AssessmentReason) {
+        let z = self.patients[p].zone;
+        self.score.assessment_mission(self.now, z, why);
+        self.patients[p].stage = Stage::Ambulance;
+        self.request_ambulance(p, MissionKind::Assessment, self.scn.travel.zone_place(z));
+    }
+
+    /// The doctor or nurse leaves for the patient's home (or, when the request was withdrawn
+    /// for an ambulance, is free again at once).
+    pub(super) fn home_visit_start(&mut self, pool: PoolId, p: PatientId, seq: u64) {
+        let current = self
+            .patients
+            .get(p)
+            .is_some_and(|pat| pat.seq == seq && pat.stage == Stage::HomeVisitQueue);
+        if !current {
+            self.release(pool);
+            return;
+        }
+        self.pools.get_mut(pool).leave(self.now);
         let (s, _) = self.site_of(p);
         let pat = &mut self.patients[p];
-        debug_assert_eq!(pat.stage, Stage::HomeVisitQueue);
         pat.stage = Stage::HomeVisitTravel;
         let m = self.scn.zone_site_min(pat.zone, s);
         self.after(Dur::from_minutes(m), Event::HomeVisitArrive { p });
@@ -311,15 +409,50 @@ impl World<'_> {
                 pat.visit_pool.expect("a home visit has its server"),
             )
         };
-        let video = if let Site::Satellite(i) = site {
-            self.release(self.legevakt.doctors[self.scn.satellites[i].host]);
-            true
-        } else {
-            false
+        let (video, station) = match site {
+            Site::Satellite(i) => {
+                let host = self.scn.satellites[i].host;
+                self.release(self.legevakt.doctors[host]);
+                (true, host)
+            }
+            Site::Station(i) => (false, i),
         };
-        self.score.home_visit(self.now, video);
+        self.score.home_visit(self.now, video, station);
         let back = Dur::from_minutes(self.scn.zone_site_min(zone, s));
-        self.after(back, Event::ServerReturn { pool });
+        self.after(back, Event::ServerBack { pool });
         self.complete(p, Outcome::HomeVisit);
+    }
+}
+
+impl World<'_> {
+    /// Per-station doctor hours of the measured period (counts are filled in by the score).
+    pub(super) fn legevakt_station_results(&self) -> Vec<LegevaktStationResult> {
+        let h = MS_PER_HOUR as f64;
+        self.scn
+            .stations
+            .iter_enumerated()
+            .map(|(i, st)| {
+                let b = self.pools.get(self.legevakt.doctors[i]).books();
+                let night: f64 = (0..168)
+                    .filter(|how| !(8..23).contains(&(how % 24)))
+                    .map(|how| b.available_by_how[how])
+                    .sum();
+                LegevaktStationResult {
+                    station: i,
+                    name: st.name.clone(),
+                    scheduled_h: b.capacity_ms / h,
+                    available_h: b.available_ms / h,
+                    busy_h: b.busy_ms / h,
+                    without_doctor_h: b.absent_ms / h,
+                    night_available_h: night / h,
+                    rota_size: st.rota_size,
+                    consultations: 0,
+                    video_consultations: 0,
+                    home_visits: 0,
+                    callouts: 0,
+                    car_missions: 0,
+                }
+            })
+            .collect()
     }
 }

@@ -4,13 +4,14 @@
 
 use super::Event;
 use super::World;
-use super::ambulance::MissionKind;
 use super::patient::Stage;
 use super::pool::{Job, Pools};
 use super::result::{Outcome, Role};
+use super::score::AssessmentReason;
 use crate::base::ids::{IdVec, LvsId, PatientId, PoolId};
 use crate::base::rng::{Purpose, patient_rng};
 use crate::base::time::Dur;
+use crate::base::urgency::Urgency;
 use crate::input::scenario::{Disposition, HomeVisitsBy, Scenario};
 
 /// The nurse pool of each legevaktsentral.
@@ -59,7 +60,7 @@ impl World<'_> {
 
     /// The call ends with a disposition.
     pub(super) fn lvs_call_end(&mut self, p: PatientId) {
-        let (l, u, z, via_amk) = {
+        let (l, u, z, via_amk, phone_only) = {
             let pat = &self.patients[p];
             debug_assert_eq!(pat.stage, Stage::LvsCall);
             (
@@ -67,9 +68,15 @@ impl World<'_> {
                 pat.urgency,
                 pat.zone,
                 pat.via_amk,
+                pat.phone_only,
             )
         };
         self.release(self.lvs.nurses[l]);
+        if phone_only {
+            // Distance keeps this caller from attending: the call itself is the help.
+            self.complete(p, Outcome::Advice);
+            return;
+        }
         let x = self.u(p, Purpose::Disposition);
         let mut disp = self.scn.lvs[l].disposition[u].pick(x);
         // A caller AMK already forwarded here is not sent back to 113: seen at the legevakt.
@@ -79,19 +86,23 @@ impl World<'_> {
         match disp {
             Disposition::Advice => self.complete(p, Outcome::Advice),
             Disposition::Legevakt => {
-                let choice = self.scn.choose_site(z, u, self.now);
+                let x = self.u(p, Purpose::Choice);
+                let choice = self.scn.choose_site(z, u, self.now, x);
                 if choice.closing_skipped {
                     self.score.closing_redirect(self.now);
                 }
                 match choice.site {
-                    Some(s) => self.travel_to_site(p, s),
+                    Some(s) => self.send_to_site(p, s),
+                    None if u == Urgency::Red && !via_amk => {
+                        // No legevakt open for a red caller: forwarded to 113, not lost.
+                        self.score.red_to_113_outside_hours(self.now);
+                        self.reach_amk(p);
+                    }
                     None => self.complete(p, Outcome::OutsideHours),
                 }
             }
             Disposition::HomeVisit if self.scn.lvs[l].home_visits_by == HomeVisitsBy::Ambulance => {
-                self.patients[p].stage = Stage::Ambulance;
-                let scene = self.scn.travel.zone_place(z);
-                self.request_ambulance(p, MissionKind::Assessment, scene);
+                self.assessment_mission(p, AssessmentReason::Policy);
             }
             Disposition::HomeVisit => self.home_visit_request(p),
             Disposition::Forward113 => self.reach_amk(p),

@@ -10,7 +10,8 @@
 //! | `demand` | demand streams and their queue | (needs come from their own queue) |
 //! | `lvs` | legevaktsentral pools | `LvsCallEnd` |
 //! | `legevakt` | doctor, triage and satellite-nurse pools | `ArriveAtSite`, `TriageEnd`, `ConsultEnd`, `HomeVisitArrive`, `HomeVisitEnd` |
-//! | `amk` | the 113 pool, red events, call-outs | `AmkCallEnd`, `CalloutArrive`, `CalloutEnd` |
+//! | `amk` | the 113 pool, red events, call-outs | `AmkCallEnd`, `PlannedStart`, `CalloutArrive`, `CalloutEnd` |
+//! | `doctor_car` | doctor cars and their missions | `CarArrive`, `CarEnd`, `CarBack` |
 //! | `ambulance` | vehicles, the waiting calls | `Vehicle`, `VehicleShift` |
 //! | `hospital` | ED bays | `EdEnd`, `ArriveAtEd` |
 //! | `score` | every accumulator; the only place KPIs are computed | |
@@ -21,6 +22,7 @@
 mod ambulance;
 mod amk;
 mod demand;
+mod doctor_car;
 mod hospital;
 mod legevakt;
 mod lvs;
@@ -32,7 +34,7 @@ mod score;
 
 pub use ambulance::VState;
 
-use crate::base::ids::{CalloutId, IncidentId, PatientId, PoolId, VehicleId};
+use crate::base::ids::{CalloutId, CarMissionId, IncidentId, PatientId, PoolId, VehicleId};
 use crate::base::rng::{Purpose, SimRng, StreamId, patient_uniform, stream_rng};
 use crate::base::time::{DAYS_PER_YEAR, Dur, MS_PER_DAY, MS_PER_HOUR, SimTime};
 use crate::input::RunSpec;
@@ -60,8 +62,20 @@ enum Event {
     HomeVisitArrive { p: PatientId },
     /// A home visit ends.
     HomeVisitEnd { p: PatientId },
-    /// A server that went out comes back and is free again.
-    ServerReturn { pool: PoolId },
+    /// A server that went out (home visit, call-out, doctor car) is back and free again.
+    ServerBack { pool: PoolId },
+    /// A server is free again (an AMK operator after the guidance time).
+    ServerFree { pool: PoolId },
+    /// The wait limit of a home-visit request is reached (`seq` identifies the request).
+    VisitTimeout { p: PatientId, seq: u64 },
+    /// The planned-transport hours begin for a deferred planned transport.
+    PlannedStart { p: PatientId },
+    /// A doctor car reaches the scene.
+    CarArrive { m: CarMissionId },
+    /// A doctor car leaves the scene.
+    CarEnd { m: CarMissionId },
+    /// A doctor car is back at its station.
+    CarBack { m: CarMissionId },
     /// A 113 call ends: the response is decided.
     AmkCallEnd { p: PatientId },
     /// The current phase of a vehicle ends (ignored if `generation` is stale).
@@ -93,6 +107,7 @@ struct World<'a> {
     lvs: lvs::Lvs,
     legevakt: legevakt::Legevakt,
     amk: amk::Amk,
+    cars: doctor_car::Cars,
     fleet: ambulance::Fleet,
     ed: hospital::Ed,
     score: score::Score,
@@ -117,6 +132,7 @@ impl<'a> World<'a> {
         let legevakt = legevakt::Legevakt::new(scn, &mut pools);
         let amk = amk::Amk::new(scn, &mut pools);
         let ed = hospital::Ed::new(scn, &mut pools);
+        let cars = doctor_car::Cars::new(scn, &mut pools);
         let mut inc_rng = stream_rng(spec.seed, replication, StreamId::System(1));
         let incident_seeds = scn
             .incidents
@@ -135,9 +151,10 @@ impl<'a> World<'a> {
             lvs,
             legevakt,
             amk,
+            cars,
             fleet: ambulance::Fleet::new(scn),
             ed,
-            score: score::Score::new(warmup, scn.zones.len()),
+            score: score::Score::new(warmup, scn),
             seq: 0,
             generated: 0,
             completed: 0,
@@ -192,10 +209,14 @@ impl<'a> World<'a> {
             Job::Triage(p) => self.triage_start(p),
             Job::Consult(p) | Job::VideoConsult(p) => self.consult_start(p),
             Job::SatelliteNurse(p) => self.satellite_nurse_start(p),
-            Job::DoctorHomeVisit(p) | Job::NurseHomeVisit(p) => self.home_visit_start(pool, p),
+            Job::DoctorHomeVisit(p, seq) | Job::NurseHomeVisit(p, seq) => {
+                self.home_visit_start(pool, p, seq)
+            }
             Job::HomeVisitVideo(p) => self.home_visit_video_start(p),
             Job::AmkCall(p) => self.amk_call_start(p),
-            Job::RedCallout(c) | Job::DoctorCar(c) => self.callout_start(c),
+            Job::RedCallout(c) => self.callout_start(c),
+            Job::DoctorCar(m) => self.car_start(m),
+            Job::CarDoctor(m) => self.car_doctor_start(m),
             Job::EdBay(p) => self.ed_start(p),
         }
     }
@@ -273,7 +294,16 @@ impl<'a> World<'a> {
             Event::ConsultEnd { p } => self.consult_end(p),
             Event::HomeVisitArrive { p } => self.home_visit_arrive(p),
             Event::HomeVisitEnd { p } => self.home_visit_end(p),
-            Event::ServerReturn { pool } => self.release(pool),
+            Event::ServerBack { pool } => {
+                self.pools.get_mut(pool).back(self.now);
+                self.release(pool);
+            }
+            Event::ServerFree { pool } => self.release(pool),
+            Event::VisitTimeout { p, seq } => self.visit_timeout(p, seq),
+            Event::PlannedStart { p } => self.planned_start(p),
+            Event::CarArrive { m } => self.car_arrive(m),
+            Event::CarEnd { m } => self.car_end(m),
+            Event::CarBack { m } => self.car_back(m),
             Event::AmkCallEnd { p } => self.amk_call_end(p),
             Event::Vehicle { v, generation } => self.vehicle_event(v, generation),
             Event::VehicleShift { v } => self.vehicle_shift(v),
@@ -342,6 +372,9 @@ impl<'a> World<'a> {
         let amb_stations = self.amb_station_results();
         let station_hours: Vec<(f64, f64)> =
             amb_stations.iter().map(|s| (s.busy_h, s.duty_h)).collect();
+        let mut legevakt_stations = self.legevakt_station_results();
+        self.score.station_counts(&mut legevakt_stations);
+        let hours = self.hours(years);
         let cx = score::Context {
             years,
             pop_k: scn.population() / 1000.0,
@@ -354,7 +387,12 @@ impl<'a> World<'a> {
             has_amk: scn.amk.is_some(),
             vehicle_time: (!scn.vehicles.is_empty()).then(|| self.vehicle_time()),
             stations: &station_hours,
+            legevakt: &legevakt_stations,
             has_hospitals: !scn.hospitals.is_empty(),
+            has_doctor_cars: !scn.doctor_cars.is_empty(),
+            satellites: scn.satellites.len(),
+            hours: &hours,
+            costs: scn.costs.as_ref(),
         };
         let kpis = self.score.kpis(&cx);
         let h = MS_PER_HOUR as f64;
@@ -369,7 +407,8 @@ impl<'a> World<'a> {
                 available_h: p.books().available_by_how.iter().map(|x| x / h).collect(),
             })
             .collect();
-        let (response_bins, zone_response) = self.score.take_tables();
+        let response_bins = self.score.take_response_bins();
+        let zones = self.score.zone_results();
         ReplicationResult {
             replication: self.replication,
             kpis,
@@ -380,9 +419,10 @@ impl<'a> World<'a> {
             events: self.events,
             hourly,
             amb_stations,
+            legevakt_stations,
             trace: self.trace.take(),
             response_bins,
-            zone_response,
+            zones,
             demand_fingerprint: self.score.fingerprint(),
         }
     }
@@ -391,6 +431,79 @@ impl<'a> World<'a> {
     fn score_warmup(&self) -> SimTime {
         self.pools.warmup()
     }
+
+    /// Hours of the measured period for the workload and cost KPIs (`years` measured).
+    fn hours(&self, years: f64) -> score::Hours {
+        let h = MS_PER_HOUR as f64;
+        let mut out = score::Hours {
+            doctor_by_how: vec![0.0; 168],
+            ..Default::default()
+        };
+        let own_doctor_cars: Vec<PoolId> = self
+            .scn
+            .doctor_cars
+            .iter_enumerated()
+            .filter(|(_, c)| c.own_doctor)
+            .map(|(i, _)| self.cars.pools()[i])
+            .collect();
+        for (id, pool, _, role) in self.pools.iter() {
+            let b = pool.books();
+            match role {
+                Role::Doctors => {
+                    for (acc, x) in out.doctor_by_how.iter_mut().zip(b.available_by_how.iter()) {
+                        *acc += x / h;
+                    }
+                }
+                Role::DoctorCars => {
+                    out.doctor_car += b.capacity_ms / h;
+                    out.doctor_car_time.0 += b.busy_ms / h;
+                    out.doctor_car_time.1 += b.available_ms / h;
+                    if own_doctor_cars.contains(&id) {
+                        for (acc, x) in out.doctor_by_how.iter_mut().zip(b.capacity_by_how.iter()) {
+                            *acc += x / h;
+                        }
+                    }
+                }
+                Role::LvsNurses | Role::TriageNurses | Role::SatelliteNurses => {
+                    out.nurse += b.available_ms / h;
+                }
+                Role::AmkOperators | Role::EdBays => {}
+            }
+        }
+        let weeks = years * DAYS_PER_YEAR / 7.0;
+        for veh in self.scn.vehicles.iter() {
+            if veh.kind == crate::input::scenario::VehicleKind::Air {
+                continue; // air units are costed per mission
+            }
+            let (staffed, on_call) = staffed_and_on_call_minutes(&veh.staffed, &veh.on_call);
+            out.ambulance_staffed += staffed / 60.0 * weeks;
+            out.ambulance_on_call += on_call / 60.0 * weeks;
+        }
+        out
+    }
+}
+
+/// Minutes per week a vehicle is staffed at the station, and on call from home while not
+/// staffed.
+fn staffed_and_on_call_minutes(
+    staffed: &crate::base::schedule::Weekly,
+    on_call: &crate::base::schedule::Weekly,
+) -> (f64, f64) {
+    let mut cuts: Vec<u32> = vec![0, crate::base::time::MIN_PER_WEEK];
+    cuts.extend(staffed.change_minutes());
+    cuts.extend(on_call.change_minutes());
+    cuts.sort_unstable();
+    cuts.dedup();
+    let (mut s, mut c) = (0.0, 0.0);
+    for w in cuts.windows(2) {
+        let len = f64::from(w[1] - w[0]);
+        if staffed.level_at_minute(w[0]) > 0 {
+            s += len;
+        } else if on_call.level_at_minute(w[0]) > 0 {
+            c += len;
+        }
+    }
+    (s, c)
 }
 
 /// Run one replication.

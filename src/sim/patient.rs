@@ -27,6 +27,10 @@ pub(crate) enum Stage {
     HomeVisitTravel,
     HomeVisitVideoQueue,
     HomeVisit,
+    /// Waiting for a patient transport (taxi) to the legevakt.
+    PatientTransport,
+    /// A planned transport waiting for the planned-transport hours.
+    PlannedWait,
     AmkQueue,
     AmkCall,
     Ambulance,
@@ -69,8 +73,16 @@ pub(crate) struct Patient {
     pub via_amk: bool,
     pub via_lvs: bool,
     pub conveyed: bool,
+    /// Conveyed to this legevakt site instead of a hospital.
+    pub to_site: Option<SiteId>,
     /// Arriving at the ED in an ambulance that waits for the handover.
     pub by_ambulance_now: bool,
+    /// Calls 116117 only for telephone advice (distance keeps them from attending).
+    pub phone_only: bool,
+    /// A yellow 113 event whose first unit on scene has been scored.
+    pub yellow_scored: bool,
+    /// Position in the ambulance queue (kept when a diverted mission waits again).
+    pub amb_seq: u64,
 }
 
 /// The patients in the chain.
@@ -83,6 +95,9 @@ impl Patients {
     }
     pub fn insert(&mut self, p: Patient) -> PatientId {
         PatientId::new(self.0.insert(p))
+    }
+    pub fn get(&self, p: PatientId) -> Option<&Patient> {
+        self.0.get(p.index())
     }
     pub fn remove(&mut self, p: PatientId) -> Patient {
         self.0.remove(p.index())

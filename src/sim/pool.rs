@@ -9,9 +9,11 @@
 //! Each pool integrates, after warm-up, its busy servers, its scheduled capacity and its
 //! *available* servers (the scheduled ones, or the busy ones when more are busy: overtime), in
 //! total and by hour of the week. Utilisation is busy ÷ available, so it never exceeds 1; the
-//! overtime is available − scheduled.
+//! overtime is available − scheduled. A server can also be *away* (a doctor out on a home visit
+//! or a call-out): the pool integrates the time when every server on duty is away — a station
+//! open with no doctor in it.
 
-use crate::base::ids::{CalloutId, IdVec, PatientId, PoolId};
+use crate::base::ids::{CalloutId, CarMissionId, IdVec, PatientId, PoolId};
 use crate::base::schedule::Weekly;
 use crate::base::time::{MS_PER_HOUR, SimTime};
 use crate::sim::result::Role;
@@ -31,18 +33,21 @@ pub enum Job {
     SatelliteNurse(PatientId),
     /// Host doctor's video consultation with a satellite patient.
     VideoConsult(PatientId),
-    /// Doctor home visit (the doctor leaves the station).
-    DoctorHomeVisit(PatientId),
-    /// Satellite nurse home visit.
-    NurseHomeVisit(PatientId),
+    /// Doctor home visit (the doctor leaves the station); the sequence number identifies the
+    /// request (a request withdrawn after its wait limit is skipped when it comes up).
+    DoctorHomeVisit(PatientId, u64),
+    /// Satellite nurse home visit (as above).
+    NurseHomeVisit(PatientId, u64),
     /// Host doctor on video during a satellite nurse's home visit.
     HomeVisitVideo(PatientId),
     /// Answer and handle a 113 call.
     AmkCall(PatientId),
     /// Legevakt doctor (or satellite nurse) call-out to a red event.
     RedCallout(CalloutId),
-    /// Legevakt doctor car to a yellow event first (Moss model).
-    DoctorCar(CalloutId),
+    /// A doctor car's mission.
+    DoctorCar(CarMissionId),
+    /// The station doctor a doctor car without its own doctor takes along.
+    CarDoctor(CarMissionId),
     /// Emergency department bay.
     EdBay(PatientId),
 }
@@ -56,6 +61,8 @@ pub struct PoolBooks {
     pub capacity_ms: f64,
     /// ∫ max(capacity, busy) dt.
     pub available_ms: f64,
+    /// ∫ [every available server is away] dt, while servers are scheduled.
+    pub absent_ms: f64,
     /// The same by hour of the week.
     pub busy_by_how: Box<[f64; 168]>,
     /// The same by hour of the week.
@@ -69,6 +76,8 @@ pub struct PoolBooks {
 pub struct Pool {
     capacity: u32,
     busy: u32,
+    /// Busy servers that are out (home visit, call-out): not at the station.
+    away: u32,
     queue: BinaryHeap<Reverse<(u8, u64, Job)>>,
     last: SimTime,
     warmup: SimTime,
@@ -87,6 +96,7 @@ impl Pool {
         Pool {
             capacity,
             busy: 0,
+            away: 0,
             queue: BinaryHeap::new(),
             last: SimTime::ZERO,
             warmup,
@@ -94,6 +104,7 @@ impl Pool {
                 busy_ms: 0.0,
                 capacity_ms: 0.0,
                 available_ms: 0.0,
+                absent_ms: 0.0,
                 busy_by_how: Box::new([0.0; 168]),
                 capacity_by_how: Box::new([0.0; 168]),
                 available_by_how: Box::new([0.0; 168]),
@@ -128,6 +139,9 @@ impl Pool {
         bk.busy_ms += b * dt;
         bk.capacity_ms += c * dt;
         bk.available_ms += a * dt;
+        if self.capacity > 0 && self.away > 0 && f64::from(self.away) >= a {
+            bk.absent_ms += dt;
+        }
         if a == 0.0 {
             return;
         }
@@ -208,6 +222,27 @@ impl Pool {
     pub fn finish(&mut self, now: SimTime) {
         self.observe(now);
     }
+
+    /// A busy server leaves the station (home visit, call-out).
+    pub fn leave(&mut self, now: SimTime) {
+        self.observe(now);
+        self.away += 1;
+        debug_assert!(self.away <= self.busy, "only a busy server can be away");
+    }
+
+    /// A server that was away is back (it is then released as usual).
+    pub fn back(&mut self, now: SimTime) {
+        self.observe(now);
+        self.away = self
+            .away
+            .checked_sub(1)
+            .expect("a server that was away came back");
+    }
+
+    /// Is a server free now, with nobody waiting (a job would start at once)?
+    pub fn free_now(&self) -> bool {
+        self.busy < self.capacity && self.queue.is_empty()
+    }
 }
 
 /// Every pool of a replication with its schedule and label.
@@ -235,6 +270,12 @@ impl Pools {
         self.label.push((label, role));
         self.pools
             .push_and_get_key(Pool::new(w.level_at(SimTime::ZERO), self.warmup))
+    }
+
+    /// A pool.
+    #[inline]
+    pub fn get(&self, id: PoolId) -> &Pool {
+        &self.pools[id]
     }
 
     /// A pool, to change.

@@ -1,13 +1,13 @@
 //! What one replication returns: plain data, no references into the engine.
 
-use crate::base::ids::{AmbStationId, VehicleId};
+use crate::base::ids::{AmbStationId, StationId, VehicleId};
 use serde::Serialize;
 
 /// Where a patient's path through the chain ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[repr(usize)]
 pub enum Outcome {
-    /// Did not contact the service because of distance (decay).
+    /// Did not contact the service because of distance (decay), and the need went unmet.
     Suppressed = 0,
     /// No legevakt open: goes to the GP in office hours.
     OutsideHours,
@@ -27,11 +27,13 @@ pub enum Outcome {
     EdDischarged,
     /// Admitted to hospital.
     Admitted,
+    /// Distance kept the need from the legevakt; the patient waits for the GP next weekday.
+    GpNextDay,
 }
 
 impl Outcome {
     /// Every outcome, in report order.
-    pub const ALL: [Outcome; 10] = [
+    pub const ALL: [Outcome; 11] = [
         Outcome::Suppressed,
         Outcome::OutsideHours,
         Outcome::Advice,
@@ -42,6 +44,7 @@ impl Outcome {
         Outcome::TreatedOnScene,
         Outcome::EdDischarged,
         Outcome::Admitted,
+        Outcome::GpNextDay,
     ];
 
     /// Stable name used in `summary.json`.
@@ -57,6 +60,7 @@ impl Outcome {
             Outcome::TreatedOnScene => "treated_on_scene",
             Outcome::EdDischarged => "ed_discharged",
             Outcome::Admitted => "admitted",
+            Outcome::GpNextDay => "gp_next_day_after_distance",
         }
     }
 }
@@ -80,6 +84,8 @@ pub enum Role {
     AmkOperators,
     /// Emergency department bays.
     EdBays,
+    /// Legevakt doctor cars.
+    DoctorCars,
 }
 
 impl Role {
@@ -92,6 +98,7 @@ impl Role {
             Role::SatelliteNurses => "satellite_nurses",
             Role::AmkOperators => "amk_operators",
             Role::EdBays => "ed_bays",
+            Role::DoctorCars => "doctor_cars",
         }
     }
 }
@@ -129,6 +136,59 @@ pub struct AmbStationResult {
     pub duty_h: f64,
 }
 
+/// Figures of one legevakt station in one replication (measured period). Hours are doctor-hours
+/// summed over the station's doctors.
+#[derive(Debug, Clone, Serialize)]
+pub struct LegevaktStationResult {
+    /// Station.
+    pub station: StationId,
+    /// Station name.
+    pub name: String,
+    /// Scheduled doctor-hours.
+    pub scheduled_h: f64,
+    /// Available doctor-hours: scheduled, plus overtime to clear the queue.
+    pub available_h: f64,
+    /// Busy doctor-hours (consultations, video, home visits, call-outs, doctor car).
+    pub busy_h: f64,
+    /// Hours in which the station was staffed but every doctor was out (home visit, call-out,
+    /// doctor car).
+    pub without_doctor_h: f64,
+    /// Available doctor-hours at night (23–08, the SFS 2305 night block).
+    pub night_available_h: f64,
+    /// Doctors sharing the on-call rota, if stated.
+    pub rota_size: Option<u32>,
+    /// Consultations at the station.
+    pub consultations: u64,
+    /// Video consultations by its doctors (satellites and nurse home visits).
+    pub video_consultations: u64,
+    /// Home visits made from the station or its satellites.
+    pub home_visits: u64,
+    /// Red call-outs its doctors reached.
+    pub callouts: u64,
+    /// Doctor-car missions from the station.
+    pub car_missions: u64,
+}
+
+/// Number of 1-min bins of a zone's red responses (the last holds 120 min and longer).
+pub const ZONE_BINS: usize = 121;
+
+/// Figures of one zone in one replication (measured period).
+#[derive(Debug, Clone, Serialize)]
+pub struct ZoneResult {
+    /// Red events reached by a ground ambulance.
+    pub responses: u64,
+    /// Of these, within the zone's target (12 min urban, 25 rural).
+    pub responses_ok: u64,
+    /// Sum of the responses \[min\].
+    pub response_sum_min: f64,
+    /// Responses in 1-min bins.
+    pub bins: Vec<u32>,
+    /// Needs kept from the legevakt by distance.
+    pub suppressed: u64,
+    /// Assessment missions instead of home visits.
+    pub assessments: u64,
+}
+
 /// One vehicle state change, for traces and tests.
 #[derive(Debug, Clone, Serialize)]
 pub struct Transition {
@@ -147,11 +207,11 @@ pub struct Transition {
 pub struct ResponseRecord {
     /// 113 call rang [min since start].
     pub t_ring_min: f64,
-    /// Ambulance notified \[min\].
+    /// Ambulance notified [min].
     pub t_notified_min: f64,
-    /// Ambulance on scene \[min\].
+    /// Ambulance on scene [min].
     pub t_on_scene_min: f64,
-    /// Response incl. AMK time \[min\].
+    /// Response incl. AMK time [min].
     pub response_min: f64,
     /// Vehicle.
     pub vehicle: VehicleId,
@@ -166,7 +226,7 @@ pub struct Trace {
     pub responses: Vec<ResponseRecord>,
 }
 
-/// Width of a response-time bin \[ms\] for CDF plots.
+/// Width of a response-time bin [ms] for CDF plots.
 pub const RESPONSE_BIN_MS: i64 = 30_000;
 /// Number of response-time bins (120 min; the last bin holds everything longer).
 pub const RESPONSE_BINS: usize = 241;
@@ -196,12 +256,14 @@ pub struct ReplicationResult {
     pub hourly: Vec<HourlyPool>,
     /// Ambulance stations.
     pub amb_stations: Vec<AmbStationResult>,
+    /// Legevakt stations.
+    pub legevakt_stations: Vec<LegevaktStationResult>,
     /// Trace, when asked for.
     pub trace: Option<Trace>,
     /// Red responses, urban then rural, in bins for CDFs.
     pub response_bins: [ResponseBins; 2],
-    /// Per zone: (sum of red responses \[min\], count), measured period.
-    pub zone_response: Vec<(f64, u64)>,
+    /// Per zone figures, measured period.
+    pub zones: Vec<ZoneResult>,
     /// Fingerprint of the needs generated: equal for two runs iff they saw the same demand
     /// (common random numbers).
     pub demand_fingerprint: u64,

@@ -7,12 +7,17 @@
 //! into the values of [`crate::base::kpi::KPI_DEFS`]; shares are ratios of integer counts,
 //! so they can never leave 0..1.
 
-use super::result::{N_OUTCOMES, Outcome, RESPONSE_BIN_MS, RESPONSE_BINS, ResponseBins};
-use crate::base::ids::ZoneId;
+use super::doctor_car::Offer;
+use super::result::{
+    LegevaktStationResult, N_OUTCOMES, Outcome, RESPONSE_BIN_MS, RESPONSE_BINS, ResponseBins,
+    ZONE_BINS, ZoneResult,
+};
+use crate::base::ids::{IdVec, StationId, ZoneId};
 use crate::base::kpi::{self, Kpi, KpiValues};
 use crate::base::stats::Hist;
 use crate::base::time::{Dur, MS_PER_MIN, MS_PER_S, SimTime};
 use crate::base::urgency::{PerUrgency, Urgency};
+use crate::input::scenario::{Costs, FateKind, Scenario};
 
 /// Urban (0) or rural (1) response class.
 pub(crate) type Class = usize;
@@ -21,9 +26,42 @@ pub(crate) const URBAN: Class = 0;
 /// Rural.
 pub(crate) const RURAL: Class = 1;
 
-/// Response-time target of a class [ms]: 12 min urban, 25 min rural (NOU 1998:9).
+/// Response-time target of a class \[ms\]: 12 min urban, 25 min rural (NOU 1998:9).
 pub(crate) fn target_ms(class: Class) -> i64 {
     (if class == URBAN { 12 } else { 25 }) * MS_PER_MIN
+}
+
+/// Why a decided home visit became an ambulance assessment mission.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum AssessmentReason {
+    /// The legevaktsentral's home visits are made by ambulances (`home_visits_by = "ambulance"`).
+    Policy = 0,
+    /// No legevakt site was open.
+    NoSiteOpen = 1,
+    /// The patient was beyond the maximum home-visit drive.
+    TooFar = 2,
+    /// Nobody could leave within the wait limit.
+    NoOneFree = 3,
+}
+
+/// Counts per legevakt station, measured period.
+#[derive(Debug, Clone, Copy, Default)]
+struct StationCounts {
+    consultations: u64,
+    video_consultations: u64,
+    home_visits: u64,
+    callouts: u64,
+    car_missions: u64,
+}
+
+/// Counts per zone, measured period.
+#[derive(Debug, Clone, Copy, Default)]
+struct ZoneCounts {
+    responses: u64,
+    responses_ok: u64,
+    response_sum_min: f64,
+    suppressed: u64,
+    assessments: u64,
 }
 
 /// Streaming statistics of one replication.
@@ -47,44 +85,87 @@ pub(crate) struct Score {
     response_n: [u64; 2],
     response_ok: [u64; 2],
     response_excl_amk_ok: u64,
+    yellow_response: Hist,
     red_events: u64,
     red_with_legevakt: u64,
     red_first_ok: u64,
-    missions: u64,
+    ground_missions: u64,
+    air_missions: u64,
+    red_diversions: u64,
+    planned_deferred: u64,
     handover_delay: Hist,
     admissions: u64,
     referrals: u64,
-    doctor_car_assessments: u64,
     closing_redirects: u64,
+    suppressed_by_fate: [u64; 4],
+    red_to_113: u64,
+    by_patient_transport: u64,
+    by_ambulance: u64,
+    assessments: [u64; 4],
+    assessment_conveyed: [u64; 3],
+    car_offers: [u64; 4],
+    car_assessments: u64,
+    stations: IdVec<StationId, StationCounts>,
+    zones: IdVec<ZoneId, ZoneCounts>,
+    /// Per zone, red responses in 1-min bins (flat: zone × [`ZONE_BINS`]).
+    zone_bins: Vec<u32>,
     response_bins: [ResponseBins; 2],
-    zone_response: Vec<(f64, u64)>,
     demand_fingerprint: u64,
+}
+
+/// Hours of the measured period, for workload and cost KPIs.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Hours {
+    /// Doctor-hours available (scheduled plus overtime) by hour of the week, every station and
+    /// every doctor car with its own doctor.
+    pub doctor_by_how: Vec<f64>,
+    /// Nurse-hours available: legevaktsentral, triage and satellite nurses.
+    pub nurse: f64,
+    /// Doctor-car hours on duty.
+    pub doctor_car: f64,
+    /// Doctor-car pools' (busy, available) hours.
+    pub doctor_car_time: (f64, f64),
+    /// Ground ambulance hours staffed at the station.
+    pub ambulance_staffed: f64,
+    /// Ground ambulance hours on call from home.
+    pub ambulance_on_call: f64,
 }
 
 /// What [`Score::kpis`] needs besides the accumulators.
 pub(crate) struct Context<'a> {
     /// Measured years.
     pub years: f64,
-    /// Population [thousands].
+    /// Population \[thousands\].
     pub pop_k: f64,
-    /// (busy, available) server time of the legevaktsentral nurses, all pools [ms].
+    /// (busy, available) server time of the legevaktsentral nurses, all pools \[ms\].
     pub lvs_time: (f64, f64),
-    /// (busy, available) doctor time, all stations [ms].
+    /// (busy, available) doctor time, all stations \[ms\].
     pub doctor_time: (f64, f64),
     /// Structural travel figures (within 40 and 60 min).
     pub travel: (Option<f64>, Option<f64>),
     /// Is AMK modelled?
     pub has_amk: bool,
-    /// (busy, duty) vehicle time [ms], when there are vehicles.
+    /// (busy, duty) vehicle time \[ms\], when there are vehicles.
     pub vehicle_time: Option<(f64, f64)>,
-    /// Stations' (busy, duty) hours.
+    /// Ambulance stations' (busy, duty) hours.
     pub stations: &'a [(f64, f64)],
+    /// Legevakt stations.
+    pub legevakt: &'a [LegevaktStationResult],
     /// Are there hospitals?
     pub has_hospitals: bool,
+    /// Are there doctor cars?
+    pub has_doctor_cars: bool,
+    /// Satellites.
+    pub satellites: usize,
+    /// Hours for workload and cost.
+    pub hours: &'a Hours,
+    /// Unit costs.
+    pub costs: Option<&'a Costs>,
 }
 
 impl Score {
-    pub fn new(warmup: SimTime, n_zones: usize) -> Score {
+    pub fn new(warmup: SimTime, scn: &Scenario) -> Score {
+        let nz = scn.zones.len();
         Score {
             warmup,
             lvs_answer: Hist::default(),
@@ -105,17 +186,30 @@ impl Score {
             response_n: [0; 2],
             response_ok: [0; 2],
             response_excl_amk_ok: 0,
+            yellow_response: Hist::default(),
             red_events: 0,
             red_with_legevakt: 0,
             red_first_ok: 0,
-            missions: 0,
+            ground_missions: 0,
+            air_missions: 0,
+            red_diversions: 0,
+            planned_deferred: 0,
             handover_delay: Hist::default(),
             admissions: 0,
             referrals: 0,
-            doctor_car_assessments: 0,
             closing_redirects: 0,
+            suppressed_by_fate: [0; 4],
+            red_to_113: 0,
+            by_patient_transport: 0,
+            by_ambulance: 0,
+            assessments: [0; 4],
+            assessment_conveyed: [0; 3],
+            car_offers: [0; 4],
+            car_assessments: 0,
+            stations: IdVec::from(vec![StationCounts::default(); scn.stations.len()]),
+            zones: IdVec::from(vec![ZoneCounts::default(); nz]),
+            zone_bins: vec![0; nz * ZONE_BINS],
             response_bins: [vec![0; RESPONSE_BINS], vec![0; RESPONSE_BINS]],
-            zone_response: vec![(0.0, 0); n_zones],
             demand_fingerprint: 0,
         }
     }
@@ -175,28 +269,41 @@ impl Score {
         }
     }
 
-    /// A consultation ended at a station.
-    pub fn station_consultation(&mut self, now: SimTime) {
+    /// A consultation ended at station `st`.
+    pub fn station_consultation(&mut self, now: SimTime, st: StationId) {
         if self.measuring(now) {
             self.station_consults += 1;
+            self.stations[st].consultations += 1;
         }
     }
 
-    /// A video consultation at a satellite ended.
-    pub fn satellite_consultation(&mut self, now: SimTime) {
+    /// A video consultation at a satellite hosted by station `host` ended.
+    pub fn satellite_consultation(&mut self, now: SimTime, host: StationId) {
         if self.measuring(now) {
             self.satellite_consults += 1;
             self.video_consults += 1;
+            self.stations[host].video_consultations += 1;
         }
     }
 
-    /// A home visit ended (`video`: a satellite nurse's, with the doctor on video).
-    pub fn home_visit(&mut self, now: SimTime, video: bool) {
+    /// A home visit ended (`video`: a satellite nurse's, with the doctor of `st` on video).
+    pub fn home_visit(&mut self, now: SimTime, video: bool, st: StationId) {
         if self.measuring(now) {
             self.home_visits += 1;
+            self.stations[st].home_visits += 1;
             if video {
                 self.video_consults += 1;
+                self.stations[st].video_consultations += 1;
             }
+        }
+    }
+
+    /// A legevakt doctor (station `st`) or satellite nurse (`None`) reached a red event.
+    pub fn callout(&mut self, now: SimTime, st: Option<StationId>) {
+        if self.measuring(now)
+            && let Some(st) = st
+        {
+            self.stations[st].callouts += 1;
         }
     }
 
@@ -217,8 +324,8 @@ impl Score {
         }
     }
 
-    /// An ambulance reached a red event: `response` from the 113 call, `from_notified` from the
-    /// ambulance's notification. Counted when the call rang in the measured period.
+    /// A ground ambulance reached a red event: `response` from the 113 call, `from_notified`
+    /// from the ambulance's notification. Counted when the call rang in the measured period.
     pub fn red_response(
         &mut self,
         t_ring: SimTime,
@@ -236,20 +343,32 @@ impl Score {
             .unwrap_or(0)
             .min(RESPONSE_BINS - 1);
         self.response_bins[class][bin] += 1;
-        let zr = &mut self.zone_response[zone.index()];
-        zr.0 += response.minutes();
-        zr.1 += 1;
+        let zb = usize::try_from(response.0 / MS_PER_MIN)
+            .unwrap_or(0)
+            .min(ZONE_BINS - 1);
+        self.zone_bins[zone.index() * ZONE_BINS + zb] += 1;
+        let zc = &mut self.zones[zone];
+        zc.response_sum_min += response.minutes();
+        zc.responses += 1;
         self.response_n[class] += 1;
         if response.0 <= target {
             self.response_ok[class] += 1;
+            zc.responses_ok += 1;
         }
         if from_notified.0 <= target {
             self.response_excl_amk_ok += 1;
         }
     }
 
-    /// A red event was closed: whether the legevakt was on scene before the ambulance left,
-    /// and whether the first unit on scene met the target.
+    /// The first unit of any kind reached a yellow 113 patient, `response` after the call.
+    pub fn yellow_response(&mut self, t_ring: SimTime, response: Dur) {
+        if self.measuring(t_ring) {
+            self.yellow_response.record(response.0);
+        }
+    }
+
+    /// A red event was closed: whether a legevakt unit was on scene before the ambulance left,
+    /// and whether the first unit of any kind on scene met the target.
     pub fn red_event(&mut self, t_ring: SimTime, with_legevakt: bool, first_ok: bool) {
         if !self.measuring(t_ring) {
             return;
@@ -263,10 +382,28 @@ impl Score {
         }
     }
 
-    /// An ambulance mission started.
-    pub fn mission(&mut self, now: SimTime) {
+    /// An ambulance mission started (`air`: by an air unit).
+    pub fn mission(&mut self, now: SimTime, air: bool) {
         if self.measuring(now) {
-            self.missions += 1;
+            if air {
+                self.air_missions += 1;
+            } else {
+                self.ground_missions += 1;
+            }
+        }
+    }
+
+    /// A vehicle on its way to a planned or green mission was diverted to a red call.
+    pub fn red_diversion(&mut self, now: SimTime) {
+        if self.measuring(now) {
+            self.red_diversions += 1;
+        }
+    }
+
+    /// A planned transport was deferred to the planned-transport hours.
+    pub fn planned_deferred(&mut self, now: SimTime) {
+        if self.measuring(now) {
+            self.planned_deferred += 1;
         }
     }
 
@@ -291,10 +428,69 @@ impl Score {
         }
     }
 
-    /// A doctor car finished an assessment.
-    pub fn doctor_car_assessment(&mut self, now: SimTime) {
+    /// A need in `zone` was kept from the legevakt by distance and took `fate`.
+    pub fn suppressed(&mut self, now: SimTime, zone: ZoneId, fate: FateKind) {
         if self.measuring(now) {
-            self.doctor_car_assessments += 1;
+            self.suppressed_by_fate[fate as usize] += 1;
+            self.zones[zone].suppressed += 1;
+        }
+    }
+
+    /// A red 116117 need found no legevakt open and was sent to 113.
+    pub fn red_to_113_outside_hours(&mut self, now: SimTime) {
+        if self.measuring(now) {
+            self.red_to_113 += 1;
+        }
+    }
+
+    /// A patient went to the legevakt by patient transport.
+    pub fn patient_transport(&mut self, now: SimTime) {
+        if self.measuring(now) {
+            self.by_patient_transport += 1;
+        }
+    }
+
+    /// A patient went to the legevakt by ambulance.
+    pub fn ambulance_to_legevakt(&mut self, now: SimTime) {
+        if self.measuring(now) {
+            self.by_ambulance += 1;
+        }
+    }
+
+    /// A decided home visit became an ambulance assessment mission.
+    pub fn assessment_mission(&mut self, now: SimTime, zone: ZoneId, why: AssessmentReason) {
+        if self.measuring(now) {
+            self.assessments[why as usize] += 1;
+            self.zones[zone].assessments += 1;
+        }
+    }
+
+    /// Where an assessment mission ended: home, hospital or legevakt.
+    pub fn assessment_outcome(&mut self, now: SimTime, conveyed: bool, to_legevakt: bool) {
+        if self.measuring(now) {
+            let i = match (conveyed, to_legevakt) {
+                (false, _) => 0,
+                (true, false) => 1,
+                (true, true) => 2,
+            };
+            self.assessment_conveyed[i] += 1;
+        }
+    }
+
+    /// A doctor car of station `st` was offered a mission.
+    pub fn car_offer(&mut self, now: SimTime, o: Offer, st: StationId) {
+        if self.measuring(now) {
+            self.car_offers[o as usize] += 1;
+            if o == Offer::Accepted {
+                self.stations[st].car_missions += 1;
+            }
+        }
+    }
+
+    /// A doctor car finished a yellow assessment.
+    pub fn car_assessment(&mut self, now: SimTime) {
+        if self.measuring(now) {
+            self.car_assessments += 1;
         }
     }
 
@@ -308,12 +504,35 @@ impl Score {
         self.demand_fingerprint
     }
 
-    /// Hand over the binned responses and per-zone sums.
-    pub fn take_tables(&mut self) -> ([ResponseBins; 2], Vec<(f64, u64)>) {
-        (
-            std::mem::take(&mut self.response_bins),
-            std::mem::take(&mut self.zone_response),
-        )
+    /// Hand over the binned responses.
+    pub fn take_response_bins(&mut self) -> [ResponseBins; 2] {
+        std::mem::take(&mut self.response_bins)
+    }
+
+    /// The per-zone results.
+    pub fn zone_results(&self) -> Vec<ZoneResult> {
+        self.zones
+            .iter_enumerated()
+            .map(|(z, c)| ZoneResult {
+                responses: c.responses,
+                responses_ok: c.responses_ok,
+                response_sum_min: c.response_sum_min,
+                bins: self.zone_bins[z.index() * ZONE_BINS..(z.index() + 1) * ZONE_BINS].to_vec(),
+                suppressed: c.suppressed,
+                assessments: c.assessments,
+            })
+            .collect()
+    }
+
+    /// Fill in the counts of the legevakt station results.
+    pub fn station_counts(&self, out: &mut [LegevaktStationResult]) {
+        for (r, c) in out.iter_mut().zip(self.stations.iter()) {
+            r.consultations = c.consultations;
+            r.video_consultations = c.video_consultations;
+            r.home_visits = c.home_visits;
+            r.callouts = c.callouts;
+            r.car_missions = c.car_missions;
+        }
     }
 
     /// Every KPI, in registry order (None where undefined).
@@ -348,9 +567,24 @@ impl Score {
         k[Kpi::VideoConsults] = per_year(self.video_consults);
         k[Kpi::HomeVisits] = per_year(self.home_visits);
         k[Kpi::HomeVisitsPer1000] = per_1000(self.home_visits);
-        k[Kpi::SuppressedPer1000] = per_1000(self.outcomes[Outcome::Suppressed as usize]);
+        let f = &self.suppressed_by_fate;
+        k[Kpi::SuppressedPer1000] = per_1000(f.iter().sum());
+        k[Kpi::SuppressedTo113Per1000] = per_1000(f[FateKind::Call113 as usize]);
+        k[Kpi::SuppressedToPhonePer1000] = per_1000(f[FateKind::Phone as usize]);
+        k[Kpi::SuppressedToGpPer1000] = per_1000(f[FateKind::GpNextDay as usize]);
+        k[Kpi::UnmetPer1000] = per_1000(f[FateKind::Unmet as usize]);
         k[Kpi::OutsideHoursPer1000] = per_1000(self.outcomes[Outcome::OutsideHours as usize]);
+        k[Kpi::RedTo113Per1000] = per_1000(self.red_to_113);
         k[Kpi::ClosingRedirectsPer1000] = per_1000(self.closing_redirects);
+        k[Kpi::ByAmbulancePer1000] = per_1000(self.by_ambulance);
+        k[Kpi::ByPatientTransportPer1000] = per_1000(self.by_patient_transport);
+        let a = &self.assessments;
+        k[Kpi::AssessmentsPer1000] = per_1000(a.iter().sum());
+        k[Kpi::AssessmentsNoSitePer1000] = per_1000(a[AssessmentReason::NoSiteOpen as usize]);
+        k[Kpi::AssessmentsTooFarPer1000] = per_1000(a[AssessmentReason::TooFar as usize]);
+        k[Kpi::AssessmentsNoOneFreePer1000] = per_1000(a[AssessmentReason::NoOneFree as usize]);
+        let ac = &self.assessment_conveyed;
+        k[Kpi::AssessmentsHomeShare] = ratio(ac[0], ac.iter().sum());
         k[Kpi::Calls113Per1000] = per_1000(self.calls_113);
         if cx.has_amk {
             k[Kpi::AmkWithin10s] = ratio(self.amk_within_10s, self.amk_answer.len());
@@ -366,10 +600,20 @@ impl Score {
             self.response_excl_amk_ok,
             self.response_n[URBAN] + self.response_n[RURAL],
         );
-        k[Kpi::RedFirstOnScene] = ratio(self.red_first_ok, self.red_events);
+        k[Kpi::RedFirstUnit] = ratio(self.red_first_ok, self.red_events);
         k[Kpi::RedWithDoctor] = ratio(self.red_with_legevakt, self.red_events);
+        k[Kpi::YellowP90] = self.yellow_response.quantile_ms(0.9).map(min);
+        if cx.has_doctor_cars {
+            let o = &self.car_offers;
+            let offered: u64 = o.iter().sum();
+            k[Kpi::CarMissionsPer1000] = per_1000(o[Offer::Accepted as usize]);
+            k[Kpi::CarDeclinedShare] = ratio(offered - o[Offer::Accepted as usize], offered);
+            k[Kpi::CarUtil] = time_ratio(cx.hours.doctor_car_time);
+        }
         if let Some(vt) = cx.vehicle_time {
-            k[Kpi::MissionsPer1000] = per_1000(self.missions);
+            k[Kpi::MissionsPer1000] = per_1000(self.ground_missions + self.air_missions);
+            k[Kpi::AirMissionsPer1000] = per_1000(self.air_missions);
+            k[Kpi::RedDiversionsPer1000] = per_1000(self.red_diversions);
             k[Kpi::AmbUtil] = time_ratio(vt);
             k[Kpi::AmbStandbyMin] = cx
                 .stations
@@ -382,6 +626,81 @@ impl Score {
         if cx.has_hospitals {
             k[Kpi::AdmissionsPer1000] = per_1000(self.admissions);
         }
+        self.workload_kpis(cx, &mut k);
+        if let Some(c) = cx.costs {
+            self.cost_kpis(cx, c, &mut k);
+        }
         k
+    }
+
+    /// Doctor workload: scheduled hours, overtime, hours with every doctor out, the busiest
+    /// station's utilisation, night hours per doctor on the rota.
+    fn workload_kpis(&self, cx: &Context, k: &mut KpiValues) {
+        let st = cx.legevakt;
+        if st.is_empty() {
+            return;
+        }
+        let weeks = cx.years * crate::base::time::DAYS_PER_YEAR / 7.0;
+        let sum = |f: &dyn Fn(&LegevaktStationResult) -> f64| st.iter().map(f).sum::<f64>();
+        k[Kpi::DoctorHoursPerWeek] = Some(sum(&|s| s.scheduled_h) / weeks);
+        k[Kpi::DoctorOvertimePerWeek] =
+            Some(sum(&|s| (s.available_h - s.scheduled_h).max(0.0)) / weeks);
+        k[Kpi::HoursWithoutDoctorPerWeek] = Some(sum(&|s| s.without_doctor_h) / weeks);
+        k[Kpi::DoctorUtilMaxStation] = st
+            .iter()
+            .filter(|s| s.available_h > 0.0)
+            .map(|s| (s.busy_h / s.available_h).min(1.0))
+            .fold(None, |m: Option<f64>, x| Some(m.map_or(x, |m| m.max(x))));
+        let (night, rota) = st.iter().fold((0.0, 0u32), |(n, r), s| match s.rota_size {
+            Some(size) => (n + s.night_available_h, r + size),
+            None => (n, r),
+        });
+        if rota > 0 {
+            k[Kpi::NightHoursPerDoctorMonth] = Some(night / f64::from(rota) / (cx.years * 12.0));
+        }
+    }
+
+    /// Cost per year \[MNOK\] by part and in total, from the `[costs]` rates.
+    fn cost_kpis(&self, cx: &Context, c: &Costs, k: &mut KpiValues) {
+        let h = cx.hours;
+        let mnok = |nok: f64| Some(nok / 1e6 / cx.years);
+        let doctors: f64 = h
+            .doctor_by_how
+            .iter()
+            .zip(&c.doctor_hour_by_how)
+            .map(|(hours, rate)| hours * rate)
+            .sum();
+        let parts = [
+            (Kpi::CostDoctors, doctors),
+            (Kpi::CostNurses, h.nurse * c.nurse_hour),
+            (
+                Kpi::CostSatellitesFixed,
+                cx.satellites as f64 * c.satellite_fixed_per_year * cx.years,
+            ),
+            (Kpi::CostDoctorCars, h.doctor_car * c.doctor_car_hour),
+            (
+                Kpi::CostAmbulanceStandby,
+                h.ambulance_staffed * c.ambulance_staffed_hour
+                    + h.ambulance_on_call * c.ambulance_on_call_hour,
+            ),
+            (
+                Kpi::CostAmbulanceMissions,
+                self.ground_missions as f64 * c.ambulance_mission,
+            ),
+            (
+                Kpi::CostAirMissions,
+                self.air_missions as f64 * c.air_mission,
+            ),
+            (
+                Kpi::CostPatientTransport,
+                self.by_patient_transport as f64 * c.patient_transport_trip,
+            ),
+        ];
+        let mut total = 0.0;
+        for (kpi, nok) in parts {
+            k[kpi] = mnok(nok);
+            total += nok;
+        }
+        k[Kpi::CostTotal] = mnok(total);
     }
 }

@@ -53,6 +53,21 @@ admission_share = {{ red = 1.0, yellow = 1.0, green = 1.0 }}
     )
 }
 
+/// A doctor car at Fjordby legevakt that takes the station's doctor, in the legevakt's hours.
+const MOSS_CAR: &str = r#"
+[[doctor_cars]]
+name = "Fjordby legevaktbil"
+station = "Fjordby legevakt"
+hours = [
+  { days = "mon-fri", from = "16:00", to = "08:00" },
+  { days = "sat-sun", from = "08:00", to = "08:00" },
+]
+own_doctor = false
+max_drive_min = 60.0
+on_scene_min = { dist = "lognormal", median = 40.0, sigma = 0.3 }
+outcome = { home = 0.6, hospital = 0.25, legevakt = 0.15 }
+"#;
+
 fn traced(scn: &akuttsim::input::scenario::Scenario, days: f64) -> sim::ReplicationResult {
     sim::run(
         scn,
@@ -90,14 +105,14 @@ fn two_calls_one_ambulance_by_hand() {
             (2.0, Activating),
             (3.0, ToScene),
             (13.0, OnScene),
-            (33.0, ToHospital),
-            (53.0, AtHospital),
+            (33.0, Conveying),
+            (53.0, AtEdDoor),
             (53.0, Handover),
             (68.0, Returning),
             (68.0, ToScene),
             (88.0, OnScene),
-            (108.0, ToHospital),
-            (128.0, AtHospital),
+            (108.0, Conveying),
+            (128.0, AtEdDoor),
             (128.0, Handover),
             (143.0, Returning),
             (158.0, Available),
@@ -160,7 +175,7 @@ fn every_vehicle_transition_follows_the_mission_state_machine() {
         (Available, Off),
         (Off, Available),
         (OnScene, Returning),
-        (OnScene, ToHospital),
+        (OnScene, Conveying),
     ] {
         assert!(seen.contains(&pair), "never saw {pair:?}");
     }
@@ -191,13 +206,9 @@ fn moss_model_and_ambulance_home_visits_shift_work_between_services() {
     let m = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("models/fjordby.toml");
     let text = std::fs::read_to_string(m).unwrap();
     let base = run(&scenario(&text), 3, 90.0, 3.0, 4, 0);
-    // Moss model: the legevakt doctor car takes yellow 113 events first.
+    // Moss model: a doctor car that takes the station's doctor is offered yellow 113 events.
     let moss = run(
-        &scenario(&text.replacen(
-            "yellow_doctor_car_first = false",
-            "yellow_doctor_car_first = true",
-            1,
-        )),
+        &scenario(&format!("{text}\n{MOSS_CAR}")),
         3,
         90.0,
         3.0,

@@ -270,9 +270,15 @@ fn a_killed_run_leaves_the_old_results_and_the_next_run_cleans_up() {
 fn two_runs_into_one_folder_leave_one_runs_files() {
     let tmp = tempfile::tempdir().unwrap();
     let out: PathBuf = tmp.path().join("res");
-    let mut a = spawn_run("models/fjordby.toml", "3", "11", &out);
-    let mut b = spawn_run("models/fjordby.toml", "3", "12", &out);
-    assert!(a.wait().unwrap().success() && b.wait().unwrap().success());
+    let a = spawn_run("models/fjordby.toml", "3", "11", &out);
+    let b = spawn_run("models/fjordby.toml", "3", "12", &out);
+    for o in [a.wait_with_output().unwrap(), b.wait_with_output().unwrap()] {
+        assert!(
+            o.status.success(),
+            "a run failed: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
     let (s, m) = seed_of(&out);
     assert_eq!(s, m, "summary and manifest come from the same run");
     assert!(s == 11 || s == 12);

@@ -123,9 +123,9 @@ fn patients_are_not_sent_to_a_clinic_that_closes_before_they_arrive() {
     let z = akuttsim::base::ids::ZoneId::new(0);
     let at = |h: i64, m: i64| akuttsim::base::time::SimTime((h * 60 + m) * 60_000);
     let u = akuttsim::base::urgency::Urgency::Green;
-    let c = scn.choose_site(z, u, at(15, 50));
+    let c = scn.choose_site(z, u, at(15, 50), 0.0);
     assert_eq!((c.site, c.closing_skipped), (Some(near), false));
-    let c = scn.choose_site(z, u, at(15, 57));
+    let c = scn.choose_site(z, u, at(15, 57), 0.0);
     assert!(c.closing_skipped && c.site != Some(near));
     // In a run, such redirects are counted (≈ 6 min of every 24 h of demand).
     let s = run(&scn, 2, 30.0, 0.0, 1, 0);

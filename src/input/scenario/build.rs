@@ -159,15 +159,16 @@ fn travel_figures(scn: &Scenario) -> TravelFigures {
                 continue;
             }
             w_tot += w * zone.population;
-            if let Some(s) = scn.choose_site(z, Urgency::Green, t).site {
+            for (s, prob) in scn.site_probabilities(z, t) {
                 let m = scn.zone_site_min(z, s);
-                zsum += w * m;
-                zw += w;
+                let wp = w * prob;
+                zsum += wp * m;
+                zw += wp;
                 if m <= 40.0 {
-                    w40 += w * zone.population;
+                    w40 += wp * zone.population;
                 }
                 if m <= 60.0 {
-                    w60 += w * zone.population;
+                    w60 += wp * zone.population;
                 }
             }
         }

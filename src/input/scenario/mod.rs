@@ -69,7 +69,7 @@ pub struct Zone {
 pub struct Profile {
     /// Relative intensity in each hour of the week (mean 1).
     pub weights: [f64; 168],
-    /// cumulative\[h\] = Σ weights[..h] [hours at mean intensity]; cumulative\[168\] = 168.
+    /// cumulative\[h\] = Σ weights\[..h\] \[hours at mean intensity\]; cumulative\[168\] = 168.
     pub cumulative: [f64; 169],
     /// 1 / weights\[h\] (0 where the weight is 0), so arrival generation multiplies, not divides.
     pub inv_weights: [f64; 168],
@@ -105,7 +105,7 @@ impl Profile {
         }
     }
 
-    /// Cumulative intensity at minute `m` of the week [hours at mean intensity].
+    /// Cumulative intensity at minute `m` of the week \[hours at mean intensity\].
     pub fn cumulative_at_minute(&self, m: u32) -> f64 {
         let h = (m / 60) as usize;
         if h >= 168 {
@@ -122,12 +122,72 @@ pub struct ChannelDemand {
     pub rate_per_person_hour: PerUrgency<f64>,
     /// Time-of-week shape.
     pub profile: Profile,
-    /// Distance decay constant k [1/km].
+    /// Distance decay constant k \[1/km\].
     pub decay_per_km: PerUrgency<f64>,
     /// Share of contacts walking in without calling.
     pub direct_share: PerUrgency<f64>,
-    /// Suppressed red needs become 113 calls.
-    pub suppressed_red_calls_113: bool,
+    /// What the decay distance is measured to.
+    pub decay_to: DecayTarget,
+    /// What a need suppressed by distance does instead.
+    pub suppressed_fate: PerUrgency<Fate>,
+}
+
+/// What the distance-decay distance is measured to (a behaviour assumption that can decide a
+/// structural comparison, so it is a switch).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DecayTarget {
+    /// The site the patient would be sent to (station or satellite).
+    AnySite,
+    /// The nearest station with a doctor in person (open on arrival): a nurse-staffed satellite
+    /// does not bring the doctor nearer.
+    DoctorStation,
+    /// No decay: distance does not change whether a need becomes a contact.
+    None,
+}
+
+/// What a need suppressed by distance does instead (shares summing to 1).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Fate {
+    /// Calls 113.
+    pub call_113: f64,
+    /// Calls 116117 and is helped by telephone.
+    pub phone: f64,
+    /// Waits for the GP the next weekday.
+    pub gp_next_day: f64,
+    /// Goes unmet.
+    pub unmet: f64,
+}
+
+/// The fates a suppressed need can have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FateKind {
+    /// Calls 113.
+    Call113,
+    /// Telephone advice from 116117.
+    Phone,
+    /// The GP next weekday.
+    GpNextDay,
+    /// Unmet.
+    Unmet,
+}
+
+impl Fate {
+    /// The fate a uniform draw `x` ∈ [0, 1) falls on.
+    pub fn pick(&self, x: f64) -> FateKind {
+        let mut acc = 0.0;
+        for (k, p) in [
+            (FateKind::Call113, self.call_113),
+            (FateKind::Phone, self.phone),
+            (FateKind::GpNextDay, self.gp_next_day),
+        ] {
+            acc += p;
+            if x < acc {
+                return k;
+            }
+        }
+        FateKind::Unmet
+    }
 }
 
 /// What the legevaktsentral decides after a call.
@@ -175,6 +235,139 @@ impl DispositionShares {
     }
 }
 
+/// What happens to a decided home visit when no site is open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NoVisitSite {
+    /// The patient waits for the GP the next weekday.
+    Gp,
+    /// An ambulance assessment mission goes instead.
+    Ambulance,
+}
+
+/// When a decided home visit becomes an ambulance assessment mission.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct HomeVisitPolicy {
+    /// A visit not started within this wait becomes an assessment mission \[min\].
+    pub max_wait_min: Option<f64>,
+    /// A patient farther than this one-way drive gets an assessment mission \[min\].
+    pub max_drive_min: Option<f64>,
+    /// When no site is open.
+    pub when_no_site_open: NoVisitSite,
+}
+
+/// Where an ambulance assessment mission ends (the rest stay home).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct AssessmentOutcome {
+    /// Conveyed to hospital.
+    pub to_hospital: f64,
+    /// Conveyed to the legevakt.
+    pub to_legevakt: f64,
+}
+
+/// How patients sent to a legevakt get there.
+#[derive(Debug, Clone)]
+pub struct Transport {
+    /// By ambulance at 0 km.
+    pub ambulance: PerUrgency<f64>,
+    /// Increase per km.
+    pub ambulance_per_km: PerUrgency<f64>,
+    /// By patient transport at 0 km.
+    pub patient_transport: PerUrgency<f64>,
+    /// Increase per km.
+    pub patient_transport_per_km: PerUrgency<f64>,
+    /// Cap on both together.
+    pub max_share: f64,
+    /// Wait for a patient transport \[min\].
+    pub patient_transport_wait_min: Dist,
+    /// Ambulance handover at the legevakt \[min\].
+    pub ambulance_handover_min: Dist,
+}
+
+/// How a patient travels to the legevakt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TravelMode {
+    /// Drives (or is driven) themselves.
+    Own,
+    /// Patient transport (taxi), which does not occupy an ambulance.
+    PatientTransport,
+    /// Ambulance.
+    Ambulance,
+}
+
+impl Transport {
+    /// The mode for urgency `u` at `km` from the site, from a uniform draw `x`.
+    pub fn mode(&self, u: Urgency, km: f64, x: f64) -> TravelMode {
+        let amb = (self.ambulance[u] + self.ambulance_per_km[u] * km).clamp(0.0, self.max_share);
+        let pt = (self.patient_transport[u] + self.patient_transport_per_km[u] * km)
+            .clamp(0.0, (self.max_share - amb).max(0.0));
+        if x < amb {
+            TravelMode::Ambulance
+        } else if x < amb + pt {
+            TravelMode::PatientTransport
+        } else {
+            TravelMode::Own
+        }
+    }
+}
+
+/// Parameters of the `logit` choice rule.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Logit {
+    /// Minutes that change the odds by e.
+    pub minutes_scale: f64,
+    /// Extra minutes a patient accepts to see a doctor in person.
+    pub doctor_in_person_min: f64,
+}
+
+/// A legevakt doctor car (legevaktbil, the Moss model).
+#[derive(Debug, Clone)]
+pub struct DoctorCar {
+    /// Name.
+    pub name: String,
+    /// Its base station.
+    pub station: StationId,
+    /// Hours on duty.
+    pub hours: Weekly,
+    /// Own doctor (true) or the station's (false).
+    pub own_doctor: bool,
+    /// Declines missions farther than this \[min\].
+    pub max_drive_min: f64,
+    /// Share of offered yellow missions accepted when idle and in area.
+    pub accept_share: f64,
+    /// Offered yellow missions.
+    pub yellow: bool,
+    /// Goes to red events.
+    pub red_callouts: bool,
+    /// Time on scene \[min\].
+    pub on_scene_min: Dist,
+    /// Stays home / hospital / legevakt shares after a yellow assessment.
+    pub outcome: (f64, f64, f64),
+}
+
+/// Unit costs \[NOK\].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Costs {
+    /// Doctor-hour rate by hour of the week (from the four time-of-week rates) \[NOK/h\].
+    pub doctor_hour_by_how: Vec<f64>,
+    /// Nurse-hour \[NOK/h\].
+    pub nurse_hour: f64,
+    /// Staffed ambulance per vehicle-hour \[NOK/h\].
+    pub ambulance_staffed_hour: f64,
+    /// On-call ambulance per vehicle-hour \[NOK/h\].
+    pub ambulance_on_call_hour: f64,
+    /// Per road or boat mission \[NOK\].
+    pub ambulance_mission: f64,
+    /// Per air mission \[NOK\].
+    pub air_mission: f64,
+    /// Satellite fixed cost per year \[NOK\].
+    pub satellite_fixed_per_year: f64,
+    /// Per patient-transport trip \[NOK\].
+    pub patient_transport_trip: f64,
+    /// Doctor car per hour on duty, besides its doctor \[NOK/h\].
+    pub doctor_car_hour: f64,
+}
+
 /// Who makes the home visits a legevaktsentral decides on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -211,18 +404,16 @@ pub struct Amk {
     pub handling_min: PerUrgency<Dist>,
     /// Share of green calls forwarded to 116117 (rest: planned transport).
     pub green_to_116117: f64,
+    /// Operator time on the line after dispatch \[min\].
+    pub guidance_min: Option<PerUrgency<Dist>>,
+    /// Hours planned transports are driven (None: any time).
+    pub planned_hours: Option<Weekly>,
     /// Red events alert the legevakt.
     pub alert_red: bool,
     /// Share of alerts where the legevakt goes out.
     pub callout_share: f64,
     /// Legevakt time on scene at a red event \[min\].
     pub callout_on_scene_min: Dist,
-    /// Moss model: yellow events get the doctor car first.
-    pub doctor_car_first: bool,
-    /// After a doctor-car assessment, share needing an ambulance.
-    pub doctor_car_convey: f64,
-    /// Doctor-car time on scene \[min\].
-    pub doctor_car_on_scene_min: Dist,
 }
 
 /// Mission parameters of road and boat ambulances.
@@ -242,6 +433,8 @@ pub struct AmbulanceParams {
     pub handover_min: PerUrgency<Dist>,
     /// Re-dispatch while returning.
     pub redispatch: bool,
+    /// A red call with no vehicle free takes one on its way to a planned or green mission.
+    pub divert_for_red: bool,
 }
 
 /// Ambulance vehicle kind.
@@ -267,7 +460,7 @@ pub struct Vehicle {
     pub staffed: Weekly,
     /// On call from home.
     pub on_call: Weekly,
-    /// Speed [km/h] (boat, air).
+    /// Speed \[km/h\] (boat, air).
     pub speed_kmh: f64,
     /// Route ÷ great-circle (boat).
     pub detour: f64,
@@ -292,6 +485,8 @@ pub struct AmbStation {
     pub name: String,
     /// Its point.
     pub facility: FacilityId,
+    /// Its last available vehicle is kept for red calls.
+    pub reserve_last_for_red: bool,
 }
 
 /// Hospital with an ED.
@@ -361,6 +556,8 @@ pub struct Station {
     pub consultation_min: Dist,
     /// Home-visit time on site \[min\].
     pub home_visit_min: Dist,
+    /// Doctors sharing the on-call rota.
+    pub rota_size: Option<u32>,
 }
 
 /// Satellite legevakt: nurse on site, host doctor by video.
@@ -378,12 +575,21 @@ pub struct Satellite {
     pub nurses: Weekly,
     /// Urgencies taken.
     pub accepts: PerUrgency<bool>,
-    /// Video consultation time \[min\] (holds nurse and host doctor).
-    pub video_min: Dist,
+    /// Video consultation time (holds nurse and host doctor).
+    pub video: VideoTime,
     /// Nurses make home visits (doctor on video).
     pub home_visits: bool,
     /// Home-visit time on site \[min\].
     pub home_visit_min: Dist,
+}
+
+/// How long a satellite's video consultation takes.
+#[derive(Debug, Clone)]
+pub enum VideoTime {
+    /// Its own distribution \[min\].
+    Own(Dist),
+    /// The host station's consultation time × this factor.
+    HostFactor(f64),
 }
 
 /// A place a patient can be sent to for a legevakt consultation.
@@ -404,6 +610,9 @@ pub enum ChoiceRule {
     /// The zone's preferred site when it is open on arrival and takes the urgency, else as
     /// `nearest_open`.
     ZonePreferred,
+    /// Among the sites open on arrival, by a logit on drive time with a bonus for a doctor in
+    /// person (`[routing.logit]`).
+    Logit,
 }
 
 /// The legevakt site a patient is sent to (see [`Scenario::choose_site`]).
@@ -438,6 +647,18 @@ pub struct Scenario {
     pub sites: IdVec<SiteId, Site>,
     /// Legevakt choice rule.
     pub choice: ChoiceRule,
+    /// Parameters of the logit choice (when `choice` is `Logit`).
+    pub logit: Option<Logit>,
+    /// How patients get to the legevakt (None: all on their own).
+    pub transport: Option<Transport>,
+    /// When a home visit becomes an assessment mission.
+    pub home_visits: HomeVisitPolicy,
+    /// Where assessment missions end (None: by the ambulance conveyance share, to hospital).
+    pub assessment: Option<AssessmentOutcome>,
+    /// Doctor cars.
+    pub doctor_cars: IdVec<DoctorCarId, DoctorCar>,
+    /// Unit costs (None: no cost KPIs).
+    pub costs: Option<Costs>,
     /// AMK, if modelled.
     pub amk: Option<Amk>,
     /// Ambulance mission parameters (present when there are vehicles).
@@ -506,17 +727,26 @@ impl Scenario {
     /// Which site a patient of zone `z` with urgency `u`, sent at `t`, goes to: under the
     /// scenario's choice rule, among the sites that take the urgency and **are open when the
     /// patient arrives** (the legevaktsentral does not send anyone to a clinic that closes
-    /// before they get there). `site` is `None` when no site is (the need then goes to the GP);
-    /// `closing_skipped` says that the site the rule would have picked among those open at `t`
-    /// closes before the patient could arrive, so the patient was sent elsewhere.
+    /// before they get there). `x` is the patient's uniform draw for the choice (used by the
+    /// `logit` rule only). `site` is `None` when no site is open on arrival (the need then goes
+    /// to the GP); `closing_skipped` says that the site the rule would have picked among those
+    /// open at `t` closes before the patient could arrive, so the patient was sent elsewhere.
     #[inline]
-    pub fn choose_site(&self, z: ZoneId, u: Urgency, t: SimTime) -> SiteChoice {
+    pub fn choose_site(&self, z: ZoneId, u: Urgency, t: SimTime, x: f64) -> SiteChoice {
+        if self.choice == ChoiceRule::Logit {
+            let site = self.logit_pick(z, u, t, x, true);
+            let now = self.logit_pick(z, u, t, x, false);
+            return SiteChoice {
+                site,
+                closing_skipped: now.is_some_and(|n| !self.open_on_arrival(z, n, t)),
+            };
+        }
         // One pass over the candidates in the rule's order (the preferred site first, then by
         // drive time): the first open on arrival is the choice; the first open now is what the
         // rule would have picked ignoring the closing time. Usually both are the first site.
         let preferred = match self.choice {
             ChoiceRule::ZonePreferred => self.zones[z].preferred_site,
-            ChoiceRule::NearestOpen => None,
+            ChoiceRule::NearestOpen | ChoiceRule::Logit => None,
         };
         let mut site = None;
         let mut first_now: Option<bool> = None; // is the first site open now open on arrival?
@@ -527,13 +757,8 @@ impl Scenario {
             if !self.site_accepts(s, u) {
                 continue;
             }
-            let open = self.site_open(s);
-            let on_arrival = || {
-                let arrive = t + crate::base::time::Dur::from_minutes(self.zone_site_min(z, s));
-                open.level_at(arrive) > 0
-            };
-            let now = open.level_at(t) > 0;
-            let arr = on_arrival();
+            let now = self.site_open(s).level_at(t) > 0;
+            let arr = self.open_on_arrival(z, s, t);
             if first_now.is_none() && now {
                 first_now = Some(arr);
             }
@@ -550,8 +775,100 @@ impl Scenario {
         }
     }
 
-    /// The site a home visit for zone `z` and urgency `u` is made from at `t`: as
-    /// [`Scenario::choose_site`], among the sites open now (the doctor or nurse leaves now).
+    /// Is site `s` open when a patient of zone `z` sent at `t` gets there?
+    #[inline]
+    fn open_on_arrival(&self, z: ZoneId, s: SiteId, t: SimTime) -> bool {
+        let arrive = t + crate::base::time::Dur::from_minutes(self.zone_site_min(z, s));
+        self.site_open(s).level_at(arrive) > 0
+    }
+
+    /// The logit weights of the sites of zone `z` that take `u` and are open (on arrival, or at
+    /// `t`): exp(−(drive − bonus) ÷ scale), the bonus for a station (a doctor in person).
+    fn logit_weights(
+        &self,
+        z: ZoneId,
+        u: Urgency,
+        t: SimTime,
+        on_arrival: bool,
+    ) -> Vec<(SiteId, f64)> {
+        let l = self
+            .logit
+            .expect("the logit rule has its parameters (checked at load)");
+        let cands: Vec<(SiteId, f64)> = self.derived.zone_sites[z]
+            .iter()
+            .copied()
+            .filter(|&s| {
+                self.site_accepts(s, u)
+                    && if on_arrival {
+                        self.open_on_arrival(z, s, t)
+                    } else {
+                        self.site_open(s).level_at(t) > 0
+                    }
+            })
+            .map(|s| {
+                let bonus = match self.sites[s] {
+                    Site::Station(_) => l.doctor_in_person_min,
+                    Site::Satellite(_) => 0.0,
+                };
+                (s, -(self.zone_site_min(z, s) - bonus) / l.minutes_scale)
+            })
+            .collect();
+        let top = cands.iter().map(|c| c.1).fold(f64::NEG_INFINITY, f64::max);
+        cands
+            .into_iter()
+            .map(|(s, v)| (s, (v - top).exp()))
+            .collect()
+    }
+
+    fn logit_pick(
+        &self,
+        z: ZoneId,
+        u: Urgency,
+        t: SimTime,
+        x: f64,
+        on_arrival: bool,
+    ) -> Option<SiteId> {
+        let w = self.logit_weights(z, u, t, on_arrival);
+        let total: f64 = w.iter().map(|c| c.1).sum();
+        let mut acc = 0.0;
+        for (s, wi) in &w {
+            acc += wi / total;
+            if x < acc {
+                return Some(*s);
+            }
+        }
+        w.last().map(|c| c.0)
+    }
+
+    /// The sites a green patient of zone `z` sent at `t` goes to, with their probabilities (one
+    /// site with probability 1 except under the `logit` rule) — for the structural figures.
+    pub fn site_probabilities(&self, z: ZoneId, t: SimTime) -> Vec<(SiteId, f64)> {
+        let u = Urgency::Green;
+        if self.choice == ChoiceRule::Logit {
+            let w = self.logit_weights(z, u, t, true);
+            let total: f64 = w.iter().map(|c| c.1).sum();
+            return w.into_iter().map(|(s, wi)| (s, wi / total)).collect();
+        }
+        self.choose_site(z, u, t, 0.0)
+            .site
+            .map(|s| vec![(s, 1.0)])
+            .unwrap_or_default()
+    }
+
+    /// The nearest station (with a doctor in person) of zone `z` that takes `u` and is open
+    /// when a patient sent at `t` arrives — what distance decay is measured to under
+    /// `distance_decay_to = "doctor_station"`.
+    pub fn nearest_doctor_station(&self, z: ZoneId, u: Urgency, t: SimTime) -> Option<SiteId> {
+        self.derived.zone_sites[z].iter().copied().find(|&s| {
+            matches!(self.sites[s], Site::Station(_))
+                && self.site_accepts(s, u)
+                && self.open_on_arrival(z, s, t)
+        })
+    }
+
+    /// The site a home visit for zone `z` and urgency `u` is made from at `t`: the nearest site
+    /// open now that takes the urgency, or the zone's preferred one under `zone_preferred` (the
+    /// doctor or nurse leaves now).
     pub fn visit_site(&self, z: ZoneId, u: Urgency, t: SimTime) -> Option<SiteId> {
         let ok = |s: SiteId| self.site_accepts(s, u) && self.site_open(s).level_at(t) > 0;
         if self.choice == ChoiceRule::ZonePreferred

@@ -6,7 +6,7 @@
 //! Closed sets (zone class, vehicle kind, urgencies, channels, choice rules) are serde enums, so a
 //! misspelt value is reported by the deserialiser with the list of accepted values.
 
-use super::{ChoiceRule, HomeVisitsBy, VehicleKind, ZoneClass};
+use super::{ChoiceRule, DecayTarget, HomeVisitsBy, NoVisitSite, VehicleKind, ZoneClass};
 use crate::base::closed::Closed;
 use crate::base::dist::DistSpec;
 use crate::base::schedule::ShiftSpec;
@@ -20,7 +20,7 @@ pub struct RawTravel {
     /// Road distance ÷ great-circle distance (default 1.3, derived from the documented
     /// Molde/Kristiansund → Hjelset trips; `models/SOURCES.md` `[HMR-SNR]`).
     pub detour_factor: Option<f64>,
-    /// Average road speed [km/h] (default 65, derived as `detour_factor`).
+    /// Average road speed \[km/h\] (default 65, derived as `detour_factor`).
     pub speed_kmh: Option<f64>,
     /// Optional CSV of routed times `from,to,minutes[,km]`, relative to the scenario file.
     pub matrix_csv: Option<String>,
@@ -34,9 +34,9 @@ pub struct RawZone {
     pub name: String,
     /// Inhabitants \[persons\].
     pub population: f64,
-    /// Latitude [degrees north, WGS84].
+    /// Latitude \[degrees north, WGS84\].
     pub lat: f64,
-    /// Longitude [degrees east, WGS84].
+    /// Longitude \[degrees east, WGS84\].
     pub lon: f64,
     /// `urban` (tettsted ≥ 10,000 inhabitants: 12-min target) or `rural` (25-min target).
     pub class: Closed<ZoneClass>,
@@ -67,13 +67,31 @@ pub struct RawChannel {
     pub per_1000_per_year: PerUrgency<f64>,
     /// Time-of-week shape (default flat).
     pub profile: Option<RawProfile>,
-    /// Distance decay k [1/km] by urgency: a need becomes a contact with probability e^(−k·km).
+    /// Distance decay k \[1/km\] by urgency: a need becomes a contact with probability e^(−k·km).
     pub distance_decay_per_km: Option<PerUrgency<f64>>,
     /// Share of contacts that walk in without calling first (0..1, by urgency; default 0).
     pub direct_attendance_share: Option<PerUrgency<f64>>,
-    /// Red needs suppressed by distance become 113 calls instead (default true; a modelling
-    /// assumption, `models/SOURCES.md` `[assumption]`).
-    pub suppressed_red_calls_113: Option<bool>,
+    /// What the distance in the decay is measured to: `any_site` (default: the station or
+    /// satellite the patient would be sent to), `doctor_station` (the nearest station with a
+    /// doctor open on arrival — a nurse-only satellite does not count), or `none` (no decay).
+    pub distance_decay_to: Option<Closed<DecayTarget>>,
+    /// What a need suppressed by distance does instead, by urgency (shares summing to 1).
+    /// Default: red calls 113, yellow and green go unmet.
+    pub suppressed_fate: Option<PerUrgency<RawFate>>,
+}
+
+/// The fate of a need that distance keeps from the legevakt: shares summing to 1.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFate {
+    /// Calls 113 instead.
+    pub call_113: Option<f64>,
+    /// Calls 116117 and is helped by telephone (a nurse call that ends in advice).
+    pub phone: Option<f64>,
+    /// Waits for the GP on the next weekday.
+    pub gp_next_day: Option<f64>,
+    /// Goes unmet (self-care).
+    pub unmet: Option<f64>,
 }
 
 /// `[demand]`.
@@ -144,6 +162,8 @@ pub struct RawStation {
     pub consultation_time_min: DistSpec,
     /// Time on site during a home visit \[min\] (travel is added from the travel matrix).
     pub home_visit_time_min: DistSpec,
+    /// Doctors sharing this station's on-call rota (for the night hours each works per month).
+    pub doctor_rota_size: Option<u32>,
 }
 
 /// `[[satellites]]`: a nurse-staffed satellite legevakt; the doctor consults by video from the host.
@@ -164,8 +184,12 @@ pub struct RawSatellite {
     pub nurses: Vec<ShiftSpec>,
     /// Urgencies the satellite takes (default yellow and green; red goes to the station or 113).
     pub urgencies: Option<Vec<Closed<Urgency>>>,
-    /// Video consultation time \[min\]; holds the nurse and one host doctor throughout.
-    pub video_consultation_time_min: DistSpec,
+    /// Video consultation time \[min\]; holds the nurse and one host doctor throughout. Give this
+    /// or `video_time_factor`.
+    pub video_consultation_time_min: Option<DistSpec>,
+    /// Video consultation time as a multiple of the host station's consultation time (instead
+    /// of `video_consultation_time_min`).
+    pub video_time_factor: Option<f64>,
     /// Do satellite nurses make home visits with the doctor on video? (default true)
     pub home_visits: Option<bool>,
     /// Time on site during a nurse home visit \[min\] (default: the host's `home_visit_time_min`).
@@ -179,6 +203,156 @@ pub struct RawRouting {
     /// `nearest_open` (default): the open station or satellite with the shortest travel time that
     /// takes the urgency. `zone_preferred`: the zone's `legevakt` when open, else nearest open.
     pub legevakt_choice: Option<Closed<ChoiceRule>>,
+    /// Parameters of the `logit` choice rule.
+    pub logit: Option<RawLogit>,
+}
+
+/// The `logit` legevakt choice: a patient picks among the sites open on arrival with
+/// probability ∝ exp(−(drive time − bonus) ÷ scale), the bonus applying to a station, where
+/// the doctor is met in person.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawLogit {
+    /// Minutes of drive time that change the odds by a factor e \[min\].
+    pub minutes_scale: f64,
+    /// Minutes of extra drive a patient accepts to see a doctor in person \[min\].
+    pub doctor_in_person_min: f64,
+}
+
+/// `[legevakt_transport]`: how patients sent to a legevakt get there. The rest drive (or are
+/// driven) themselves. Shares rise linearly with the distance and are capped.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTransport {
+    /// Share taken by ambulance at 0 km, by urgency.
+    pub ambulance_share: PerUrgency<f64>,
+    /// Increase of the ambulance share per 10 km, by urgency (default 0).
+    pub ambulance_share_per_10km: Option<PerUrgency<f64>>,
+    /// Share taken by patient transport (rekvirert taxi; no ambulance) at 0 km, by urgency.
+    pub patient_transport_share: PerUrgency<f64>,
+    /// Increase of the patient-transport share per 10 km, by urgency (default 0).
+    pub patient_transport_share_per_10km: Option<PerUrgency<f64>>,
+    /// Cap on ambulance + patient transport (default 0.9).
+    pub max_share: Option<f64>,
+    /// Wait for a patient transport to come \[min\].
+    pub patient_transport_wait_min: DistSpec,
+    /// Ambulance handover at the legevakt \[min\] (no ED bay to wait for).
+    pub ambulance_handover_min: DistSpec,
+}
+
+/// `[home_visits]`: when a decided home visit is made by an ambulance instead (an assessment
+/// mission, "vurderingsoppdrag").
+#[derive(Debug, Clone, Deserialize, Serialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RawHomeVisits {
+    /// A visit whose doctor (or nurse) has not left within this wait becomes an assessment
+    /// mission \[min\] (default: no limit).
+    pub max_wait_min: Option<f64>,
+    /// A patient farther than this one-way drive from the site gets an assessment mission
+    /// \[min\] (default: no limit).
+    pub max_drive_min: Option<f64>,
+    /// When no site is open: `gp` (default; the GP next weekday) or `ambulance` (an assessment
+    /// mission).
+    pub when_no_site_open: Option<Closed<NoVisitSite>>,
+}
+
+/// `[assessment]`: where an ambulance assessment mission ends.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAssessment {
+    /// Share conveyed to hospital.
+    pub to_hospital_share: f64,
+    /// Share conveyed to the legevakt (the site open on arrival; hospital when none is).
+    pub to_legevakt_share: f64,
+}
+
+/// `[[doctor_cars]]`: a legevakt doctor car (legevaktbil, the Moss model).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDoctorCar {
+    /// Unique name.
+    pub name: String,
+    /// The legevakt station it is based at.
+    pub station: String,
+    /// Hours on duty.
+    pub hours: Vec<ShiftSpec>,
+    /// The car has its own doctor (with a driver); `false`: it takes a doctor of the station,
+    /// who must be free (default true).
+    pub own_doctor: Option<bool>,
+    /// Service area: it declines missions farther than this one-way drive \[min\].
+    pub max_drive_min: f64,
+    /// Share of the yellow missions offered while idle and in area that the doctor accepts
+    /// (default 1).
+    pub accept_share: Option<f64>,
+    /// AMK offers it yellow missions (default true).
+    pub yellow: Option<bool>,
+    /// It goes to red events alongside the ambulance when AMK alerts the legevakt (default true).
+    pub red_callouts: Option<bool>,
+    /// Time on scene \[min\].
+    pub on_scene_min: DistSpec,
+    /// Where a yellow patient seen by the car ends: shares summing to 1 (hospital by
+    /// ambulance; legevakt on their own).
+    pub outcome: RawCarOutcome,
+}
+
+/// Outcome shares after a doctor-car assessment.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCarOutcome {
+    /// Stays home.
+    pub home: f64,
+    /// Conveyed to hospital by ambulance.
+    pub hospital: f64,
+    /// Goes to the legevakt.
+    pub legevakt: f64,
+}
+
+/// `[costs]`: unit costs \[NOK, of the year each rate states\], for the cost KPIs.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCosts {
+    /// Cost of a legevakt doctor-hour on duty, by time of week \[NOK/h\].
+    pub doctor_hour_nok: RawDoctorRates,
+    /// Cost of a nurse-hour on duty (legevaktsentral, triage, satellite) \[NOK/h\].
+    pub nurse_hour_nok: f64,
+    /// Cost of a road or boat ambulance for a year, by staffing \[NOK/year\]; a vehicle costs its
+    /// share of the year in each.
+    pub ambulance_car_year_nok: RawCarYear,
+    /// Marginal cost of one road or boat ambulance mission \[NOK\].
+    pub ambulance_mission_nok: f64,
+    /// Cost of one air ambulance mission \[NOK\].
+    pub air_mission_nok: f64,
+    /// Fixed cost of a satellite per year, besides its nurses \[NOK/year\].
+    pub satellite_fixed_nok_per_year: f64,
+    /// Cost of one patient-transport trip \[NOK\].
+    pub patient_transport_trip_nok: f64,
+    /// Cost of a doctor car per year on duty around the clock, besides its doctor (vehicle and
+    /// driver) \[NOK/year\].
+    pub doctor_car_year_nok: f64,
+}
+
+/// Doctor-hour rates by time of week \[NOK/h\].
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDoctorRates {
+    /// Monday–Friday 08–16.
+    pub weekday_day: f64,
+    /// Monday–Friday 16–23.
+    pub weekday_evening: f64,
+    /// Every night 23–08.
+    pub night: f64,
+    /// Saturday and Sunday 08–23.
+    pub weekend: f64,
+}
+
+/// Ambulance cost per car-year by staffing \[NOK/year\].
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCarYear {
+    /// Crew at the station around the clock.
+    pub staffed: f64,
+    /// Crew on call from home around the clock (hjemmevakt).
+    pub on_call: f64,
 }
 
 /// `[amk]`: the emergency medical communication centre (AMK, 113).
@@ -194,6 +368,12 @@ pub struct RawAmk {
     /// Share of green 113 calls forwarded to the legevaktsentral; the rest get a planned
     /// ambulance transport (default 1).
     pub green_to_116117_share: Option<f64>,
+    /// Operator time on the line after the ambulance is notified (guidance, e.g. CPR) \[min\],
+    /// by urgency (default 0).
+    pub guidance_after_dispatch_min: Option<PerUrgency<DistSpec>>,
+    /// Hours in which planned transports are driven; a planned transport asked for outside them
+    /// waits for the next (default: any time).
+    pub planned_transport_hours: Option<Vec<ShiftSpec>>,
     /// Red events also alert the legevakt on duty ("trippelvarsling", default true).
     pub alert_legevakt_red: Option<bool>,
     /// Share of alerts where the legevakt doctor (or satellite nurse) goes out (default 0.42,
@@ -201,12 +381,6 @@ pub struct RawAmk {
     pub legevakt_callout_share: Option<f64>,
     /// Time the legevakt doctor or nurse stays on scene at a red event \[min\].
     pub callout_on_scene_min: Option<DistSpec>,
-    /// Moss model: yellow events get the legevakt doctor car first (default false).
-    pub yellow_doctor_car_first: Option<bool>,
-    /// After a doctor-car assessment, share that still needs an ambulance (default 0.5).
-    pub doctor_car_convey_share: Option<f64>,
-    /// Doctor-car assessment time on scene \[min\].
-    pub doctor_car_on_scene_min: Option<DistSpec>,
 }
 
 /// `[ambulance]`: mission parameters common to all road and boat ambulances.
@@ -227,6 +401,9 @@ pub struct RawAmbulance {
     pub handover_min: PerUrgency<DistSpec>,
     /// A returning ambulance can be re-dispatched on its way back (default true).
     pub redispatch_while_returning: Option<bool>,
+    /// A red call with no vehicle free takes one on its way to a planned or green mission (that
+    /// mission waits again) (default false).
+    pub divert_for_red: Option<bool>,
 }
 
 /// A vehicle type at an ambulance station.
@@ -241,7 +418,7 @@ pub struct RawVehicle {
     pub staffed: Option<Vec<ShiftSpec>>,
     /// Shifts with the crew on call from home (activation delayed).
     pub on_call: Option<Vec<ShiftSpec>>,
-    /// Speed for boat and air [km/h] (road uses the travel matrix).
+    /// Speed for boat and air \[km/h\] (road uses the travel matrix).
     pub speed_kmh: Option<f64>,
     /// Boat route ÷ great-circle distance (default 1.3).
     pub detour_factor: Option<f64>,
@@ -271,6 +448,8 @@ pub struct RawAmbStation {
     pub lon: f64,
     /// Vehicles.
     pub vehicles: Vec<RawVehicle>,
+    /// The station's last available vehicle is kept for red calls (default false).
+    pub reserve_last_for_red: Option<bool>,
 }
 
 /// `[[hospitals]]`: a hospital with an emergency department (akuttmottak).

@@ -100,7 +100,7 @@ pub fn short_label(name: &str) -> String {
         "red_response_within_12min_urban_share" => "red urban ≤ 12 min".into(),
         "red_response_within_25min_rural_share" => "red rural ≤ 25 min".into(),
         "red_response_within_target_excl_amk_share" => "red excl. AMK time".into(),
-        "red_first_on_scene_within_target_share" => "red, first on scene".into(),
+        "red_first_unit_within_target_share" => "red, first unit of any kind".into(),
         other => other.replace('_', " "),
     }
 }

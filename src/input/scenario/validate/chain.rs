@@ -32,22 +32,10 @@ pub fn amk(a: &RawAmk, p: &mut Problems) -> Option<Amk> {
         "amk.legevakt_callout_share",
         p,
     );
-    let dc = common::share(
-        a.doctor_car_convey_share,
-        0.5,
-        "amk.doctor_car_convey_share",
-        p,
-    );
     let on_scene = common::dist_or(
         &a.callout_on_scene_min,
         Dist::constant(30.0),
         "amk.callout_on_scene_min",
-        p,
-    );
-    let car_scene = common::dist_or(
-        &a.doctor_car_on_scene_min,
-        Dist::constant(30.0),
-        "amk.doctor_car_on_scene_min",
         p,
     );
     Some(Amk {
@@ -58,9 +46,18 @@ pub fn amk(a: &RawAmk, p: &mut Problems) -> Option<Amk> {
         alert_red: a.alert_legevakt_red.unwrap_or(true),
         callout_share: c,
         callout_on_scene_min: on_scene?,
-        doctor_car_first: a.yellow_doctor_car_first.unwrap_or(false),
-        doctor_car_convey: dc,
-        doctor_car_on_scene_min: car_scene?,
+        guidance_min: match &a.guidance_after_dispatch_min {
+            Some(g) => Some(common::per_urgency_dists(
+                g,
+                "amk.guidance_after_dispatch_min",
+                p,
+            )?),
+            None => None,
+        },
+        planned_hours: match &a.planned_transport_hours {
+            Some(h) => Some(common::weekly(h, "amk.planned_transport_hours", p)?),
+            None => None,
+        },
     })
 }
 
@@ -93,6 +90,7 @@ pub fn ambulance(a: &RawAmbulance, p: &mut Problems) -> Option<AmbulanceParams> 
         conveyance: conv,
         handover_min: ho?,
         redispatch: a.redispatch_while_returning.unwrap_or(true),
+        divert_for_red: a.divert_for_red.unwrap_or(false),
     })
 }
 
@@ -129,6 +127,17 @@ pub fn stations(
             );
         }
         let station = AmbStationId::new(fleet.stations.len());
+        let at_station: u64 = st
+            .vehicles
+            .iter()
+            .map(|v| u64::from(v.count.unwrap_or(1)))
+            .sum();
+        if st.reserve_last_for_red == Some(true) && at_station < 2 {
+            p.push(
+                format!("{path}.reserve_last_for_red"),
+                format!("the station has {at_station} vehicle — keeping the last one for red calls needs at least 2 (with one, it would never take a yellow or green call); remove the switch or add a vehicle"),
+            );
+        }
         for (j, v) in st.vehicles.iter().enumerate() {
             let vp = format!("{path}.vehicles[{j}]");
             let count = v.count.unwrap_or(1);
@@ -144,6 +153,7 @@ pub fn stations(
         fleet.stations.push(AmbStation {
             name: st.name.clone(),
             facility: fac.add(&st.name, st.lat, st.lon),
+            reserve_last_for_red: st.reserve_last_for_red.unwrap_or(false),
         });
     }
     if total > MAX_VEHICLES as u64 {

@@ -3,12 +3,14 @@
 use super::common;
 use crate::base::ids::ZoneId;
 use crate::base::time::{DAYS_PER_YEAR, SimTime};
+use crate::base::urgency::Urgency;
 use crate::base::urgency::{PerChannel, PerUrgency};
 use crate::input::problem::Problems;
 use crate::input::scenario::de::closed;
+use crate::input::scenario::de::closed_or;
 use crate::input::scenario::limits::{MAX_INCIDENTS, MAX_PROFILE_WEIGHT, MAX_RATE_PER_1000};
-use crate::input::scenario::raw::{RawChannel, RawDemand, RawProfile};
-use crate::input::scenario::{ChannelDemand, Incident, Profile};
+use crate::input::scenario::raw::{RawChannel, RawDemand, RawFate, RawProfile};
+use crate::input::scenario::{ChannelDemand, DecayTarget, Fate, Incident, Profile};
 use std::collections::HashMap;
 
 /// Validate both channels. Reports a missing `[demand]` unless it already had problems.
@@ -76,6 +78,24 @@ fn channel(r: &RawChannel, path: &str, p: &mut Problems) -> Option<ChannelDemand
         Some(d) => common::per_urgency_share(d, &format!("{path}.direct_attendance_share"), p),
         None => PerUrgency::splat(0.0),
     };
+    let decay_to = closed_or(
+        &r.distance_decay_to,
+        DecayTarget::AnySite,
+        &format!("{path}.distance_decay_to"),
+        p,
+    );
+    let fates = match &r.suppressed_fate {
+        Some(f) => {
+            PerUrgency::from_fn(|u| fate(&f[u], &format!("{path}.suppressed_fate.{}", u.name()), p))
+        }
+        // The 0.1 behaviour: red calls 113, the rest go unmet.
+        None => PerUrgency::from_fn(|u| Fate {
+            call_113: if u == Urgency::Red { 1.0 } else { 0.0 },
+            phone: 0.0,
+            gp_next_day: 0.0,
+            unmet: if u == Urgency::Red { 0.0 } else { 1.0 },
+        }),
+    };
     if p.len() > n0 {
         return None;
     }
@@ -85,8 +105,42 @@ fn channel(r: &RawChannel, path: &str, p: &mut Problems) -> Option<ChannelDemand
         profile: profile?,
         decay_per_km: decay,
         direct_share: direct,
-        suppressed_red_calls_113: r.suppressed_red_calls_113.unwrap_or(true),
+        decay_to,
+        suppressed_fate: fates,
     })
+}
+
+/// The fate shares of one urgency: each a share, together 1.
+fn fate(f: &RawFate, path: &str, p: &mut Problems) -> Fate {
+    let v = [
+        ("call_113", f.call_113.unwrap_or(0.0)),
+        ("phone", f.phone.unwrap_or(0.0)),
+        ("gp_next_day", f.gp_next_day.unwrap_or(0.0)),
+        ("unmet", f.unmet.unwrap_or(0.0)),
+    ];
+    let mut bad = false;
+    for (name, x) in v {
+        if !(x.is_finite() && (0.0..=1.0).contains(&x)) {
+            p.push(
+                format!("{path}.{name}"),
+                format!("{x} is not a share — give a number from 0 to 1"),
+            );
+            bad = true;
+        }
+    }
+    let sum: f64 = v.iter().map(|x| x.1).sum();
+    if !bad && (sum - 1.0).abs() > 1e-6 {
+        p.push(
+            path,
+            format!("shares sum to {sum:.6} — call_113 + phone + gp_next_day + unmet must be 1"),
+        );
+    }
+    Fate {
+        call_113: v[0].1,
+        phone: v[1].1,
+        gp_next_day: v[2].1,
+        unmet: v[3].1,
+    }
 }
 
 /// Check a list of weights: `n` values, each finite and in 0 ..= the bound.

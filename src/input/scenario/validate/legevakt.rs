@@ -7,7 +7,9 @@ use crate::base::urgency::{PerUrgency, Urgency};
 use crate::input::problem::Problems;
 use crate::input::scenario::de::{Element, closed_or};
 use crate::input::scenario::raw::{RawLvs, RawSatellite, RawStation};
-use crate::input::scenario::{DispositionShares, HomeVisitsBy, Lvs, Satellite, Station, Triage};
+use crate::input::scenario::{
+    DispositionShares, HomeVisitsBy, Lvs, Satellite, Station, Triage, VideoTime,
+};
 use std::collections::HashMap;
 
 /// Validate the legevaktsentraler.
@@ -159,10 +161,58 @@ pub fn stations(
                 accepts,
                 consultation_min: cons,
                 home_visit_min: hv,
+                rota_size: rota(s.doctor_rota_size, &path, p),
             });
         }
     }
     out
+}
+
+/// A rota size: 1 to 1000 doctors.
+fn rota(v: Option<u32>, path: &str, p: &mut Problems) -> Option<u32> {
+    let n = v?;
+    if !(1..=1000).contains(&n) {
+        p.push(
+            format!("{path}.doctor_rota_size"),
+            format!("{n} — give the number of doctors on the rota, 1 to 1000"),
+        );
+        return None;
+    }
+    Some(n)
+}
+
+/// A satellite's video time: its own distribution, or a factor on the host's consultation time.
+fn video_time(s: &RawSatellite, path: &str, p: &mut Problems) -> Option<VideoTime> {
+    match (&s.video_consultation_time_min, s.video_time_factor) {
+        (Some(d), None) => {
+            common::dist(d, &format!("{path}.video_consultation_time_min"), p).map(VideoTime::Own)
+        }
+        (None, Some(f)) => {
+            common::bounded(
+                f,
+                0.05,
+                10.0,
+                "a factor on the host's consultation time",
+                &format!("{path}.video_time_factor"),
+                p,
+            );
+            Some(VideoTime::HostFactor(f))
+        }
+        (Some(_), Some(_)) => {
+            p.push(
+                path,
+                "give video_consultation_time_min or video_time_factor, not both",
+            );
+            None
+        }
+        (None, None) => {
+            p.push(
+                format!("{path}.video_consultation_time_min"),
+                "missing — give the video consultation time, or video_time_factor (× the host's consultation time)",
+            );
+            None
+        }
+    }
 }
 
 /// Triage nurses and time: both or neither. `Err` when they had problems (reported).
@@ -223,11 +273,7 @@ pub fn satellites(
             &format!("{path}.urgencies"),
             p,
         );
-        let video = common::dist(
-            &s.video_consultation_time_min,
-            &format!("{path}.video_consultation_time_min"),
-            p,
-        );
+        let video = video_time(s, &path, p);
         let host = match station_index.get(s.host.as_str()) {
             Some(&h) => Some(h),
             None if station_names.contains(&s.host) => None, // the host has problems of its own
@@ -278,7 +324,7 @@ pub fn satellites(
                 open,
                 nurses,
                 accepts,
-                video_min: video,
+                video,
                 home_visits: s.home_visits.unwrap_or(true),
                 home_visit_min: hv,
             });

@@ -6,6 +6,7 @@ mod chain;
 mod common;
 mod demand;
 mod legevakt;
+mod policy;
 mod zones;
 
 use super::de::{Element, de, de_array, de_section};
@@ -35,6 +36,11 @@ pub const TOP_KEYS: &[&str] = &[
     "ambulance_stations",
     "hospitals",
     "legevakt_referral",
+    "legevakt_transport",
+    "home_visits",
+    "assessment",
+    "doctor_cars",
+    "costs",
 ];
 
 /// Facility points as the validators add them (stations, satellites, ambulance stations,
@@ -54,7 +60,7 @@ impl Facilities {
 }
 
 /// Every section of a file, deserialised.
-struct RawScenario {
+pub(super) struct RawScenario {
     name: Option<String>,
     description: String,
     travel: RawTravel,
@@ -70,6 +76,11 @@ struct RawScenario {
     amb_stations: Vec<Element<RawAmbStation>>,
     hospitals: Vec<Element<RawHospital>>,
     referral: Option<RawReferral>,
+    transport: Option<RawTransport>,
+    home_visits: Option<RawHomeVisits>,
+    assessment: Option<RawAssessment>,
+    doctor_cars: Vec<Element<RawDoctorCar>>,
+    costs: Option<RawCosts>,
 }
 
 fn deserialise(mut t: toml::Table, p: &mut Problems) -> RawScenario {
@@ -106,6 +117,11 @@ fn deserialise(mut t: toml::Table, p: &mut Problems) -> RawScenario {
         referral: t
             .remove("legevakt_referral")
             .and_then(|v| de(v, "legevakt_referral", p)),
+        transport: de_section(&mut t, "legevakt_transport", p),
+        home_visits: de_section(&mut t, "home_visits", p),
+        assessment: de_section(&mut t, "assessment", p),
+        doctor_cars: de_array(t.remove("doctor_cars"), "doctor_cars", p),
+        costs: de_section(&mut t, "costs", p),
     }
 }
 
@@ -210,6 +226,7 @@ pub fn scenario(
     let hospitals = chain::hospitals(&r.hospitals, &mut fac, &mut p);
     let referral = r.referral.as_ref().map(|x| chain::referral(x, &mut p));
     drop(zone_index);
+    let pol = policy::all(&r, &stations, &station_names, &mut p);
     cross_checks(&r, &lvs, &demand, &stations, &mut p);
 
     let mut sites: IdVec<SiteId, Site> = stations.keys().map(Site::Station).collect();
@@ -220,6 +237,12 @@ pub fn scenario(
         "routing.legevakt_choice",
         &mut p,
     );
+    if choice == ChoiceRule::Logit && pol.logit.is_none() {
+        p.push(
+            "routing.logit",
+            "legevakt_choice = \"logit\" needs [routing.logit] with minutes_scale and doctor_in_person_min",
+        );
+    }
     preferences(
         &r,
         &zs.preferences,
@@ -280,6 +303,12 @@ pub fn scenario(
         referral,
         incidents: incidents.into_iter().collect(),
         travel: travel.expect("built: no problems"),
+        logit: pol.logit,
+        transport: pol.transport,
+        home_visits: pol.home_visits,
+        assessment: pol.assessment,
+        doctor_cars: pol.doctor_cars,
+        costs: pol.costs,
         derived: super::Derived::default(),
     };
     Ok(super::build::derive(scn))
@@ -334,6 +363,41 @@ fn cross_checks(
             "legevakt_referral.by_ambulance_share",
             "referrals by ambulance need [amk] and [[ambulance_stations]] — add them or set the shares to 0",
         );
+    }
+    let needs_ambulances = [
+        (
+            r.transport.as_ref().is_some_and(|t| {
+                t.ambulance_share.iter().any(|(_, v)| *v > 0.0)
+                    || t.ambulance_share_per_10km
+                        .as_ref()
+                        .is_some_and(|x| x.iter().any(|(_, v)| *v > 0.0))
+            }),
+            "legevakt_transport.ambulance_share",
+            "patients taken to the legevakt by ambulance",
+        ),
+        (
+            r.home_visits.as_ref().is_some_and(|h| {
+                h.max_wait_min.is_some()
+                    || h.max_drive_min.is_some()
+                    || h.when_no_site_open.as_ref().and_then(|c| c.ok())
+                        == Some(super::NoVisitSite::Ambulance)
+            }),
+            "home_visits",
+            "assessment missions",
+        ),
+        (
+            !r.doctor_cars.is_empty(),
+            "doctor_cars",
+            "doctor cars (AMK offers them missions)",
+        ),
+    ];
+    for (used, path, what) in needs_ambulances {
+        if used && (r.amk.is_none() || r.amb_stations.is_empty()) {
+            p.push(
+                path,
+                format!("{what} need [amk] and [[ambulance_stations]] — add them, or remove this"),
+            );
+        }
     }
     if lvs
         .iter()
