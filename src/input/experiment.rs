@@ -351,42 +351,46 @@ fn resolve(
     inputs: &mut Vec<PathBuf>,
     p: &mut Problems,
 ) -> (Vec<Variant>, Vec<AssumptionSet>) {
-    let mut out = Vec::new();
-    let mut grid: Vec<AssumptionSet> = sets
-        .iter()
-        .map(|s| AssumptionSet {
-            name: s.name.clone(),
-            slug: file_slug(&s.name),
-            variants: Vec::new(),
+    // Each variant's own overlays once (their problems are reported once)…
+    let composed: Vec<(Pending, overlay::ModelTable)> = pending
+        .into_iter()
+        .map(|v| {
+            let table = overlay::compose(&v.base, &v.overlays, p);
+            let m = overlay::ModelTable {
+                table,
+                inputs: Vec::new(),
+                dir: v.base.dir.clone(),
+                label: v.base.label.clone(),
+            };
+            (v, m)
         })
         .collect();
-    for v in pending {
-        // The variant's own overlays once (their problems are reported once), then each set's.
-        let t = overlay::compose(&v.base, &v.overlays, p);
-        let at = format!("{} (\"{}\")", v.path, v.name);
-        if sets.is_empty() {
-            out.extend(validate_one(ctx, t, &v, &at, inputs, p));
-            continue;
-        }
-        let composed = overlay::ModelTable {
-            table: t,
-            inputs: Vec::new(),
-            dir: v.base.dir.clone(),
-            label: v.base.label.clone(),
-        };
-        for (set, cell) in sets.iter().zip(grid.iter_mut()) {
-            let at = format!("{} (\"{}\") → {at}", set.path, set.name);
+    let at = |v: &Pending| format!("{} (\"{}\")", v.path, v.name);
+    if sets.is_empty() {
+        let out = composed
+            .into_iter()
+            .filter_map(|(v, m)| validate_one(ctx, m.table, &v, &at(&v), inputs, p))
+            .collect();
+        return (out, Vec::new());
+    }
+    // … then each set's on top, set by set.
+    let mut grid = Vec::with_capacity(sets.len());
+    for set in sets {
+        let mut variants = Vec::with_capacity(composed.len());
+        for (v, m) in &composed {
+            let at = format!("{} (\"{}\") → {}", set.path, set.name, at(v));
             let mut q = Problems::default();
-            let t = overlay::compose(&composed, &set.overlays, &mut q);
+            let t = overlay::compose(m, &set.overlays, &mut q);
             p.extend_prefixed(&format!("{at} → "), q.into_vec(), "");
-            cell.variants
-                .extend(validate_one(ctx, t, &v, &at, inputs, p));
+            variants.extend(validate_one(ctx, t, v, &at, inputs, p));
         }
+        grid.push(AssumptionSet {
+            name: set.name.clone(),
+            slug: file_slug(&set.name),
+            variants,
+        });
     }
-    if let Some(first) = grid.first() {
-        out = first.variants.clone();
-    }
-    (out, grid)
+    (grid[0].variants.clone(), grid)
 }
 
 /// The assumption sets of the file, their names checked (unique, not too long for file names,

@@ -220,9 +220,10 @@ pub fn comparison_by_set(a: &Analysis) -> String {
                 .unwrap_or(0)
         })
         .collect();
-    let mut out = format!(
-        "\nPer assumption set: the baseline's mean, and each variant's paired difference from it with 95 % CI; \
-         robust = significant with one sign under every set\n"
+    let mut out = String::from(
+        "\nOne column per assumption set: the baseline's mean; for the other variants the paired\n\
+         difference Δ from the baseline with its 95 % CI. robust = significant with one sign under\n\
+         every set.\n",
     );
     let mut titles = titles.into_iter();
     for line in &lines {
