@@ -261,3 +261,51 @@ fn write_tables(a: &Analysis, out: &OutputDir) -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Serialize)]
+    struct Row {
+        variant: &'static str,
+        note: &'static str,
+        value: Option<f64>,
+        #[serde(skip)]
+        set: &'static str,
+    }
+
+    #[test]
+    fn a_column_is_inserted_after_variant_and_the_rest_is_written_as_before() {
+        let rows = [
+            Row {
+                variant: "a, b",
+                note: "say \"hi\"",
+                value: Some(0.1),
+                set: "no decay",
+            },
+            Row {
+                variant: "c",
+                note: "",
+                value: None,
+                set: "x, y",
+            },
+        ];
+        let plain = String::from_utf8(to_csv(&rows).unwrap()).unwrap();
+        assert_eq!(
+            plain,
+            "variant,note,value\n\"a, b\",\"say \"\"hi\"\"\",0.1\nc,,\n"
+        );
+        let with = to_csv_with_column(&rows, "variant", "assumptions", |r| r.set).unwrap();
+        assert_eq!(
+            String::from_utf8(with).unwrap(),
+            "variant,assumptions,note,value\n\"a, b\",no decay,\"say \"\"hi\"\"\",0.1\nc,\"x, y\",,\n"
+        );
+        let none: [Row; 0] = [];
+        assert!(
+            to_csv_with_column(&none, "variant", "s", |r| r.set)
+                .unwrap()
+                .is_empty()
+        );
+    }
+}

@@ -324,10 +324,11 @@ fn differences(a: &Analysis, out: &Path, names: &[&str]) -> anyhow::Result<()> {
             let longest = others.iter().map(|&v| names[v].chars().count()).max();
             (longest.unwrap_or(0) as u32 * 7 + 20).clamp(130, 420)
         };
+        let extra = label_area - 130;
         both!(
             out,
             "differences",
-            (1500, 300 + 60 * others.len() as u32 * 2),
+            (1500 + extra, 300 + 60 * others.len() as u32 * 2),
             |root| {
                 let root = root.titled(
                     &format!(
@@ -336,7 +337,16 @@ fn differences(a: &Analysis, out: &Path, names: &[&str]) -> anyhow::Result<()> {
                     ),
                     ("sans-serif", 20),
                 )?;
-                let panels = root.split_evenly((2, 4));
+                // With longer labels the first column is wider by `extra`; the panels keep
+                // their size.
+                let panels = if extra == 0 {
+                    root.split_evenly((2, 4))
+                } else {
+                    let (w, h) = root.dim_in_pixel();
+                    let col = (w - extra) as i32 / 4;
+                    let e = extra as i32;
+                    root.split_by_breakpoints([col + e, 2 * col + e, 3 * col + e], [h as i32 / 2])
+                };
                 for (pi, (panel, kname)) in panels.iter().zip(key).enumerate() {
                     let def = KPI_DEFS
                         .iter()
