@@ -2,7 +2,12 @@
 //! run or an experiment, computed once from the replication results into plain structs that
 //! every output (files, console, plots, pages) reads.
 //!
-//! A `run` is analysed as an experiment of one variant, so the two share every table.
+//! A `run` is analysed as an experiment of one variant, so the two share every table. An
+//! experiment with assumption sets is analysed set by set and merged ([`sets`]); [`robust`] says
+//! which differences hold under every set.
+
+pub mod robust;
+pub mod sets;
 
 use crate::base::ids::ZoneId;
 use crate::base::kpi::KPI_DEFS;
@@ -57,6 +62,9 @@ pub struct KpiRow {
     pub kpi: &'static str,
     /// Value (empty when undefined).
     pub value: Option<f64>,
+    /// Assumption set (with `[[assumptions]]`); files write it as the column after `variant`.
+    #[serde(skip)]
+    pub assumptions: Option<String>,
 }
 
 /// One row of `comparison.csv`: a variant against the baseline on one KPI.
@@ -84,6 +92,9 @@ pub struct ComparisonRow {
     pub unpaired_ci95_high: Option<f64>,
     /// Replication pairs used.
     pub pairs: usize,
+    /// Assumption set (with `[[assumptions]]`); files write it as the column after `variant`.
+    #[serde(skip)]
+    pub assumptions: Option<String>,
 }
 
 impl ComparisonRow {
@@ -113,6 +124,9 @@ pub struct HourRow {
     pub available_server_hours_per_week: f64,
     /// Busy ÷ available (scheduled plus overtime; empty when nobody is there).
     pub utilisation: Option<f64>,
+    /// Assumption set (with `[[assumptions]]`); files write it as the column after `variant`.
+    #[serde(skip)]
+    pub assumptions: Option<String>,
 }
 
 /// One row of `ambulance_stations.csv`.
@@ -132,6 +146,9 @@ pub struct StationRow {
     pub utilisation: Option<f64>,
     /// 1 − utilisation \[share\].
     pub standby_share: Option<f64>,
+    /// Assumption set (with `[[assumptions]]`); files write it as the column after `variant`.
+    #[serde(skip)]
+    pub assumptions: Option<String>,
 }
 
 /// Points (minutes, share at most) of an empirical response-time CDF.
@@ -200,6 +217,8 @@ pub struct VariantAnalysis {
     pub facilities: Vec<MapFacility>,
     /// Events processed.
     pub events: u64,
+    /// Assumption set (with `[[assumptions]]`; `slug` is then `<set-slug>_<variant-slug>`).
+    pub assumptions: Option<String>,
 }
 
 /// The analysis of a run or an experiment.
@@ -227,6 +246,11 @@ pub struct Analysis {
     pub stations: Vec<StationRow>,
     /// Traces, when the run kept them.
     pub trace: Option<TraceRows>,
+    /// Assumption sets in file order (empty without `[[assumptions]]`); with sets, `variants`
+    /// and every table hold each set's in turn.
+    pub assumptions: Vec<String>,
+    /// Which differences hold under every assumption set (empty without sets).
+    pub robustness: Vec<robust::RobustnessRow>,
 }
 
 /// One vehicle state change in `trace_vehicles.csv`.
@@ -246,6 +270,9 @@ pub struct TraceVehicleRow {
     pub to: crate::sim::VState,
     /// In the warm-up (not measured)?
     pub warmup: bool,
+    /// Assumption set (with `[[assumptions]]`); files write it as the column after `variant`.
+    #[serde(skip)]
+    pub assumptions: Option<String>,
 }
 
 /// One red response in `trace_responses.csv`.
@@ -267,6 +294,9 @@ pub struct TraceResponseRow {
     pub vehicle: String,
     /// Did the call ring in the warm-up (not measured)?
     pub warmup: bool,
+    /// Assumption set (with `[[assumptions]]`); files write it as the column after `variant`.
+    #[serde(skip)]
+    pub assumptions: Option<String>,
 }
 
 /// The trace tables.
@@ -341,6 +371,9 @@ pub fn analyse_experiment(
     exp: &crate::input::experiment::Experiment,
     results: &[Vec<ReplicationResult>],
 ) -> Analysis {
+    if !exp.assumptions.is_empty() {
+        return sets::analyse(exp, results);
+    }
     let inputs: Vec<VariantInput> = exp
         .variants
         .iter()
@@ -381,6 +414,7 @@ pub fn analyse(
             zones: map_zones(v.scenario, v.results),
             facilities: map_facilities(v.scenario),
             events: v.results.iter().map(|r| r.events).sum(),
+            assumptions: None,
         })
         .collect();
     let comparison = compare(variants, &vs, baseline);
@@ -396,6 +430,8 @@ pub fn analyse(
         variants: vs,
         baseline,
         comparison,
+        assumptions: Vec::new(),
+        robustness: Vec::new(),
     }
 }
 
@@ -409,6 +445,7 @@ fn kpi_rows(variants: &[VariantInput]) -> Vec<KpiRow> {
                     replication: r.replication,
                     kpi: def.name,
                     value: r.kpis[k],
+                    assumptions: None,
                 });
             }
         }
@@ -440,6 +477,7 @@ fn compare(variants: &[VariantInput], vs: &[VariantAnalysis], b: usize) -> Vec<C
                 unpaired_ci95_low: wd.map(|d| d.ci95_low),
                 unpaired_ci95_high: wd.map(|d| d.ci95_high),
                 pairs: pd.map_or(0, |d| d.n),
+                assumptions: None,
             });
         }
     }
@@ -470,6 +508,7 @@ fn hourly(variants: &[VariantInput], days: f64) -> Vec<HourRow> {
                     scheduled_server_hours_per_week: c,
                     available_server_hours_per_week: a,
                     utilisation: (a > 0.0).then(|| (b / a).min(1.0)),
+                    assumptions: None,
                 });
             }
         }
@@ -492,6 +531,7 @@ fn station_rows(variants: &[VariantInput], days: f64) -> Vec<StationRow> {
                     missions_per_year: s.missions as f64 / years,
                     utilisation: u,
                     standby_share: u.map(|u| 1.0 - u),
+                    assumptions: None,
                 });
             }
         }
@@ -533,6 +573,7 @@ fn trace_rows(variants: &[VariantInput], spec: &RunSpec) -> Option<TraceRows> {
                     from: x.from,
                     to: x.to,
                     warmup: x.t_min < warmup_min,
+                    assumptions: None,
                 }));
             out.responses
                 .extend(t.responses.iter().map(|x| TraceResponseRow {
@@ -544,6 +585,7 @@ fn trace_rows(variants: &[VariantInput], spec: &RunSpec) -> Option<TraceRows> {
                     response_min: x.response_min,
                     vehicle: names[x.vehicle.index()].clone(),
                     warmup: x.t_ring_min < warmup_min,
+                    assumptions: None,
                 }));
         }
     }

@@ -184,13 +184,26 @@ fn execute(
     opts: &RunArgs,
     argv: Vec<String>,
 ) -> Result<(Analysis, PathBuf, Instant), Failure> {
-    for v in &exp.variants {
-        if let Some(msg) = v.scenario.work_problem(&exp.spec) {
-            let what = match kind {
-                Kind::Model => String::new(),
-                Kind::Experiment => format!(" variant \"{}\"", v.name),
-            };
-            return Err(bad_input(format!("{}{what}: {msg}", file.display())));
+    let sets: Vec<Option<&str>> = if exp.assumptions.is_empty() {
+        vec![None]
+    } else {
+        exp.assumptions
+            .iter()
+            .map(|s| Some(s.name.as_str()))
+            .collect()
+    };
+    for (set, variants) in sets.iter().zip(exp.grid()) {
+        for v in variants {
+            if let Some(msg) = v.scenario.work_problem(&exp.spec) {
+                let what = match (kind, set) {
+                    (Kind::Model, _) => String::new(),
+                    (Kind::Experiment, None) => format!(" variant \"{}\"", v.name),
+                    (Kind::Experiment, Some(s)) => {
+                        format!(" assumption set \"{s}\", variant \"{}\"", v.name)
+                    }
+                };
+                return Err(bad_input(format!("{}{what}: {msg}", file.display())));
+            }
         }
     }
     catch_ctrl_c();
@@ -202,7 +215,7 @@ fn execute(
             Failure::from(e)
         }
     })?;
-    let bar = progress(exp.replications * exp.variants.len() as u64, opts.quiet);
+    let bar = progress(exp.replications * exp.cells().count() as u64, opts.quiet);
     let (started, started_unix) = (Instant::now(), unix_now());
     let run_opts = run::Options {
         threads: opts.threads as usize,
@@ -225,7 +238,8 @@ fn execute(
         file: file.display().to_string(),
         seed: a.spec.seed,
         replications: a.replications,
-        variants: a.variants.iter().map(|v| v.name.clone()).collect(),
+        variants: a.set_variants(0).iter().map(|v| v.name.clone()).collect(),
+        assumptions: a.assumptions.clone(),
         threads: threads_used(opts.threads),
         inputs: report::hash_inputs(&exp.inputs, &exp.dir)?,
         events: a.variants.iter().map(|v| v.events).sum(),
@@ -279,8 +293,13 @@ fn run_experiment(file: &Path, opts: &RunArgs, argv: Vec<String>) -> Result<(), 
         exp.replications = r;
     }
     let (a, out_path, started) = execute(&exp, Kind::Experiment, file, opts, argv)?;
+    let sets = match exp.assumptions.len() {
+        0 => String::new(),
+        1 => "1 assumption set × ".to_string(),
+        n => format!("{n} assumption sets × "),
+    };
     println!(
-        "{} — {} variants × {} replications × {} days (+{} warm-up), seed {}; baseline \"{}\"",
+        "{} — {sets}{} variants × {} replications × {} days (+{} warm-up), seed {}; baseline \"{}\"",
         exp.name,
         exp.variants.len(),
         exp.replications,
@@ -291,10 +310,15 @@ fn run_experiment(file: &Path, opts: &RunArgs, argv: Vec<String>) -> Result<(), 
     );
     print!("{}", console::comparison_table(&a));
     println!(
-        "{} events in {:.2} s; wrote {}/ (summary.json, kpi.csv, comparison.csv, utilisation_by_hour.csv, plots)",
+        "{} events in {:.2} s; wrote {}/ (summary.json, kpi.csv, comparison.csv, {}utilisation_by_hour.csv, plots)",
         a.variants.iter().map(|v| v.events).sum::<u64>(),
         started.elapsed().as_secs_f64(),
-        out_path.display()
+        out_path.display(),
+        if exp.assumptions.is_empty() {
+            ""
+        } else {
+            "robustness.csv, "
+        }
     );
     Ok(())
 }
@@ -325,8 +349,20 @@ fn check_one(f: &Path) -> Result<String, LoadError> {
     let table = parse_toml(&text, &f.display().to_string())?;
     if experiment::is_experiment_table(&table) {
         let exp = experiment::load(f)?;
+        let sets = match exp.assumptions.len() {
+            0 => String::new(),
+            n => format!(
+                ", {n} assumption set{} ({})",
+                if n == 1 { "" } else { "s" },
+                exp.assumptions
+                    .iter()
+                    .map(|s| s.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
         return Ok(format!(
-            "{}: ok — experiment \"{}\": {} variants ({}), baseline \"{}\", {} replications × {} days",
+            "{}: ok — experiment \"{}\": {} variants ({}){sets}, baseline \"{}\", {} replications × {} days",
             f.display(),
             exp.name,
             exp.variants.len(),

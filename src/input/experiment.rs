@@ -1,9 +1,14 @@
 //! Experiment files: a base model, named variants (overrides, another model file, demand
-//! growth, extra ambulances) and parameter sweeps, with the run settings.
+//! growth, extra ambulances) and parameter sweeps, assumption sets, with the run settings.
 //!
-//! Loading resolves every variant into a validated [`Scenario`] (all problems of all variants at
-//! once), so an experiment that loads can run. How variants are compared is `run` and
-//! `analysis`'s business.
+//! An **assumption set** (`[[assumptions]]`) is a named overlay applied to every variant, after
+//! the variant's own changes: with sets, the experiment is the grid sets × variants, and each
+//! variant is compared with the baseline under each set. Without `[[assumptions]]` there is one
+//! implicit set (the model as it is) and nothing about the experiment changes.
+//!
+//! Loading resolves every (set, variant) into a validated [`Scenario`] (all problems of all
+//! scenarios at once), so an experiment that loads can run. How variants are compared is `run`
+//! and `analysis`'s business.
 
 use super::RunSpec;
 use super::problem::{LoadError, Problems};
@@ -15,6 +20,7 @@ use crate::base::names::file_slug;
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// A variant as written in an experiment file.
 #[derive(Debug, Clone, Deserialize)]
@@ -44,6 +50,17 @@ pub struct RawSweep {
     pub values: Vec<toml::Value>,
 }
 
+/// An assumption set as written in an experiment file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAssumptions {
+    /// Unique name.
+    pub name: String,
+    /// Overlay on every variant, applied after the variant's own changes (same merge rules as a
+    /// variant's `overrides`); none = the model as it is.
+    pub overrides: Option<toml::Table>,
+}
+
 /// Run settings of an experiment file.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -59,7 +76,7 @@ struct RawSettings {
 }
 
 /// The top-level keys of an experiment file.
-pub const EXPERIMENT_KEYS: [&str; 10] = [
+pub const EXPERIMENT_KEYS: [&str; 11] = [
     "name",
     "description",
     "base",
@@ -70,16 +87,30 @@ pub const EXPERIMENT_KEYS: [&str; 10] = [
     "baseline",
     "variants",
     "sweeps",
+    "assumptions",
 ];
 
 /// One variant, ready to run.
+#[derive(Debug, Clone)]
 pub struct Variant {
     /// Unique name.
     pub name: String,
     /// File-name-safe name (unique among the variants).
     pub slug: String,
-    /// The scenario.
-    pub scenario: Scenario,
+    /// The scenario (shared: `Experiment::variants` and the first assumption set hold the same).
+    pub scenario: Arc<Scenario>,
+}
+
+/// An assumption set, ready to run: every variant with the set's overrides applied.
+#[derive(Debug, Clone)]
+pub struct AssumptionSet {
+    /// Unique name.
+    pub name: String,
+    /// File-name-safe name (unique among the sets).
+    pub slug: String,
+    /// Every variant under this set, in variant order (names and slugs as
+    /// `Experiment::variants`).
+    pub variants: Vec<Variant>,
 }
 
 /// A validated experiment: scenarios ready to run.
@@ -92,7 +123,7 @@ pub struct Experiment {
     pub replications: u64,
     /// Run length and seed.
     pub spec: RunSpec,
-    /// Variants in order.
+    /// Variants in order (with assumption sets: under the first set).
     pub variants: Vec<Variant>,
     /// Index of the baseline variant.
     pub baseline: usize,
@@ -100,12 +131,33 @@ pub struct Experiment {
     pub inputs: Vec<PathBuf>,
     /// Folder of the experiment file (manifest paths are recorded relative to it).
     pub dir: PathBuf,
+    /// Assumption sets in file order; empty without `[[assumptions]]` (one implicit set).
+    pub assumptions: Vec<AssumptionSet>,
 }
 
 impl Experiment {
     /// The baseline variant.
     pub fn baseline(&self) -> &Variant {
         &self.variants[self.baseline]
+    }
+
+    /// What runs: the variants under each assumption set, in set order (one implicit set, the
+    /// variants themselves, without `[[assumptions]]`).
+    pub fn grid(&self) -> Vec<&[Variant]> {
+        if self.assumptions.is_empty() {
+            vec![self.variants.as_slice()]
+        } else {
+            self.assumptions
+                .iter()
+                .map(|a| a.variants.as_slice())
+                .collect()
+        }
+    }
+
+    /// Every (set, variant) scenario, set by set, each set in variant order: the order of the
+    /// results of `run::experiment`.
+    pub fn cells(&self) -> impl Iterator<Item = &Variant> {
+        self.grid().into_iter().flatten()
     }
 
     /// One model run as an experiment of one variant (what `akuttsim run` does); `dir` is the
@@ -125,10 +177,11 @@ impl Experiment {
                 } else {
                     slug
                 },
-                scenario: scn,
+                scenario: Arc::new(scn),
             }],
             baseline: 0,
             dir,
+            assumptions: Vec::new(),
         }
     }
 }
@@ -156,6 +209,9 @@ pub fn load(path: &Path) -> Result<Experiment, LoadError> {
     let variants_raw: Vec<Element<RawVariant>> =
         de_array(table.remove("variants"), "variants", &mut p);
     let sweeps_raw: Vec<Element<RawSweep>> = de_array(table.remove("sweeps"), "sweeps", &mut p);
+    let sets_declared = table.contains_key("assumptions");
+    let sets_raw: Vec<Element<RawAssumptions>> =
+        de_array(table.remove("assumptions"), "assumptions", &mut p);
     let unknown: Vec<String> = table
         .keys()
         .filter(|k| !EXPERIMENT_KEYS.contains(&k.as_str()))
@@ -197,34 +253,20 @@ pub fn load(path: &Path) -> Result<Experiment, LoadError> {
         });
     }
     check_names(&pending, &mut p);
-    let mut out = Vec::new();
-    for v in pending {
-        let t = overlay::compose(&v.base, &v.overlays, &mut p);
-        let vlabel = format!("{label} {} (\"{}\")", v.path, v.name);
-        match scenario::validate::scenario(t, &v.base.dir, &vlabel, Vec::new()) {
-            Ok(s) => {
-                inputs.extend(s.inputs.iter().cloned());
-                if let Some(msg) = s.work_problem(&spec) {
-                    p.push(format!("{} (\"{}\")", v.path, v.name), msg);
-                }
-                out.push(Variant {
-                    slug: file_slug(&v.name),
-                    name: v.name,
-                    scenario: s,
-                });
-            }
-            Err(e) => model_problem(&format!("{} (\"{}\")", v.path, v.name), e, &mut p),
-        }
-    }
+    let sets = assumption_sets(&sets_raw, sets_declared, &dir, &mut p);
+    check_grid_size(pending.len(), sets.len(), &mut p);
     let baseline = match &st.baseline {
         None => 0,
-        Some(b) => out.iter().position(|v| &v.name == b).unwrap_or_else(|| {
-            p.push(
-                "baseline",
-                format!("\"{b}\" is not a variant — use one of the variant names"),
-            );
-            0
-        }),
+        Some(b) => pending
+            .iter()
+            .position(|v| &v.name == b)
+            .unwrap_or_else(|| {
+                p.push(
+                    "baseline",
+                    format!("\"{b}\" is not a variant — use one of the variant names"),
+                );
+                0
+            }),
     };
     if !(2..=MAX_REPLICATIONS).contains(&replications) {
         p.push(
@@ -234,6 +276,11 @@ pub fn load(path: &Path) -> Result<Experiment, LoadError> {
             ),
         );
     }
+    let ctx = Resolve {
+        label: &label,
+        spec: &spec,
+    };
+    let (out, assumptions) = resolve(&ctx, pending, &sets, &mut inputs, &mut p);
     inputs.sort();
     inputs.dedup();
     p.finish(&label, || Experiment {
@@ -245,7 +292,189 @@ pub fn load(path: &Path) -> Result<Experiment, LoadError> {
         baseline,
         inputs,
         dir,
+        assumptions,
     })
+}
+
+/// An assumption set before it is applied: name, where it is reported, its overlay.
+struct PendingSet {
+    name: String,
+    path: String,
+    overlays: Vec<(String, Overlay)>,
+}
+
+/// What every scenario of an experiment is validated with.
+struct Resolve<'a> {
+    /// The experiment file as named in messages.
+    label: &'a str,
+    /// The run length of the file.
+    spec: &'a RunSpec,
+}
+
+/// Validate one (set, variant) table; `at` is where its problems are reported, e.g.
+/// `variants[0] ("central only")`.
+fn validate_one(
+    ctx: &Resolve,
+    table: toml::Table,
+    v: &Pending,
+    at: &str,
+    inputs: &mut Vec<PathBuf>,
+    p: &mut Problems,
+) -> Option<Variant> {
+    let vlabel = format!("{} {at}", ctx.label);
+    match scenario::validate::scenario(table, &v.base.dir, &vlabel, Vec::new()) {
+        Ok(s) => {
+            inputs.extend(s.inputs.iter().cloned());
+            if let Some(msg) = s.work_problem(ctx.spec) {
+                p.push(at, msg);
+            }
+            Some(Variant {
+                slug: file_slug(&v.name),
+                name: v.name.clone(),
+                scenario: Arc::new(s),
+            })
+        }
+        Err(e) => {
+            model_problem(at, e, p);
+            None
+        }
+    }
+}
+
+/// Compose and validate every variant, under every assumption set when there are sets. Returns
+/// the variants (under the first set) and the sets with their variants. A scenario with problems
+/// is left out (the problems make the load fail).
+fn resolve(
+    ctx: &Resolve,
+    pending: Vec<Pending>,
+    sets: &[PendingSet],
+    inputs: &mut Vec<PathBuf>,
+    p: &mut Problems,
+) -> (Vec<Variant>, Vec<AssumptionSet>) {
+    // Each variant's own overlays once (their problems are reported once)…
+    let composed: Vec<(Pending, overlay::ModelTable)> = pending
+        .into_iter()
+        .map(|v| {
+            let table = overlay::compose(&v.base, &v.overlays, p);
+            let m = overlay::ModelTable {
+                table,
+                inputs: Vec::new(),
+                dir: v.base.dir.clone(),
+                label: v.base.label.clone(),
+            };
+            (v, m)
+        })
+        .collect();
+    let at = |v: &Pending| format!("{} (\"{}\")", v.path, v.name);
+    if sets.is_empty() {
+        let out = composed
+            .into_iter()
+            .filter_map(|(v, m)| validate_one(ctx, m.table, &v, &at(&v), inputs, p))
+            .collect();
+        return (out, Vec::new());
+    }
+    // … then each set's on top, set by set.
+    let mut grid = Vec::with_capacity(sets.len());
+    for set in sets {
+        let mut variants = Vec::with_capacity(composed.len());
+        for (v, m) in &composed {
+            let at = format!("{} (\"{}\") → {}", set.path, set.name, at(v));
+            let mut q = Problems::default();
+            let t = overlay::compose(m, &set.overlays, &mut q);
+            p.extend_prefixed(&format!("{at} → "), q.into_vec(), "");
+            variants.extend(validate_one(ctx, t, v, &at, inputs, p));
+        }
+        grid.push(AssumptionSet {
+            name: set.name.clone(),
+            slug: file_slug(&set.name),
+            variants,
+        });
+    }
+    (grid[0].variants.clone(), grid)
+}
+
+/// The assumption sets of the file, their names checked (unique, not too long for file names,
+/// their file names distinct). `declared`: the file has an `assumptions` key.
+fn assumption_sets(
+    raw: &[Element<RawAssumptions>],
+    declared: bool,
+    dir: &Path,
+    p: &mut Problems,
+) -> Vec<PendingSet> {
+    if declared && raw.is_empty() && p.as_slice().iter().all(|q| q.path != "assumptions") {
+        p.push(
+            "assumptions",
+            "no assumption sets — give at least one [[assumptions]] entry with a name, or remove the key",
+        );
+    }
+    let mut out = Vec::new();
+    let mut seen: HashMap<String, String> = HashMap::new();
+    let mut slugs: HashMap<String, String> = HashMap::new();
+    for (i, a) in raw.iter().enumerate() {
+        let path = format!("assumptions[{i}]");
+        let Some(a) = &a.value else { continue };
+        let n = a.name.chars().count();
+        if n > MAX_VARIANT_NAME_CHARS {
+            p.push(
+                format!("{path}.name"),
+                format!("the assumption set name has {n} characters — give at most {MAX_VARIANT_NAME_CHARS} (it becomes part of file names)"),
+            );
+        }
+        if let Some(prev) = seen.insert(a.name.clone(), path.clone()) {
+            p.push(
+                format!("{path}.name"),
+                format!(
+                    "assumption set name \"{}\" is used twice (also by {prev}) — names must be unique",
+                    a.name
+                ),
+            );
+        } else {
+            let slug = file_slug(&a.name);
+            if slug.is_empty() {
+                p.push(
+                    format!("{path}.name"),
+                    format!("assumption set name \"{}\" has no letters or digits — give a name files can be named after", a.name),
+                );
+            } else if let Some(prev) = slugs.insert(slug.clone(), path.clone()) {
+                p.push(
+                    format!("{path}.name"),
+                    format!("assumption set name \"{}\" gives the same file names (\"{slug}\") as {prev} — rename one of them", a.name),
+                );
+            }
+        }
+        let overlays = a
+            .overrides
+            .iter()
+            .map(|o| {
+                (
+                    "overrides".to_string(),
+                    Overlay::Merge {
+                        table: o.clone(),
+                        dir: dir.to_path_buf(),
+                    },
+                )
+            })
+            .collect();
+        out.push(PendingSet {
+            name: a.name.clone(),
+            path,
+            overlays,
+        });
+    }
+    out
+}
+
+/// At most [`MAX_VARIANTS`] scenarios (sets × variants) in one experiment.
+fn check_grid_size(variants: usize, sets: usize, p: &mut Problems) {
+    if sets > 1 && variants <= MAX_VARIANTS && variants * sets > MAX_VARIANTS {
+        p.push(
+            "assumptions",
+            format!(
+                "{sets} assumption sets × {variants} variants = {} scenarios — at most {MAX_VARIANTS} in one experiment; split it",
+                variants * sets
+            ),
+        );
+    }
 }
 
 /// Run length of the file, checked.

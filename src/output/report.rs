@@ -1,8 +1,12 @@
 //! Result files: `summary.json`, the tidy CSV tables and `manifest.json`, from the analysis
 //! structs only.
+//!
+//! With assumption sets, `summary.json` has an `assumptions` level (set → variant → summary)
+//! instead of `variants`, every table gains an `assumptions` column right after `variant`, and
+//! `robustness.csv` is written; without sets every file is as it always was.
 
 use super::files::OutputDir;
-use crate::analysis::{Analysis, Summary};
+use crate::analysis::{Analysis, Summary, VariantAnalysis};
 use anyhow::Context;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -27,6 +31,38 @@ pub fn to_csv<T: Serialize>(rows: &[T]) -> anyhow::Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
     for r in rows {
         w.serialize(r)?;
+    }
+    w.into_inner().map_err(|e| anyhow::anyhow!("csv: {e}"))
+}
+
+/// Serialize rows as CSV with one more column, `name`, right after the column `after` (first
+/// when there is none), holding `value(row)`. The other fields are written exactly as
+/// [`to_csv`] writes them.
+pub fn to_csv_with_column<T: Serialize>(
+    rows: &[T],
+    after: &str,
+    name: &str,
+    value: impl Fn(&T) -> &str,
+) -> anyhow::Result<Vec<u8>> {
+    let plain = to_csv(rows)?;
+    let mut records = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(plain.as_slice())
+        .into_records();
+    let Some(header) = records.next() else {
+        return Ok(plain); // no rows: no header either
+    };
+    let header = header?;
+    let at = header.iter().position(|h| h == after).map_or(0, |i| i + 1);
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let with = |rec: &csv::StringRecord, extra: &str| -> Vec<String> {
+        let mut f: Vec<String> = rec.iter().map(str::to_string).collect();
+        f.insert(at, extra.to_string());
+        f
+    };
+    w.write_record(with(&header, name))?;
+    for (rec, row) in records.zip(rows) {
+        w.write_record(with(&rec?, value(row)))?;
     }
     w.into_inner().map_err(|e| anyhow::anyhow!("csv: {e}"))
 }
@@ -93,6 +129,9 @@ pub struct Manifest {
     pub replications: u64,
     /// Variants (one for a run).
     pub variants: Vec<String>,
+    /// Assumption sets (absent without `[[assumptions]]`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub assumptions: Vec<String>,
     /// Threads used (timing field: not part of the result).
     pub threads: usize,
     /// Input files with their SHA-256, relative to the folder of the file run.
@@ -105,7 +144,8 @@ pub struct Manifest {
     pub started_unix_s: u64,
 }
 
-/// `summary.json` of an experiment: its settings and each variant's summary, in file order.
+/// `summary.json` of an experiment: its settings and each variant's summary, in file order —
+/// with assumption sets, each set's variants, in file order.
 #[derive(Serialize)]
 struct ExperimentSummary<'a> {
     experiment: &'a str,
@@ -115,17 +155,36 @@ struct ExperimentSummary<'a> {
     horizon_days: f64,
     warmup_days: f64,
     baseline: &'a str,
-    variants: Variants<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    variants: Option<Variants<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    assumptions: Option<Sets<'a>>,
 }
 
-struct Variants<'a>(&'a Analysis);
+/// Variant name → summary.
+struct Variants<'a>(&'a [VariantAnalysis]);
 
 impl Serialize for Variants<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(Some(self.0.variants.len()))?;
-        for v in &self.0.variants {
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for v in self.0 {
             m.serialize_entry(&v.name, &v.summary)?;
+        }
+        m.end()
+    }
+}
+
+/// Assumption set name → variant name → summary.
+struct Sets<'a>(&'a Analysis);
+
+impl Serialize for Sets<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let a = self.0;
+        let mut m = s.serialize_map(Some(a.assumptions.len()))?;
+        for (i, name) in a.assumptions.iter().enumerate() {
+            m.serialize_entry(name, &Variants(a.set_variants(i)))?;
         }
         m.end()
     }
@@ -144,8 +203,10 @@ pub fn write_run(a: &Analysis, out: &OutputDir) -> anyhow::Result<()> {
 }
 
 /// Write the files of an experiment: `summary.json`, `kpi.csv`, `comparison.csv`,
-/// `utilisation_by_hour.csv`, `ambulance_stations.csv`.
+/// `utilisation_by_hour.csv`, `ambulance_stations.csv`, and with assumption sets
+/// `robustness.csv`.
 pub fn write_experiment(a: &Analysis, out: &OutputDir) -> anyhow::Result<()> {
+    let sets = !a.assumptions.is_empty();
     let s = ExperimentSummary {
         experiment: &a.name,
         description: &a.description,
@@ -154,22 +215,97 @@ pub fn write_experiment(a: &Analysis, out: &OutputDir) -> anyhow::Result<()> {
         horizon_days: a.spec.days,
         warmup_days: a.spec.warmup_days,
         baseline: &a.variants[a.baseline].name,
-        variants: Variants(a),
+        variants: (!sets).then(|| Variants(&a.variants)),
+        assumptions: sets.then_some(Sets(a)),
     };
     out.write("summary.json", &to_json(&s)?)?;
-    out.write("comparison.csv", &to_csv(&a.comparison)?)?;
+    out.write(
+        "comparison.csv",
+        &table(a, &a.comparison, |r| r.assumptions.as_deref())?,
+    )?;
+    if sets {
+        out.write("robustness.csv", &to_csv(&a.robustness)?)?;
+    }
     write_tables(a, out)
+}
+
+/// A table as CSV: with assumption sets, with the `assumptions` column after `variant`.
+fn table<T: Serialize>(
+    a: &Analysis,
+    rows: &[T],
+    set: impl Fn(&T) -> Option<&str>,
+) -> anyhow::Result<Vec<u8>> {
+    if a.assumptions.is_empty() {
+        to_csv(rows)
+    } else {
+        to_csv_with_column(rows, "variant", "assumptions", |r| {
+            set(r).unwrap_or_default()
+        })
+    }
 }
 
 fn write_tables(a: &Analysis, out: &OutputDir) -> anyhow::Result<()> {
     if let Some(t) = &a.trace {
-        out.write("trace_vehicles.csv", &to_csv(&t.vehicles)?)?;
-        out.write("trace_responses.csv", &to_csv(&t.responses)?)?;
+        let v = table(a, &t.vehicles, |r| r.assumptions.as_deref())?;
+        out.write("trace_vehicles.csv", &v)?;
+        let r = table(a, &t.responses, |r| r.assumptions.as_deref())?;
+        out.write("trace_responses.csv", &r)?;
     }
-    out.write("kpi.csv", &to_csv(&a.kpi_rows)?)?;
-    out.write("utilisation_by_hour.csv", &to_csv(&a.hourly)?)?;
+    let k = table(a, &a.kpi_rows, |r| r.assumptions.as_deref())?;
+    out.write("kpi.csv", &k)?;
+    let h = table(a, &a.hourly, |r| r.assumptions.as_deref())?;
+    out.write("utilisation_by_hour.csv", &h)?;
     if !a.stations.is_empty() {
-        out.write("ambulance_stations.csv", &to_csv(&a.stations)?)?;
+        let s = table(a, &a.stations, |r| r.assumptions.as_deref())?;
+        out.write("ambulance_stations.csv", &s)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Serialize)]
+    struct Row {
+        variant: &'static str,
+        note: &'static str,
+        value: Option<f64>,
+        #[serde(skip)]
+        set: &'static str,
+    }
+
+    #[test]
+    fn a_column_is_inserted_after_variant_and_the_rest_is_written_as_before() {
+        let rows = [
+            Row {
+                variant: "a, b",
+                note: "say \"hi\"",
+                value: Some(0.1),
+                set: "no decay",
+            },
+            Row {
+                variant: "c",
+                note: "",
+                value: None,
+                set: "x, y",
+            },
+        ];
+        let plain = String::from_utf8(to_csv(&rows).unwrap()).unwrap();
+        assert_eq!(
+            plain,
+            "variant,note,value\n\"a, b\",\"say \"\"hi\"\"\",0.1\nc,,\n"
+        );
+        let with = to_csv_with_column(&rows, "variant", "assumptions", |r| r.set).unwrap();
+        assert_eq!(
+            String::from_utf8(with).unwrap(),
+            "variant,assumptions,note,value\n\"a, b\",no decay,\"say \"\"hi\"\"\",0.1\nc,\"x, y\",,\n"
+        );
+        let none: [Row; 0] = [];
+        assert!(
+            to_csv_with_column(&none, "variant", "s", |r| r.set)
+                .unwrap()
+                .is_empty()
+        );
+    }
 }

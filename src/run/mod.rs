@@ -2,9 +2,9 @@
 //! rayon.
 //!
 //! Each replication is independent and seeded from (base seed, replication index) only, so
-//! variant *v* and replication *r* see the same demand for every *v* (common random numbers).
-//! Results are collected in (variant, replication) order, so everything computed from them is
-//! byte-identical for any number of threads. A run can be split into shards (`--shard i/n`):
+//! replication *r* sees the same demand in every variant and under every assumption set (common
+//! random numbers). Results are collected in (set, variant, replication) order, so everything
+//! computed from them is byte-identical for any number of threads. A run can be split into shards (`--shard i/n`):
 //! shard *i* runs the replications *r* with *r* mod *n* = *i*, and merging the shards in
 //! replication order gives exactly the single run.
 
@@ -104,14 +104,16 @@ pub fn replications(
     out
 }
 
-/// Run every variant × replication of an experiment on one pool; results per variant, in
-/// replication order.
+/// Run every (assumption set, variant) × replication of an experiment on one pool. Results per
+/// (set, variant) in the order of [`Experiment::cells`] — set by set, each set in variant order;
+/// without assumption sets simply per variant — each in replication order.
 pub fn experiment(
     exp: &Experiment,
     opts: &Options,
 ) -> Result<Vec<Vec<ReplicationResult>>, RunError> {
     let reps: Vec<u64> = opts.shard.replications(exp.replications).collect();
-    let nv = exp.variants.len();
+    let cells: Vec<&Scenario> = exp.cells().map(|v| &*v.scenario).collect();
+    let nv = cells.len();
     let jobs: Vec<(usize, u64)> = (0..nv)
         .flat_map(|v| reps.iter().map(move |&r| (v, r)))
         .collect();
@@ -121,7 +123,7 @@ pub fn experiment(
                 if opts.stop.load(Ordering::Relaxed) {
                     return Err(RunError::Interrupted);
                 }
-                let res = sim::run(&exp.variants[v].scenario, &exp.spec, r)?;
+                let res = sim::run(cells[v], &exp.spec, r)?;
                 (opts.on_done)();
                 Ok(res)
             })

@@ -1,6 +1,7 @@
 //! Integration tests: one binary, one module per concern (ripgrep's layout).
 
 mod architecture;
+mod assumptions;
 mod chain;
 mod cli;
 mod common;

@@ -12,6 +12,9 @@
 //! * `utilisation_by_hour` — doctor and 116117-nurse utilisation by hour of the week;
 //! * `map_response_<variant>`, `map_travel_<variant>` — zones (lon/lat) coloured by mean red
 //!   response time and by mean drive time to the legevakt used.
+//!
+//! With assumption sets every (set, variant) is a series of its own, labelled "variant — set",
+//! and the maps are named `map_response_<set>_<variant>`.
 
 use crate::analysis::{Analysis, FacilityKind, MapFacility, MapZone};
 use crate::base::kpi::KPI_DEFS;
@@ -106,9 +109,9 @@ pub fn short_label(name: &str) -> String {
 }
 
 /// Write every plot of a run or experiment into `out` (a staging folder).
-/// Write every plot of a run or experiment into `out` (a staging folder).
 pub fn all(a: &Analysis, out: &Path) -> anyhow::Result<()> {
-    let names: Vec<&str> = a.variants.iter().map(|v| v.name.as_str()).collect();
+    let labels: Vec<String> = a.variants.iter().map(|v| v.label()).collect();
+    let names: Vec<&str> = labels.iter().map(String::as_str).collect();
     let title_suffix = format!(
         "{} — {} replications × {} days",
         a.name, a.replications, a.spec.days
@@ -311,20 +314,39 @@ fn differences(a: &Analysis, out: &Path, names: &[&str]) -> anyhow::Result<()> {
             "ambulance_missions_per_1000",
             "needs_suppressed_by_distance_per_1000",
         ];
-        let others: Vec<usize> = (0..names.len()).filter(|&v| v != a.baseline).collect();
+        // Every (set, variant) but the baselines, which are at `baseline` in each set.
+        let nv = a.variants.len() / a.set_count();
+        let others: Vec<usize> = (0..names.len()).filter(|&v| v % nv != a.baseline).collect();
+        // Labels "variant — set" need more room than variant names alone.
+        let label_area = if a.assumptions.is_empty() {
+            130
+        } else {
+            let longest = others.iter().map(|&v| names[v].chars().count()).max();
+            (longest.unwrap_or(0) as u32 * 7 + 20).clamp(130, 420)
+        };
+        let extra = label_area - 130;
         both!(
             out,
             "differences",
-            (1500, 300 + 60 * others.len() as u32 * 2),
+            (1500 + extra, 300 + 60 * others.len() as u32 * 2),
             |root| {
                 let root = root.titled(
                     &format!(
                         "Paired difference vs \"{}\" with 95 % CI (common random numbers) — {}",
-                        names[a.baseline], a.name
+                        a.variants[a.baseline].name, a.name
                     ),
                     ("sans-serif", 20),
                 )?;
-                let panels = root.split_evenly((2, 4));
+                // With longer labels the first column is wider by `extra`; the panels keep
+                // their size.
+                let panels = if extra == 0 {
+                    root.split_evenly((2, 4))
+                } else {
+                    let (w, h) = root.dim_in_pixel();
+                    let col = (w - extra) as i32 / 4;
+                    let e = extra as i32;
+                    root.split_by_breakpoints([col + e, 2 * col + e, 3 * col + e], [h as i32 / 2])
+                };
                 for (pi, (panel, kname)) in panels.iter().zip(key).enumerate() {
                     let def = KPI_DEFS
                         .iter()
@@ -334,9 +356,12 @@ fn differences(a: &Analysis, out: &Path, names: &[&str]) -> anyhow::Result<()> {
                         .iter()
                         .enumerate()
                         .filter_map(|(row, &v)| {
-                            let r = rows
-                                .iter()
-                                .find(|r| r.variant == names[v] && r.kpi == kname)?;
+                            let cell = &a.variants[v];
+                            let r = rows.iter().find(|r| {
+                                r.variant == cell.name
+                                    && r.assumptions == cell.assumptions
+                                    && r.kpi == kname
+                            })?;
                             Some((row, r.difference?, r.ci95_low?, r.ci95_high?))
                         })
                         .collect();
@@ -353,7 +378,7 @@ fn differences(a: &Analysis, out: &Path, names: &[&str]) -> anyhow::Result<()> {
                         .caption(kname.replace('_', " "), ("sans-serif", 13))
                         .margin(8)
                         .x_label_area_size(35)
-                        .y_label_area_size(if pi % 4 == 0 { 130 } else { 20 })
+                        .y_label_area_size(if pi % 4 == 0 { label_area } else { 20 })
                         .build_cartesian_2d(lo - pad..hi + pad, -0.5..n as f64 - 0.5)?;
                     let labels: Vec<String> =
                         others.iter().map(|&v| names[v].to_string()).collect();
@@ -406,12 +431,12 @@ fn differences(a: &Analysis, out: &Path, names: &[&str]) -> anyhow::Result<()> {
 /// Utilisation by hour of the week, by role.
 fn utilisation(a: &Analysis, out: &Path, names: &[&str], title_suffix: &str) -> anyhow::Result<()> {
     // ---- utilisation by hour of week ----
-    let util = |variant: &str, role: &str| -> Vec<(f64, f64)> {
+    let util = |v: &crate::analysis::VariantAnalysis, role: &str| -> Vec<(f64, f64)> {
         let mut by_hour = vec![(0.0, 0.0); 168];
         for r in a
             .hourly
             .iter()
-            .filter(|r| r.variant == variant && r.role == role)
+            .filter(|r| r.variant == v.name && r.assumptions == v.assumptions && r.role == role)
         {
             let e = &mut by_hour[r.hour_of_week];
             e.0 += r.busy_server_hours_per_week;
@@ -452,8 +477,8 @@ fn utilisation(a: &Analysis, out: &Path, names: &[&str], title_suffix: &str) -> 
                 .y_desc("busy ÷ scheduled")
                 .label_style(("sans-serif", 13))
                 .draw()?;
-            for (i, name) in names.iter().enumerate() {
-                let pts = util(name, role);
+            for (i, v) in a.variants.iter().enumerate() {
+                let pts = util(v, role);
                 if pts.is_empty() {
                     continue;
                 }
@@ -507,7 +532,7 @@ fn maps(a: &Analysis, out: &Path) -> anyhow::Result<()> {
             &v.zones,
             &v.facilities,
             &resp,
-            &format!("Mean red response time by zone [min] — {}", v.name),
+            &format!("Mean red response time by zone [min] — {}", v.label()),
             0.0,
             40.0,
         )?;
@@ -517,7 +542,7 @@ fn maps(a: &Analysis, out: &Path) -> anyhow::Result<()> {
             &v.zones,
             &v.facilities,
             &travel,
-            &format!("Mean drive time to the legevakt used [min] — {}", v.name),
+            &format!("Mean drive time to the legevakt used [min] — {}", v.label()),
             0.0,
             90.0,
         )?;
