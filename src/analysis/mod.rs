@@ -6,6 +6,7 @@
 //! experiment with assumption sets is analysed set by set and merged ([`sets`]); [`robust`] says
 //! which differences hold under every set.
 
+pub mod places;
 pub mod robust;
 pub mod sets;
 
@@ -244,6 +245,10 @@ pub struct Analysis {
     pub hourly: Vec<HourRow>,
     /// Ambulance stations by replication.
     pub stations: Vec<StationRow>,
+    /// Legevakt stations by replication.
+    pub legevakt_stations: Vec<places::LegevaktStationRow>,
+    /// Zones, pooled over the replications.
+    pub zones: Vec<places::ZoneRow>,
     /// Traces, when the run kept them.
     pub trace: Option<TraceRows>,
     /// Assumption sets in file order (empty without `[[assumptions]]`); with sets, `variants`
@@ -426,6 +431,8 @@ pub fn analyse(
         kpi_rows: kpi_rows(variants),
         hourly: hourly(variants, spec.days),
         stations: station_rows(variants, spec.days),
+        legevakt_stations: places::legevakt_station_rows(variants, spec.days),
+        zones: places::zone_rows(variants, spec.days),
         trace: trace_rows(variants, spec),
         variants: vs,
         baseline,

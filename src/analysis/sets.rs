@@ -45,6 +45,8 @@ pub fn analyse(exp: &Experiment, results: &[Vec<ReplicationResult>]) -> Analysis
         out.kpi_rows.extend(a.kpi_rows);
         out.hourly.extend(a.hourly);
         out.stations.extend(a.stations);
+        out.legevakt_stations.extend(a.legevakt_stations);
+        out.zones.extend(a.zones);
         out.trace = match (out.trace.take(), a.trace) {
             (Some(mut t), Some(u)) => {
                 t.vehicles.extend(u.vehicles);
@@ -70,6 +72,10 @@ fn tag(a: &mut Analysis, set: &AssumptionSet) {
     a.kpi_rows.iter_mut().for_each(|r| r.assumptions = name());
     a.hourly.iter_mut().for_each(|r| r.assumptions = name());
     a.stations.iter_mut().for_each(|r| r.assumptions = name());
+    a.legevakt_stations
+        .iter_mut()
+        .for_each(|r| r.assumptions = name());
+    a.zones.iter_mut().for_each(|r| r.assumptions = name());
     if let Some(TraceRows {
         vehicles,
         responses,

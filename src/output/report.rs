@@ -259,6 +259,12 @@ fn write_tables(a: &Analysis, out: &OutputDir) -> anyhow::Result<()> {
         let s = table(a, &a.stations, |r| r.assumptions.as_deref())?;
         out.write("ambulance_stations.csv", &s)?;
     }
+    if !a.legevakt_stations.is_empty() {
+        let s = table(a, &a.legevakt_stations, |r| r.assumptions.as_deref())?;
+        out.write("legevakt_stations.csv", &s)?;
+    }
+    let z = table(a, &a.zones, |r| r.assumptions.as_deref())?;
+    out.write("zones.csv", &z)?;
     Ok(())
 }
 

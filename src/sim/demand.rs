@@ -261,7 +261,8 @@ impl World<'_> {
             return;
         }
         let scn = self.scn;
-        let d = scn.demand[Channel::Lvs].as_ref().expect("channel present");
+        // A scripted 116117 incident needs no [demand.calls_116117]: then no decay, all by phone.
+        let d = scn.demand[Channel::Lvs].as_ref();
         let x = self.u(p, Purpose::Choice);
         let choice = scn.choose_site(zone, urgency, self.now, x);
         let Some(site) = choice.site else {
@@ -275,12 +276,14 @@ impl World<'_> {
             }
             return;
         };
-        if self.suppressed_by_distance(p, zone, urgency, site, d) {
+        if let Some(d) = d
+            && self.suppressed_by_distance(p, zone, urgency, site, d)
+        {
             return;
         }
         // The draw only matters for shares strictly between 0 and 1; skipping it otherwise
         // changes no decision (each purpose has its own stream, so nothing else shifts).
-        let share = d.direct_share[urgency];
+        let share = d.map_or(0.0, |d| d.direct_share[urgency]);
         let direct = share >= 1.0 || (share > 0.0 && self.u(p, Purpose::Channel) < share);
         match scn.derived.zone_lvs[zone] {
             Some(l) if !direct => self.lvs_call(p, l),
