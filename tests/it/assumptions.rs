@@ -398,7 +398,8 @@ fn one_set_without_overrides_gives_the_results_without_sets() {
 #[test]
 fn without_sets_the_files_keep_their_layout() {
     // The files and columns of an experiment without [[assumptions]], as they were before sets
-    // existed (checked byte for byte against the binary of the commit before them).
+    // existed (checked byte for byte against the binary of the commit before them), with the
+    // per-station and per-zone tables added since.
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");
     let st = cli([
@@ -419,9 +420,11 @@ fn without_sets_the_files_keep_their_layout() {
         "ambulance_stations.csv".to_string(),
         "comparison.csv".into(),
         "kpi.csv".into(),
+        "legevakt_stations.csv".into(),
         "manifest.json".into(),
         "summary.json".into(),
         "utilisation_by_hour.csv".into(),
+        "zones.csv".into(),
     ];
     for stem in [
         "differences",
