@@ -101,6 +101,11 @@ fn variants_see_the_same_demand_and_paired_intervals_are_narrower() {
         for r in rows.iter().filter(|r| r.kpi == kpi) {
             let paired = r.ci95_high.unwrap() - r.ci95_low.unwrap();
             let unpaired = r.unpaired_ci95_high.unwrap() - r.unpaired_ci95_low.unwrap();
+            if unpaired == 0.0 {
+                // No spread at all (e.g. no decay: nothing suppressed in either variant).
+                assert_eq!(paired, 0.0);
+                continue;
+            }
             checked += 1;
             if paired < unpaired {
                 narrower += 1;
@@ -110,9 +115,11 @@ fn variants_see_the_same_demand_and_paired_intervals_are_narrower() {
                 r.variant,
                 unpaired / paired
             );
-            if kpi == "ambulance_missions_per_1000" {
-                // The legevakt structure hardly changes ambulance demand, so paired replications
-                // are nearly equal: the paired CI is more than 5 times narrower (about 15–24 here).
+            if kpi == "ambulance_missions_per_1000" && !r.variant.contains("doctor car") {
+                // A legevakt structure moves only a little ambulance work (patients brought to the
+                // legevakt, assessment missions), so paired replications are nearly equal: the
+                // paired CI is more than 5 times narrower (about 7–8 here). A doctor car takes
+                // yellow missions itself, so its difference varies more (ratio ≈ 3.5).
                 assert!(
                     paired < unpaired / 5.0,
                     "{kpi} {}: paired {paired} vs unpaired {unpaired}",

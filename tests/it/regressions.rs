@@ -477,3 +477,30 @@ fn result_files_follow_the_umask() {
         assert_eq!(mode, 0o666 & !mask, "{f}: {mode:o}");
     }
 }
+
+#[test]
+fn nobody_is_sent_to_a_clinic_that_is_closed_now_because_it_opens_before_they_arrive() {
+    // Molde town (Reknes) at 14:35 on a Monday: Molde IKL opens at 16:00, the Sunndal satellite
+    // (86 min away) too. The patient must not be sent to Sunndal because it will be open on
+    // arrival: in the daytime the GP answers (no site).
+    let scn = akuttsim::input::scenario::load(std::path::Path::new("models/romsdal.toml")).unwrap();
+    let z = scn
+        .zones
+        .iter_enumerated()
+        .find(|(_, z)| z.name == "Molde: Reknes")
+        .unwrap()
+        .0;
+    let t = akuttsim::base::time::SimTime((14 * 60 + 35) * 60_000);
+    for u in akuttsim::base::urgency::Urgency::ALL {
+        assert_eq!(scn.choose_site(z, u, t, 0.5).site, None, "{u:?}");
+    }
+    // At 16:05 the town's own legevakt.
+    let t = akuttsim::base::time::SimTime((16 * 60 + 5) * 60_000);
+    let s = scn
+        .choose_site(z, akuttsim::base::urgency::Urgency::Green, t, 0.5)
+        .site;
+    assert_eq!(
+        s.map(|s| scn.site_name(s).to_string()).as_deref(),
+        Some("Molde interkommunale legevakt")
+    );
+}

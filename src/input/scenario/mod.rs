@@ -758,7 +758,9 @@ impl Scenario {
                 continue;
             }
             let now = self.site_open(s).level_at(t) > 0;
-            let arr = self.open_on_arrival(z, s, t);
+            // Open now and still open when the patient gets there: nobody is sent to a clinic
+            // that is closed now (in the daytime the GP answers), nor to one that closes first.
+            let arr = now && self.open_on_arrival(z, s, t);
             if first_now.is_none() && now {
                 first_now = Some(arr);
             }
@@ -775,11 +777,18 @@ impl Scenario {
         }
     }
 
-    /// Is site `s` open when a patient of zone `z` sent at `t` gets there?
+    /// Is site `s` open when a patient of zone `z` sent at `t` gets there? (Callers also ask
+    /// that it is open at `t`.)
     #[inline]
     fn open_on_arrival(&self, z: ZoneId, s: SiteId, t: SimTime) -> bool {
         let arrive = t + crate::base::time::Dur::from_minutes(self.zone_site_min(z, s));
         self.site_open(s).level_at(arrive) > 0
+    }
+
+    /// Is site `s` open at `t` and still open when a patient of zone `z` sent then arrives?
+    #[inline]
+    fn open_for(&self, z: ZoneId, s: SiteId, t: SimTime) -> bool {
+        self.site_open(s).level_at(t) > 0 && self.open_on_arrival(z, s, t)
     }
 
     /// The logit weights of the sites of zone `z` that take `u` and are open (on arrival, or at
@@ -800,7 +809,7 @@ impl Scenario {
             .filter(|&s| {
                 self.site_accepts(s, u)
                     && if on_arrival {
-                        self.open_on_arrival(z, s, t)
+                        self.open_for(z, s, t)
                     } else {
                         self.site_open(s).level_at(t) > 0
                     }
@@ -862,7 +871,7 @@ impl Scenario {
         self.derived.zone_sites[z].iter().copied().find(|&s| {
             matches!(self.sites[s], Site::Station(_))
                 && self.site_accepts(s, u)
-                && self.open_on_arrival(z, s, t)
+                && self.open_for(z, s, t)
         })
     }
 
