@@ -194,7 +194,7 @@ pub struct ZoneResult {
 pub struct Transition {
     /// Vehicle.
     pub vehicle: VehicleId,
-    /// Time [min since start].
+    /// Time \[min since start\].
     pub t_min: f64,
     /// From.
     pub from: crate::sim::VState,
@@ -205,13 +205,13 @@ pub struct Transition {
 /// One ambulance response to a red event, for traces and tests.
 #[derive(Debug, Clone, Serialize)]
 pub struct ResponseRecord {
-    /// 113 call rang [min since start].
+    /// 113 call rang \[min since start\].
     pub t_ring_min: f64,
-    /// Ambulance notified [min].
+    /// Ambulance notified \[min\].
     pub t_notified_min: f64,
-    /// Ambulance on scene [min].
+    /// Ambulance on scene \[min\].
     pub t_on_scene_min: f64,
-    /// Response incl. AMK time [min].
+    /// Response incl. AMK time \[min\].
     pub response_min: f64,
     /// Vehicle.
     pub vehicle: VehicleId,
@@ -226,7 +226,7 @@ pub struct Trace {
     pub responses: Vec<ResponseRecord>,
 }
 
-/// Width of a response-time bin [ms] for CDF plots.
+/// Width of a response-time bin \[ms\] for CDF plots.
 pub const RESPONSE_BIN_MS: i64 = 30_000;
 /// Number of response-time bins (120 min; the last bin holds everything longer).
 pub const RESPONSE_BINS: usize = 241;

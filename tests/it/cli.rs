@@ -88,7 +88,7 @@ fn check_knows_an_experiment_file_and_checks_it_as_one() {
         out.contains("experiment \"Romsdal legevakt structures\""),
         "{out}"
     );
-    assert!(out.contains("4 variants"), "{out}");
+    assert!(out.contains("5 variants"), "{out}");
     assert!(out.contains("4 assumption sets"), "{out}");
     assert!(out.contains("model \"Fjordby"), "{out}");
     // A broken variant is reported as the experiment's problem, with its path.

@@ -210,6 +210,15 @@ fn check_summary(path: &Path) -> Result<(), String> {
     let mut summaries = Vec::new();
     if let Some(vars) = v.get("variants").and_then(|x| x.as_object()) {
         summaries.extend(vars.values());
+    } else if let Some(sets) = v.get("assumptions").and_then(|x| x.as_object()) {
+        // Assumption set → variant → summary.
+        for set in sets.values() {
+            summaries.extend(
+                set.as_object()
+                    .ok_or("an assumption set without variants")?
+                    .values(),
+            );
+        }
     } else {
         summaries.push(&v);
     }

@@ -177,3 +177,47 @@ fn cli_check_reports_problems_and_exits_1() {
     assert_eq!(st.status.code(), Some(1));
     assert!(!out.exists());
 }
+
+#[test]
+fn every_source_key_cited_is_in_the_source_list() {
+    // Comments and KPI sources cite publications by [Key]; a clone must find each one in
+    // models/SOURCES.md.
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let sources = std::fs::read_to_string(root.join("models/SOURCES.md")).unwrap();
+    let mut files = vec![root.join("src/base/kpi.rs")];
+    for dir in ["models", "models/common", "experiments"] {
+        for e in std::fs::read_dir(root.join(dir)).unwrap() {
+            let p = e.unwrap().path();
+            if p.extension().is_some_and(|x| x == "toml") {
+                files.push(p);
+            }
+        }
+    }
+    let mut missing = Vec::new();
+    let mut cited = 0;
+    for f in &files {
+        let text = std::fs::read_to_string(f).unwrap();
+        for (i, _) in text.match_indices('[') {
+            let rest = &text[i + 1..];
+            let Some(end) = rest.find(']') else { continue };
+            let key = &rest[..end];
+            // A key: a capital letter, then letters, digits and hyphens (not Rust paths or
+            // TOML arrays, which have spaces, quotes or lower-case starts).
+            let is_key = key.len() > 2
+                && key.starts_with(|c: char| c.is_ascii_uppercase())
+                && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                && key != "KpiDef";
+            if is_key {
+                cited += 1;
+                if !sources.contains(&format!("**[{key}]**")) {
+                    missing.push(format!("{}: [{key}]", f.display()));
+                }
+            }
+        }
+    }
+    assert!(
+        cited > 100,
+        "only {cited} citations found: the scan is broken"
+    );
+    assert!(missing.is_empty(), "not in models/SOURCES.md: {missing:#?}");
+}

@@ -304,16 +304,22 @@ fn differences(a: &Analysis, out: &Path, names: &[&str]) -> anyhow::Result<()> {
     // ---- paired differences vs baseline ----
     if names.len() > 1 {
         let rows = &a.comparison;
+        use crate::base::kpi::Kpi;
         let key = [
-            "red_response_within_12min_urban_share",
-            "red_response_within_25min_rural_share",
-            "red_events_with_doctor_share",
-            "legevakt_travel_within_40min_population_share",
-            "legevakt_wait_p90_min_green",
-            "legevakt_doctor_utilisation",
-            "ambulance_missions_per_1000",
-            "needs_suppressed_by_distance_per_1000",
-        ];
+            Kpi::RedUrban12,
+            Kpi::RedRural25,
+            Kpi::RedFirstUnit,
+            Kpi::RedWithDoctor,
+            Kpi::Travel40,
+            Kpi::WaitP90Green,
+            Kpi::DoctorUtilMaxStation,
+            Kpi::NightHoursPerDoctorMonth,
+            Kpi::MissionsPer1000,
+            Kpi::AssessmentsPer1000,
+            Kpi::SuppressedPer1000,
+            Kpi::CostTotal,
+        ]
+        .map(|k| k.def().name);
         // Every (set, variant) but the baselines, which are at `baseline` in each set.
         let nv = a.variants.len() / a.set_count();
         let others: Vec<usize> = (0..names.len()).filter(|&v| v % nv != a.baseline).collect();
@@ -328,7 +334,7 @@ fn differences(a: &Analysis, out: &Path, names: &[&str]) -> anyhow::Result<()> {
         both!(
             out,
             "differences",
-            (1500 + extra, 300 + 60 * others.len() as u32 * 2),
+            (1500 + extra, 300 + 60 * others.len() as u32 * 3),
             |root| {
                 let root = root.titled(
                     &format!(
@@ -340,12 +346,13 @@ fn differences(a: &Analysis, out: &Path, names: &[&str]) -> anyhow::Result<()> {
                 // With longer labels the first column is wider by `extra`; the panels keep
                 // their size.
                 let panels = if extra == 0 {
-                    root.split_evenly((2, 4))
+                    root.split_evenly((3, 4))
                 } else {
                     let (w, h) = root.dim_in_pixel();
                     let col = (w - extra) as i32 / 4;
                     let e = extra as i32;
-                    root.split_by_breakpoints([col + e, 2 * col + e, 3 * col + e], [h as i32 / 2])
+                    let row = h as i32 / 3;
+                    root.split_by_breakpoints([col + e, 2 * col + e, 3 * col + e], [row, 2 * row])
                 };
                 for (pi, (panel, kname)) in panels.iter().zip(key).enumerate() {
                     let def = KPI_DEFS
