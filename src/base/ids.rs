@@ -93,6 +93,8 @@ ids! {
     VehicleId,
     /// A hospital with an emergency department.
     HospitalId,
+    /// A population point of a zone (where its needs arise and its travel is measured from).
+    PointId,
     /// A scripted incident of a scenario.
     IncidentId,
     /// A patient of a replication (a slot in the patient slab; reused after the path ends).

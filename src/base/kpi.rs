@@ -140,6 +140,14 @@ kpis! {
         "median red response, rural", "Helsedirektoratet 2020 data, nationen.no 2021-12 [Hdir-Median-2020]";
     RedP90Rural => "red_response_p90_min_rural", "min", None, "31.1 (2013)",
         "90th percentile red response, rural", "Helsedirektoratet, AMK-statistikk 2013 [Hdir-AMK-2013]";
+    IndicatorUrban12 => "indicator_red_urban_within_12min_share", "share", at_least(0.90), "0.711 Helse Midt 2020",
+        "the published indicator: red events in tettbygd kommuner (all or part in a tettsted of > 10,000) reached by a road or boat ambulance within 12 min of AMK registering (answering) the call", "Helsedirektoratet, kvalitetsindikator «Responstid fra AMK varsles til ambulanse er på hendelsessted» (2020 results) [Hdir-Responstid-2020]";
+    IndicatorRural25 => "indicator_red_rural_within_25min_share", "share", at_least(0.90), "0.824 Helse Midt 2020",
+        "the published indicator: red events in the other (grisgrendte) kommuner reached by a road or boat ambulance within 25 min of AMK registering the call", "Helsedirektoratet, kvalitetsindikator (2020 results) [Hdir-Responstid-2020]";
+    IndicatorMedianUrban => "indicator_red_median_min_urban", "min", None, "9.7 (2020)",
+        "median red response in tettbygd kommuner, from AMK registering the call to the road or boat ambulance on scene", "Helsedirektoratet 2020 kommune data, nationen.no 2021-12 [Hdir-Median-2020]";
+    IndicatorMedianRural => "indicator_red_median_min_rural", "min", None, "15.1 (2020)",
+        "median red response in grisgrendte kommuner (as above)", "Helsedirektoratet 2020 kommune data, nationen.no 2021-12 [Hdir-Median-2020]";
     RedExclAmk => "red_response_within_target_excl_amk_share", "share", at_least(0.90), "",
         "red events reached within the 12/25-min target counted from ambulance notification (AMK time excluded)", "Meld. St. 23 (2024–2025) kap. 4.3.2 (alternative definition) [MeldSt23-2025]";
     RedFirstUnit => "red_first_unit_within_target_share", "share", at_least(0.90), "",

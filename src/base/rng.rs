@@ -117,6 +117,8 @@ pub enum Purpose {
     Guidance = 24,
     /// A vehicle dispatched in parallel (a helicopter alongside the ground unit).
     Support = 25,
+    /// Which population point of its zone a need arises at.
+    Point = 26,
 }
 
 /// Generator of one purpose of one patient: SplitMix64 (Steele, Lea & Flood 2014), which needs no

@@ -43,6 +43,23 @@ pub fn run(cli: Cli, argv: Vec<String>) -> Result<(), Failure> {
             seed,
             threads,
         } => calibrate(&file, &out, replications, days, seed, threads as usize),
+        Command::TravelMatrix {
+            model,
+            osm,
+            out,
+            ferry_wait_min,
+            ferry_speed_kmh,
+            maxspeed_factor,
+        } => super::travel::travel_matrix(
+            &model,
+            &osm,
+            out.as_deref(),
+            super::travel::Params {
+                ferry_wait_min,
+                ferry_speed_kmh,
+                maxspeed_factor,
+            },
+        ),
         Command::NationalModel { kommuner, out } => {
             let text = crate::input::region::national::national_toml(&kommuner)?;
             write_atomic(&out, text.as_bytes())?;
@@ -378,11 +395,12 @@ fn check_one(f: &Path) -> Result<String, LoadError> {
     }
     let s = scenario::load(f)?;
     Ok(format!(
-        "{}: ok — model \"{}\": {} zones ({:.0} inhabitants), {} legevaktsentral, {} legevakt stations, {} satellites, AMK {}, {} ambulance stations ({} vehicles), {} hospitals; travel pairs: {} from CSV, {} from the great-circle rule",
+        "{}: ok — model \"{}\": {} zones ({:.0} inhabitants, {} population points), {} legevaktsentral, {} legevakt stations, {} satellites, AMK {}, {} ambulance stations ({} vehicles), {} hospitals; travel pairs: {}{}",
         f.display(),
         s.name,
         s.zones.len(),
         s.population(),
+        s.points.len(),
         s.lvs.len(),
         s.stations.len(),
         s.satellites.len(),
@@ -390,8 +408,16 @@ fn check_one(f: &Path) -> Result<String, LoadError> {
         s.amb_stations.len(),
         s.vehicles.len(),
         s.hospitals.len(),
-        s.travel.pairs_from_csv,
-        s.travel.pairs_from_rule
+        s.travel
+            .pairs_by_source()
+            .iter()
+            .map(|(src, n)| format!("{n} {}", src.name()))
+            .collect::<Vec<_>>()
+            .join(", "),
+        s.warnings
+            .iter()
+            .map(|w| format!("\n  warning: {w}"))
+            .collect::<String>()
     ))
 }
 

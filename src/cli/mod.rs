@@ -11,6 +11,7 @@
 
 pub mod bench;
 mod commands;
+mod travel;
 
 use crate::input::problem::LoadError;
 use crate::input::scenario::limits::{MAX_REPLICATIONS, MAX_THREADS};
@@ -107,6 +108,28 @@ pub enum Command {
         /// Worker threads (0 = one per core).
         #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u64).range(0..=MAX_THREADS as u64))]
         threads: u64,
+    },
+    /// Route a model's travel matrix over an OpenStreetMap extract: every zone point and
+    /// facility snapped to the car network, every place → facility pair by contraction
+    /// hierarchies, ferries included. Writes the CSV that `[travel] matrix_csv` reads.
+    TravelMatrix {
+        /// Model whose zones and facilities to route (TOML).
+        model: PathBuf,
+        /// OpenStreetMap extract (`.osm.pbf`, a county or the Norway extract).
+        #[arg(long)]
+        osm: PathBuf,
+        /// Output CSV [default: output/travel-MODEL.csv].
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Mean wait for a ferry departure, added to every ferry leg \[min\].
+        #[arg(long, default_value_t = 15.0)]
+        ferry_wait_min: f64,
+        /// Speed on ferry legs without a `duration` tag \[km/h\].
+        #[arg(long, default_value_t = 20.0)]
+        ferry_speed_kmh: f64,
+        /// Factor on posted `maxspeed` limits (1 = drive at the limit).
+        #[arg(long, default_value_t = 1.0)]
+        maxspeed_factor: f64,
     },
     /// Write the national scale-test model (all kommuner, services placed by rule).
     NationalModel {

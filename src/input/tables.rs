@@ -7,6 +7,7 @@
 use crate::input::problem::Problems;
 use crate::input::scenario::limits::MAX_ZONE_POPULATION;
 use serde::Deserialize;
+use std::collections::HashMap;
 use std::path::Path;
 
 /// One row of a zone table.
@@ -112,4 +113,77 @@ pub fn read_zone_table(
         }
     }
     (p.len() == before).then_some(rows)
+}
+
+/// One row of a table of population points (several per zone).
+#[derive(Debug, Clone, Deserialize)]
+pub struct PointRow {
+    /// The zone table's `zone_id`.
+    pub zone_id: String,
+    /// Latitude \[degrees\].
+    pub lat: f64,
+    /// Longitude \[degrees\].
+    pub lon: f64,
+    /// Relative weight (> 0; any scale).
+    pub weight: f64,
+    /// Place name.
+    pub place: Option<String>,
+    /// `geonames_place`, `area_centroid`, …
+    pub point_source: Option<String>,
+}
+
+/// Read a points table into zone id → its points (in file order). `None` when the file cannot
+/// be read or a row is malformed.
+pub fn read_points_table(
+    path: &Path,
+    label: &str,
+    at: &str,
+    p: &mut Problems,
+) -> Option<HashMap<String, Vec<PointRow>>> {
+    let mut rdr = match csv::Reader::from_path(path) {
+        Ok(r) => r,
+        Err(e) => {
+            p.push(
+                at,
+                format!("cannot read \"{label}\": {e} — give a path relative to the scenario file"),
+            );
+            return None;
+        }
+    };
+    let before = p.len();
+    let mut out: HashMap<String, Vec<PointRow>> = HashMap::new();
+    for (i, r) in rdr.deserialize::<PointRow>().enumerate() {
+        let line = i + 2;
+        match r {
+            Ok(r) => {
+                let ok = r.lat.is_finite()
+                    && (-90.0..=90.0).contains(&r.lat)
+                    && r.lon.is_finite()
+                    && (-180.0..=180.0).contains(&r.lon);
+                if !ok {
+                    p.push(
+                        format!("{label}:{line}"),
+                        format!("({}, {}) is not a WGS84 point — give lat from -90 to 90 and lon from -180 to 180", r.lat, r.lon),
+                    );
+                } else if !(r.weight.is_finite() && r.weight > 0.0 && r.weight <= 1e9) {
+                    p.push(
+                        format!("{label}:{line}.weight"),
+                        format!("{} — give a relative weight > 0", r.weight),
+                    );
+                } else {
+                    out.entry(r.zone_id.clone()).or_default().push(r);
+                }
+            }
+            Err(e) => {
+                p.push(
+                    format!("{label}:{line}"),
+                    format!("{e} — the table needs zone_id, lat, lon, weight (place, point_source optional)"),
+                );
+                if p.len() - before > 20 {
+                    break;
+                }
+            }
+        }
+    }
+    (p.len() == before).then_some(out)
 }

@@ -35,6 +35,37 @@ pub fn to_csv<T: Serialize>(rows: &[T]) -> anyhow::Result<Vec<u8>> {
     w.into_inner().map_err(|e| anyhow::anyhow!("csv: {e}"))
 }
 
+/// One row of a routed travel CSV (`[travel] matrix_csv`).
+#[derive(Serialize)]
+struct TravelRow<'a> {
+    from: &'a str,
+    to: &'a str,
+    minutes: f64,
+    km: f64,
+    ferry: bool,
+    source: &'static str,
+}
+
+/// A routed matrix as the travel CSV a model reads: `from,to,minutes,km,ferry,source` (source
+/// `routed`), minutes and km rounded to 0.01.
+pub fn travel_csv(m: &crate::input::travel::osm::Matrix) -> anyhow::Result<Vec<u8>> {
+    let r2 = |x: f64| (x * 100.0).round() / 100.0;
+    let rows: Vec<TravelRow> = m
+        .pairs
+        .iter()
+        .filter(|p| p.from != p.to)
+        .map(|p| TravelRow {
+            from: &p.from,
+            to: &p.to,
+            minutes: r2(p.minutes),
+            km: r2(p.km),
+            ferry: p.ferry,
+            source: "routed",
+        })
+        .collect();
+    to_csv(&rows)
+}
+
 /// Serialize rows as CSV with one more column, `name`, right after the column `after` (first
 /// when there is none), holding `value(row)`. The other fields are written exactly as
 /// [`to_csv`] writes them.

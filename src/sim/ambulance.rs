@@ -372,8 +372,30 @@ impl World<'_> {
         }
         match (&veh.zones, self.scn.travel.place(scene)) {
             (None, _) => true,
-            (Some(mask), Place::Zone(z)) => mask[z],
+            (Some(mask), Place::Point(pt)) => mask[self.scn.points[pt].zone],
             (Some(_), Place::Facility(_)) => false,
+        }
+    }
+
+    /// The urgency of vehicle `v`'s mission (red for a vehicle sent in parallel).
+    fn task_urgency(&self, v: VehicleId) -> Urgency {
+        match self.fleet.veh[v].task {
+            Some(Task::Patient(p)) => self.patients[p].urgency,
+            _ => Urgency::Red,
+        }
+    }
+
+    /// A road vehicle's drive of `minutes` from `a` to `b` on a mission of urgency `u`, with the
+    /// scenario's emergency travel factor (not over a ferry, which no siren hurries).
+    fn emergency(&self, v: VehicleId, u: Urgency, a: PlaceId, b: PlaceId, minutes: f64) -> f64 {
+        let f = self.scn.emergency_speed[u];
+        if f == 1.0
+            || self.scn.vehicles[v].kind != VehicleKind::Road
+            || self.scn.travel.uses_ferry(a, b)
+        {
+            minutes
+        } else {
+            minutes * f
         }
     }
 
@@ -574,6 +596,7 @@ impl World<'_> {
         if vs.state == VState::ToScene {
             // Turn round from where it is (the leg's start stands in for its position).
             let from = vs.mv.from;
+            let t = self.emergency(v, Urgency::Red, from, scene, t);
             self.move_to(v, VState::ToScene, from, scene, t);
         }
         // Activating: the crew gets ready as planned, then drives to the red scene.
@@ -638,8 +661,8 @@ impl World<'_> {
         }
         if self.fleet.veh[v].state == VState::Returning {
             // Crew already active: straight to the scene from where it is.
-            let t = self.time_to(v, scene);
             let from = self.fleet.veh[v].mv.from; // approximate position: the leg being driven
+            let t = self.emergency(v, u, from, scene, self.time_to(v, scene));
             self.move_to(v, VState::ToScene, from, scene, t);
         } else {
             let mut rng = patient_rng(seed, purpose);
@@ -680,6 +703,7 @@ impl World<'_> {
                 let scene = self.fleet.veh[v].scene;
                 let home = self.scn.vehicle_home(v);
                 let t = self.scn.vehicle_travel_min(v, home, scene);
+                let t = self.emergency(v, self.task_urgency(v), home, scene, t);
                 self.move_to(v, VState::ToScene, home, scene, t);
             }
             VState::ToScene => match task {
@@ -732,9 +756,9 @@ impl World<'_> {
 
     fn arrive_on_scene(&mut self, v: VehicleId, p: PatientId) {
         self.set_state(v, VState::OnScene);
-        let (kind, u, seed, zone, red) = {
+        let (kind, u, seed, red) = {
             let pat = &self.patients[p];
-            (pat.mission, pat.urgency, pat.seed, pat.zone, pat.red)
+            (pat.mission, pat.urgency, pat.seed, pat.red)
         };
         let air = self.scn.vehicles[v].kind == VehicleKind::Air;
         if kind == MissionKind::Emergency {
@@ -762,9 +786,12 @@ impl World<'_> {
                     (true, None)
                 } else if x < a.to_hospital + a.to_legevakt {
                     // The legevakt open when they get there; hospital when none is.
-                    let c = self
-                        .scn
-                        .choose_site(zone, u, self.now, self.u(p, Purpose::Choice));
+                    let c = self.scn.choose_site(
+                        self.patients[p].point,
+                        u,
+                        self.now,
+                        self.u(p, Purpose::Choice),
+                    );
                     (true, c.site)
                 } else {
                     (false, None)
@@ -825,10 +852,12 @@ impl World<'_> {
             self.complete(p, Outcome::TreatedOnScene);
             return;
         }
+        let u = self.patients[p].urgency;
         if let Some(s) = self.patients[p].to_site {
             let t = self
                 .scn
                 .vehicle_travel_min(v, scene, self.scn.site_place(s));
+            let t = self.emergency(v, u, scene, self.scn.site_place(s), t);
             self.fleet.veh[v].dest = Some(Dest::Site(s));
             self.move_to(v, VState::Conveying, scene, self.scn.site_place(s), t);
             return;
@@ -855,13 +884,9 @@ impl World<'_> {
         };
         self.fleet.veh[v].dest = Some(Dest::Hospital(best.1));
         self.patients[p].hospital = Some(best.1);
-        self.move_to(
-            v,
-            VState::Conveying,
-            scene,
-            self.scn.hospital_place(best.1),
-            best.0,
-        );
+        let to = self.scn.hospital_place(best.1);
+        let t = self.emergency(v, u, scene, to, best.0);
+        self.move_to(v, VState::Conveying, scene, to, t);
     }
 
     /// The ED has taken over a patient brought by vehicle `v`: handover, then return.

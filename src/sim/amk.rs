@@ -25,7 +25,7 @@ use super::patient::Stage;
 use super::pool::{Job, Pools};
 use super::result::{Outcome, ResponseRecord, Role};
 use super::score::{self, RURAL, URBAN};
-use crate::base::ids::{CalloutId, PatientId, PlaceId, PoolId, RedEventId, SiteId, ZoneId};
+use crate::base::ids::{CalloutId, PatientId, PlaceId, PointId, PoolId, RedEventId, SiteId};
 use crate::base::rng::{Purpose, patient_rng};
 use crate::base::time::{Dur, SimTime};
 use crate::base::urgency::Urgency;
@@ -52,7 +52,7 @@ struct RedEvent {
 #[derive(Debug, Clone)]
 struct Callout {
     red: RedEventId,
-    zone: ZoneId,
+    point: PointId,
     pool: PoolId,
     site: SiteId,
     /// Seed of the patient concerned (per-patient draws, common random numbers).
@@ -107,6 +107,7 @@ impl World<'_> {
         debug_assert_eq!(pat.stage, Stage::AmkQueue);
         pat.stage = Stage::AmkCall;
         let answer = now - pat.t_ring;
+        pat.t_answer = now;
         let m =
             amk.handling_min[pat.urgency].sample(&mut patient_rng(pat.seed, Purpose::AmkHandling));
         self.score.amk_answered(now, answer);
@@ -125,6 +126,7 @@ impl World<'_> {
             pat.stage = Stage::Ambulance;
             (pat.urgency, pat.zone, pat.via_lvs, pat.seed)
         };
+        let point = self.patients[p].point;
         // The operator stays on the line for the guidance time, then takes the next call.
         match &amk.guidance_min {
             Some(g) => {
@@ -133,7 +135,7 @@ impl World<'_> {
             }
             None => self.release(operators),
         }
-        let scene = self.scn.travel.zone_place(z);
+        let scene = self.scn.travel.point_place(point);
         match u {
             Urgency::Red => {
                 let class = if self.scn.zones[z].class == ZoneClass::Urban {
@@ -153,13 +155,13 @@ impl World<'_> {
                 self.request_ambulance(p, MissionKind::Emergency, scene);
                 if amk.alert_red
                     && self.u(p, Purpose::Callout) < amk.callout_share
-                    && !self.offer_doctor_car(CarFor::Red(r), z, seed)
+                    && !self.offer_doctor_car(CarFor::Red(r), point, seed)
                 {
                     self.start_callout(r, p);
                 }
             }
             Urgency::Yellow => {
-                if self.offer_doctor_car(CarFor::Yellow(p), z, seed) {
+                if self.offer_doctor_car(CarFor::Yellow(p), point, seed) {
                     self.patients[p].stage = Stage::DoctorCar;
                 } else {
                     self.request_ambulance(p, MissionKind::Emergency, scene);
@@ -205,10 +207,10 @@ impl World<'_> {
     /// doctor or the satellite's nurse, who goes when free (unless the ambulance has left by
     /// then).
     fn start_callout(&mut self, r: RedEventId, p: PatientId) {
-        let zone = self.patients[p].zone;
+        let point = self.patients[p].point;
         let seed = self.patients[p].seed;
         let scn = self.scn;
-        let site = scn.derived.zone_sites[zone]
+        let site = scn.derived.point_sites[point]
             .iter()
             .copied()
             .find(|&s| scn.site_open(s).level_at(self.now) > 0);
@@ -216,7 +218,7 @@ impl World<'_> {
         let pool = self.legevakt.outgoing_pool(scn.sites[s]);
         let c = CalloutId::new(self.amk.callouts.insert(Callout {
             red: r,
-            zone,
+            point,
             pool,
             site: s,
             seed,
@@ -237,7 +239,7 @@ impl World<'_> {
             return;
         }
         self.pools.get_mut(co.pool).leave(self.now);
-        let m = self.scn.zone_site_min(co.zone, co.site);
+        let m = self.scn.point_site_min(co.point, co.site);
         self.after(Dur::from_minutes(m), Event::CalloutArrive { c });
     }
 
@@ -258,7 +260,7 @@ impl World<'_> {
 
     pub(super) fn callout_end(&mut self, c: CalloutId) {
         let co = self.amk.callouts.remove(c.index());
-        let back = self.scn.zone_site_min(co.zone, co.site);
+        let back = self.scn.point_site_min(co.point, co.site);
         self.after(Dur::from_minutes(back), Event::ServerBack { pool: co.pool });
         self.red_unit_closed(co.red);
     }
@@ -266,9 +268,16 @@ impl World<'_> {
     /// A ground ambulance reached patient `p`'s red event: the response KPIs.
     pub(super) fn record_red_response(&mut self, p: PatientId) {
         let now = self.now;
-        let (r, t_ring, t_notified, zone, v) = {
+        let (r, t_ring, t_answer, t_notified, zone, v) = {
             let pat = &self.patients[p];
-            (pat.red, pat.t_ring, pat.t_notified, pat.zone, pat.vehicle)
+            (
+                pat.red,
+                pat.t_ring,
+                pat.t_answer,
+                pat.t_notified,
+                pat.zone,
+                pat.vehicle,
+            )
         };
         if let Some(r) = r {
             self.red_unit_arrived(r, false);
@@ -281,6 +290,12 @@ impl World<'_> {
         let resp = now - t_ring;
         self.score
             .red_response(t_ring, class, zone, resp, now - t_notified);
+        let ind = if self.scn.zones[zone].indicator_class == ZoneClass::Urban {
+            URBAN
+        } else {
+            RURAL
+        };
+        self.score.indicator_response(t_ring, ind, now - t_answer);
         if let Some(tr) = &mut self.trace {
             tr.responses.push(ResponseRecord {
                 t_ring_min: t_ring.minutes(),

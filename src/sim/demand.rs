@@ -229,9 +229,17 @@ impl World<'_> {
             ^ (u64::from(channel.code()) << 60)
             ^ ((urgency as u64) << 62);
         self.score.need(seed, key);
+        // Where in the zone: drawn among its points by weight (no draw for a single point).
+        let z = &self.scn.zones[zone];
+        let point = if z.points.len() == 1 {
+            z.points[0]
+        } else {
+            z.point_at(crate::base::rng::patient_uniform(seed, Purpose::Point))
+        };
         let p = self.patients.insert(Patient {
             seed,
             zone,
+            point,
             urgency,
             t_wait: self.now,
             seq: 0,
@@ -241,9 +249,10 @@ impl World<'_> {
             visit_pool: None,
             stage: Stage::Travelling,
             t_ring: self.now,
+            t_answer: self.now,
             t_notified: self.now,
             mission: super::ambulance::MissionKind::Emergency,
-            scene: self.scn.travel.zone_place(zone),
+            scene: self.scn.travel.point_place(point),
             vehicle: None,
             hospital: None,
             red: None,
@@ -264,7 +273,7 @@ impl World<'_> {
         // A scripted 116117 incident needs no [demand.calls_116117]: then no decay, all by phone.
         let d = scn.demand[Channel::Lvs].as_ref();
         let x = self.u(p, Purpose::Choice);
-        let choice = scn.choose_site(zone, urgency, self.now, x);
+        let choice = scn.choose_site(point, urgency, self.now, x);
         let Some(site) = choice.site else {
             // No legevakt open: the GP in office hours — but a red need cannot wait, so it
             // calls 113.
@@ -318,11 +327,11 @@ impl World<'_> {
             // nearest station open on arrival (the chosen site when there is none).
             DecayTarget::DoctorStation => self
                 .scn
-                .nearest_doctor_station(zone, u, self.now)
+                .nearest_doctor_station(self.patients[p].point, u, self.now)
                 .unwrap_or(site),
         };
         let km = self.scn.travel.km(
-            self.scn.travel.zone_place(zone),
+            self.scn.travel.point_place(self.patients[p].point),
             self.scn.site_facility(target),
         );
         if self.u(p, Purpose::Decay) < (-k * km).exp() {

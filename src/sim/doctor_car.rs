@@ -16,7 +16,7 @@ use super::ambulance::MissionKind;
 use super::patient::Stage;
 use super::pool::{Job, Pools};
 use super::result::{Outcome, Role};
-use crate::base::ids::{CarMissionId, DoctorCarId, IdVec, PatientId, PoolId, RedEventId, ZoneId};
+use crate::base::ids::{CarMissionId, DoctorCarId, IdVec, PatientId, PointId, PoolId, RedEventId};
 use crate::base::rng::{Purpose, patient_rng, patient_uniform};
 use crate::base::time::Dur;
 use crate::input::scenario::Scenario;
@@ -49,7 +49,7 @@ pub(crate) enum Offer {
 struct CarMission {
     car: DoctorCarId,
     target: CarFor,
-    zone: ZoneId,
+    point: PointId,
     seed: u64,
 }
 
@@ -79,15 +79,15 @@ impl Cars {
 }
 
 impl World<'_> {
-    /// Offer a mission in zone `z` to the doctor car of the zone's legevaktsentral district (the
+    /// Offer a mission at point `pt` to the doctor car of its zone's legevaktsentral district (the
     /// nearest on duty that takes this kind of mission). Returns whether a car goes; with no car
     /// on duty there is no offer.
-    pub(super) fn offer_doctor_car(&mut self, target: CarFor, z: ZoneId, seed: u64) -> bool {
+    pub(super) fn offer_doctor_car(&mut self, target: CarFor, pt: PointId, seed: u64) -> bool {
         let scn = self.scn;
         if scn.doctor_cars.is_empty() {
             return false;
         }
-        let lvs = scn.derived.zone_lvs[z];
+        let lvs = scn.derived.zone_lvs[scn.points[pt].zone];
         let red = matches!(target, CarFor::Red(_));
         let mut best: Option<(f64, DoctorCarId)> = None;
         for (i, car) in scn.doctor_cars.iter_enumerated() {
@@ -97,7 +97,7 @@ impl World<'_> {
             if !on_duty || !takes || st.lvs != lvs {
                 continue;
             }
-            let m = scn.zone_site_min(z, scn.station_site(car.station));
+            let m = scn.point_site_min(pt, scn.station_site(car.station));
             if best.is_none_or(|(bm, bi)| m < bm || (m == bm && i < bi)) {
                 best = Some((m, i));
             }
@@ -123,7 +123,7 @@ impl World<'_> {
         let m = CarMissionId::new(self.cars.missions.insert(CarMission {
             car: i,
             target,
-            zone: z,
+            point: pt,
             seed,
         }));
         if let CarFor::Red(r) = target {
@@ -149,7 +149,7 @@ impl World<'_> {
     pub(super) fn car_start(&mut self, m: CarMissionId) {
         let cm = &self.cars.missions[m.index()];
         let st = self.scn.doctor_cars[cm.car].station;
-        let d = self.scn.zone_site_min(cm.zone, self.scn.station_site(st));
+        let d = self.scn.point_site_min(cm.point, self.scn.station_site(st));
         self.after(Dur::from_minutes(d), Event::CarArrive { m });
     }
 
@@ -178,7 +178,7 @@ impl World<'_> {
         let car = &self.scn.doctor_cars[cm.car];
         let back = self
             .scn
-            .zone_site_min(cm.zone, self.scn.station_site(car.station));
+            .point_site_min(cm.point, self.scn.station_site(car.station));
         self.after(Dur::from_minutes(back), Event::CarBack { m });
         match cm.target {
             CarFor::Red(r) => self.red_unit_closed(r),
@@ -190,13 +190,13 @@ impl World<'_> {
                     self.complete(p, Outcome::TreatedOnScene);
                 } else if x < home + hospital {
                     self.patients[p].stage = Stage::Ambulance;
-                    let scene = self.scn.travel.zone_place(cm.zone);
+                    let scene = self.scn.travel.point_place(cm.point);
                     self.request_ambulance(p, MissionKind::Transport, scene);
                 } else {
-                    let (z, u) = (self.patients[p].zone, self.patients[p].urgency);
+                    let u = self.patients[p].urgency;
                     let c = self
                         .scn
-                        .choose_site(z, u, self.now, self.u(p, Purpose::Choice));
+                        .choose_site(cm.point, u, self.now, self.u(p, Purpose::Choice));
                     match c.site {
                         Some(s) => self.send_to_site(p, s),
                         // No legevakt open: the doctor has seen the patient; they stay home.

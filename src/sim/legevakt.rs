@@ -100,8 +100,8 @@ impl World<'_> {
         let Some(t) = &self.scn.transport else {
             return self.travel_to_site(p, s);
         };
-        let (z, u) = (self.patients[p].zone, self.patients[p].urgency);
-        let place = self.scn.travel.zone_place(z);
+        let (pt, u) = (self.patients[p].point, self.patients[p].urgency);
+        let place = self.scn.travel.point_place(pt);
         let km = self.scn.travel.km(place, self.scn.site_facility(s));
         match t.mode(u, km, self.u(p, Purpose::Transport)) {
             TravelMode::Own => self.travel_to_site(p, s),
@@ -113,7 +113,7 @@ impl World<'_> {
                 let wait = t
                     .patient_transport_wait_min
                     .sample(&mut patient_rng(pat.seed, Purpose::Transport));
-                let drive = Dur::from_minutes(self.scn.zone_site_min(z, s));
+                let drive = Dur::from_minutes(self.scn.point_site_min(pt, s));
                 self.score.travel_to_legevakt(self.now, drive);
                 self.after(Dur::from_minutes(wait) + drive, Event::ArriveAtSite { p });
             }
@@ -132,7 +132,7 @@ impl World<'_> {
         let pat = &mut self.patients[p];
         pat.site = Some(s);
         pat.stage = Stage::Travelling;
-        let d = Dur::from_minutes(self.scn.zone_site_min(pat.zone, s));
+        let d = Dur::from_minutes(self.scn.point_site_min(pat.point, s));
         self.score.travel_to_legevakt(self.now, d);
         self.after(d, Event::ArriveAtSite { p });
     }
@@ -275,12 +275,12 @@ impl World<'_> {
     /// `[home_visits]` turns it into an ambulance assessment mission: no site open, the patient
     /// too far, or (later, in [`Self::visit_timeout`]) nobody free to leave within the wait limit.
     pub(super) fn home_visit_request(&mut self, p: PatientId) {
-        let (z, u) = {
+        let (pt, u) = {
             let pat = &self.patients[p];
-            (pat.zone, pat.urgency)
+            (pat.point, pat.urgency)
         };
         let policy = self.scn.home_visits;
-        let Some(mut s) = self.scn.visit_site(z, u, self.now) else {
+        let Some(mut s) = self.scn.visit_site(pt, u, self.now) else {
             match policy.when_no_site_open {
                 NoVisitSite::Gp => self.complete(p, Outcome::OutsideHours),
                 NoVisitSite::Ambulance => self.assessment_mission(p, AssessmentReason::NoSiteOpen),
@@ -294,7 +294,7 @@ impl World<'_> {
         }
         if policy
             .max_drive_min
-            .is_some_and(|max| self.scn.zone_site_min(z, s) > max)
+            .is_some_and(|max| self.scn.point_site_min(pt, s) > max)
         {
             self.assessment_mission(p, AssessmentReason::TooFar);
             return;
@@ -333,10 +333,10 @@ impl World<'_> {
 
     /// An ambulance assessment mission ("vurderingsoppdrag") instead of a home visit.
     pub(super) fn assessment_mission(&mut self, p: PatientId, why: AssessmentReason) {
-        let z = self.patients[p].zone;
+        let (z, pt) = (self.patients[p].zone, self.patients[p].point);
         self.score.assessment_mission(self.now, z, why);
         self.patients[p].stage = Stage::Ambulance;
-        self.request_ambulance(p, MissionKind::Assessment, self.scn.travel.zone_place(z));
+        self.request_ambulance(p, MissionKind::Assessment, self.scn.travel.point_place(pt));
     }
 
     /// The doctor or nurse leaves for the patient's home (or, when the request was withdrawn
@@ -354,7 +354,7 @@ impl World<'_> {
         let (s, _) = self.site_of(p);
         let pat = &mut self.patients[p];
         pat.stage = Stage::HomeVisitTravel;
-        let m = self.scn.zone_site_min(pat.zone, s);
+        let m = self.scn.point_site_min(pat.point, s);
         self.after(Dur::from_minutes(m), Event::HomeVisitArrive { p });
     }
 
@@ -401,11 +401,11 @@ impl World<'_> {
 
     pub(super) fn home_visit_end(&mut self, p: PatientId) {
         let (s, site) = self.site_of(p);
-        let (zone, pool) = {
+        let (point, pool) = {
             let pat = &self.patients[p];
             debug_assert_eq!(pat.stage, Stage::HomeVisit);
             (
-                pat.zone,
+                pat.point,
                 pat.visit_pool.expect("a home visit has its server"),
             )
         };
@@ -418,7 +418,7 @@ impl World<'_> {
             Site::Station(i) => (false, i),
         };
         self.score.home_visit(self.now, video, station);
-        let back = Dur::from_minutes(self.scn.zone_site_min(zone, s));
+        let back = Dur::from_minutes(self.scn.point_site_min(point, s));
         self.after(back, Event::ServerBack { pool });
         self.complete(p, Outcome::HomeVisit);
     }

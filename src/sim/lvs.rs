@@ -66,7 +66,7 @@ impl World<'_> {
             (
                 pat.lvs.expect("calling an LVS"),
                 pat.urgency,
-                pat.zone,
+                pat.point,
                 pat.via_amk,
                 pat.phone_only,
             )

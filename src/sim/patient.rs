@@ -6,7 +6,7 @@
 
 use super::ambulance::MissionKind;
 use crate::base::ids::{
-    HospitalId, LvsId, PatientId, PlaceId, PoolId, RedEventId, SiteId, VehicleId, ZoneId,
+    HospitalId, LvsId, PatientId, PlaceId, PointId, PoolId, RedEventId, SiteId, VehicleId, ZoneId,
 };
 use crate::base::time::{Dur, SimTime};
 use crate::base::urgency::Urgency;
@@ -45,6 +45,8 @@ pub(crate) struct Patient {
     /// Seed of the patient's per-purpose random streams (common random numbers).
     pub seed: u64,
     pub zone: ZoneId,
+    /// The population point of its zone where the need arose.
+    pub point: PointId,
     pub urgency: Urgency,
     /// Start of the current wait (call, arrival at site, visit request).
     pub t_wait: SimTime,
@@ -61,6 +63,8 @@ pub(crate) struct Patient {
     pub stage: Stage,
     /// 113 call rang.
     pub t_ring: SimTime,
+    /// 113 call answered (registered in AMK's system: the published indicator's clock).
+    pub t_answer: SimTime,
     /// Ambulance notified (end of AMK handling).
     pub t_notified: SimTime,
     pub mission: MissionKind,

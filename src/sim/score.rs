@@ -86,6 +86,8 @@ pub(crate) struct Score {
     response_ok: [u64; 2],
     response_excl_amk_ok: u64,
     yellow_response: Hist,
+    indicator: [Hist; 2],
+    indicator_ok: [u64; 2],
     red_events: u64,
     red_with_legevakt: u64,
     red_first_ok: u64,
@@ -187,6 +189,8 @@ impl Score {
             response_ok: [0; 2],
             response_excl_amk_ok: 0,
             yellow_response: Hist::default(),
+            indicator: Default::default(),
+            indicator_ok: [0; 2],
             red_events: 0,
             red_with_legevakt: 0,
             red_first_ok: 0,
@@ -357,6 +361,17 @@ impl Score {
         }
         if from_notified.0 <= target {
             self.response_excl_amk_ok += 1;
+        }
+    }
+
+    /// A ground ambulance reached a red event, `response` after AMK answered (registered) the
+    /// call; `class` is the zone's class under the indicator (its kommune tettbygd or not).
+    pub fn indicator_response(&mut self, t_ring: SimTime, class: Class, response: Dur) {
+        if self.measuring(t_ring) {
+            self.indicator[class].record(response.0);
+            if response.0 <= target_ms(class) {
+                self.indicator_ok[class] += 1;
+            }
         }
     }
 
@@ -601,6 +616,10 @@ impl Score {
             self.response_n[URBAN] + self.response_n[RURAL],
         );
         k[Kpi::RedFirstUnit] = ratio(self.red_first_ok, self.red_events);
+        k[Kpi::IndicatorUrban12] = ratio(self.indicator_ok[URBAN], self.indicator[URBAN].len());
+        k[Kpi::IndicatorRural25] = ratio(self.indicator_ok[RURAL], self.indicator[RURAL].len());
+        k[Kpi::IndicatorMedianUrban] = self.indicator[URBAN].quantile_ms(0.5).map(min);
+        k[Kpi::IndicatorMedianRural] = self.indicator[RURAL].quantile_ms(0.5).map(min);
         k[Kpi::RedWithDoctor] = ratio(self.red_with_legevakt, self.red_events);
         k[Kpi::YellowP90] = self.yellow_response.quantile_ms(0.9).map(min);
         if cx.has_doctor_cars {

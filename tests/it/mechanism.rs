@@ -606,11 +606,12 @@ fn the_logit_choice_follows_its_formula() {
         .0;
     // Monday 18:00: both open.
     let t = akuttsim::base::time::SimTime(18 * 3_600_000);
-    let p = scn.site_probabilities(z, t);
+    let pt = scn.zones[z].points[0];
+    let p = scn.site_probabilities(pt, t);
     assert_eq!(p.len(), 2);
     let total: f64 = p.iter().map(|x| x.1).sum();
     assert!((total - 1.0).abs() < 1e-12);
-    let times: Vec<f64> = p.iter().map(|(s, _)| scn.zone_site_min(z, *s)).collect();
+    let times: Vec<f64> = p.iter().map(|(s, _)| scn.point_site_min(pt, *s)).collect();
     let (sat, st) = if times[0] < times[1] { (0, 1) } else { (1, 0) };
     let expect = 1.0 / (1.0 + ((times[st] - times[sat] - 30.0) / 10.0).exp());
     assert!((p[st].1 - expect).abs() < 1e-12, "{} vs {expect}", p[st].1);

@@ -119,8 +119,8 @@ fn patients_are_not_sent_to_a_clinic_that_closes_before_they_arrive() {
         "per_1000_per_year = { red = 0, yellow = 0, green = 3000 }",
     );
     let scn = scenario(&text);
-    let near = scn.derived.zone_sites.iter().next().unwrap()[0];
-    let z = akuttsim::base::ids::ZoneId::new(0);
+    let near = scn.derived.point_sites.iter().next().unwrap()[0];
+    let z = akuttsim::base::ids::PointId::new(0);
     let at = |h: i64, m: i64| akuttsim::base::time::SimTime((h * 60 + m) * 60_000);
     let u = akuttsim::base::urgency::Urgency::Green;
     let c = scn.choose_site(z, u, at(15, 50), 0.0);
@@ -489,7 +489,8 @@ fn nobody_is_sent_to_a_clinic_that_is_closed_now_because_it_opens_before_they_ar
         .iter_enumerated()
         .find(|(_, z)| z.name == "Molde: Reknes")
         .unwrap()
-        .0;
+        .1
+        .points[0];
     let t = akuttsim::base::time::SimTime((14 * 60 + 35) * 60_000);
     for u in akuttsim::base::urgency::Urgency::ALL {
         assert_eq!(scn.choose_site(z, u, t, 0.5).site, None, "{u:?}");

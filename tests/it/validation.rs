@@ -171,7 +171,7 @@ fn travel_csv_rows_are_checked() {
     has(
         &p,
         &format!("{}:3.from", csv.display()),
-        "\"Nowhere\" is not a zone or facility",
+        "\"Nowhere\" is not a zone, point or facility",
     );
     has(&p, &format!("{}:4", csv.display()), "minutes");
 }

@@ -1,5 +1,5 @@
 //! Derived tables of a scenario, built once in one constructor from the validated parts: the
-//! legevakt sites of each zone by drive time, each zone's legevaktsentral, the dispatch search
+//! legevakt sites of each population point by drive time, each zone's legevaktsentral, the dispatch search
 //! order of vehicles for every place, the nearest hospital of every place, and the structural
 //! travel figures (population within 40 / 60 min of the legevakt it would use).
 
@@ -10,9 +10,9 @@ use crate::base::urgency::Channel;
 /// Tables derived from a scenario at load.
 #[derive(Debug, Clone, Default)]
 pub struct Derived {
-    /// For each zone, site ids sorted by drive time (ties by id).
-    pub zone_sites: IdVec<ZoneId, Vec<SiteId>>,
-    /// For each zone, its legevaktsentral (that of its nearest station).
+    /// For each population point, site ids sorted by drive time (ties by id).
+    pub point_sites: IdVec<PointId, Vec<SiteId>>,
+    /// For each zone, its legevaktsentral (that of the station nearest its main point).
     pub zone_lvs: IdVec<ZoneId, Option<LvsId>>,
     /// For each place: vehicle ids sorted by travel time from their station to the place (ties
     /// by id) — the dispatch search order.
@@ -40,8 +40,8 @@ pub struct TravelFigures {
 /// Build the derived tables of a scenario whose other parts are validated (its `derived` is
 /// still empty): the one constructor of every derived table.
 pub fn derive(mut scn: Scenario) -> Scenario {
-    let (zone_sites, zone_lvs) = zone_tables(&scn);
-    scn.derived.zone_sites = zone_sites;
+    let (point_sites, zone_lvs) = site_tables(&scn);
+    scn.derived.point_sites = point_sites;
     scn.derived.zone_lvs = zone_lvs;
     let (pv, ph) = dispatch_tables(&scn);
     scn.derived.place_vehicles = pv;
@@ -50,28 +50,43 @@ pub fn derive(mut scn: Scenario) -> Scenario {
     scn
 }
 
-type ZoneTables = (IdVec<ZoneId, Vec<SiteId>>, IdVec<ZoneId, Option<LvsId>>);
+type SiteTables = (IdVec<PointId, Vec<SiteId>>, IdVec<ZoneId, Option<LvsId>>);
 
-fn zone_tables(scn: &Scenario) -> ZoneTables {
+fn site_tables(scn: &Scenario) -> SiteTables {
     let mut sites = IdVec::new();
-    let mut lvs = IdVec::new();
-    for z in scn.zones.keys() {
+    for pt in scn.points.keys() {
         let mut order: Vec<SiteId> = scn.sites.keys().collect();
         order.sort_by(|&a, &b| {
-            scn.zone_site_min(z, a)
-                .total_cmp(&scn.zone_site_min(z, b))
+            scn.point_site_min(pt, a)
+                .total_cmp(&scn.point_site_min(pt, b))
                 .then(a.cmp(&b))
         });
-        let l = order
-            .iter()
-            .find_map(|&s| match scn.sites[s] {
-                Site::Station(i) => Some(scn.stations[i].lvs),
-                Site::Satellite(_) => None,
-            })
-            .flatten();
         sites.push(order);
-        lvs.push(l);
     }
+    let lvs = scn
+        .zones
+        .iter()
+        .map(|z| {
+            let main = z.points[z
+                .points
+                .iter()
+                .enumerate()
+                .max_by(|a, b| {
+                    scn.points[*a.1]
+                        .weight
+                        .total_cmp(&scn.points[*b.1].weight)
+                        .then(b.0.cmp(&a.0))
+                })
+                .map_or(0, |x| x.0)];
+            sites[main]
+                .iter()
+                .find_map(|&s| match scn.sites[s] {
+                    Site::Station(i) => Some(scn.stations[i].lvs),
+                    Site::Satellite(_) => None,
+                })
+                .flatten()
+        })
+        .collect();
     (sites, lvs)
 }
 
@@ -134,41 +149,45 @@ fn travel_figures(scn: &Scenario) -> TravelFigures {
         .collect();
     let (mut w_tot, mut w40, mut w60) = (0.0, 0.0, 0.0);
     let mut zone_mean_min = IdVec::with_capacity(nz);
-    for (z, zone) in scn.zones.iter_enumerated() {
-        let mut cuts: Vec<u32> = vec![0, MIN_PER_WEEK];
-        cuts.extend(global.iter().copied());
-        for (s, c) in &changes {
-            let lead = scn
-                .zone_site_min(z, *s)
-                .round()
-                .clamp(0.0, f64::from(MIN_PER_WEEK)) as u32;
-            cuts.extend(
-                c.iter()
-                    .map(|m| (m + MIN_PER_WEEK - lead % MIN_PER_WEEK) % MIN_PER_WEEK),
-            );
-        }
-        cuts.sort_unstable();
-        cuts.dedup();
+    for zone in scn.zones.iter() {
         let (mut zsum, mut zw) = (0.0, 0.0);
-        for win in cuts.windows(2) {
-            let (a, b) = (win[0], win[1]);
-            let w = profile.cumulative_at_minute(b) - profile.cumulative_at_minute(a);
-            let t = SimTime(i64::from(a) * MS_PER_MIN);
-            let any_open = scn.sites.keys().any(|s| scn.site_open(s).level_at(t) > 0);
-            if !any_open || w <= 0.0 {
-                continue;
+        for &pt in &zone.points {
+            // The point's share of the zone's inhabitants (1 for a zone of one point).
+            let pop = zone.population * scn.points[pt].weight;
+            let mut cuts: Vec<u32> = vec![0, MIN_PER_WEEK];
+            cuts.extend(global.iter().copied());
+            for (s, c) in &changes {
+                let lead = scn
+                    .point_site_min(pt, *s)
+                    .round()
+                    .clamp(0.0, f64::from(MIN_PER_WEEK)) as u32;
+                cuts.extend(
+                    c.iter()
+                        .map(|m| (m + MIN_PER_WEEK - lead % MIN_PER_WEEK) % MIN_PER_WEEK),
+                );
             }
-            w_tot += w * zone.population;
-            for (s, prob) in scn.site_probabilities(z, t) {
-                let m = scn.zone_site_min(z, s);
-                let wp = w * prob;
-                zsum += wp * m;
-                zw += wp;
-                if m <= 40.0 {
-                    w40 += wp * zone.population;
+            cuts.sort_unstable();
+            cuts.dedup();
+            for win in cuts.windows(2) {
+                let (a, b) = (win[0], win[1]);
+                let w = profile.cumulative_at_minute(b) - profile.cumulative_at_minute(a);
+                let t = SimTime(i64::from(a) * MS_PER_MIN);
+                let any_open = scn.sites.keys().any(|s| scn.site_open(s).level_at(t) > 0);
+                if !any_open || w <= 0.0 {
+                    continue;
                 }
-                if m <= 60.0 {
-                    w60 += wp * zone.population;
+                w_tot += w * pop;
+                for (s, prob) in scn.site_probabilities(pt, t) {
+                    let m = scn.point_site_min(pt, s);
+                    let wp = w * prob;
+                    zsum += wp * scn.points[pt].weight * m;
+                    zw += wp * scn.points[pt].weight;
+                    if m <= 40.0 {
+                        w40 += wp * pop;
+                    }
+                    if m <= 60.0 {
+                        w60 += wp * pop;
+                    }
                 }
             }
         }

@@ -47,21 +47,72 @@ pub enum ZoneClass {
     Rural,
 }
 
-/// A population point.
+/// A zone: the unit of population, demand and reporting (an SSB delområde, a kommune, or a
+/// place of the user's). Its needs arise at its population points.
 #[derive(Debug, Clone)]
 pub struct Zone {
     /// Name (unique across zones and facilities).
     pub name: String,
     /// Inhabitants \[persons\].
     pub population: f64,
-    /// Latitude \[degrees\].
+    /// Latitude of its main (heaviest) point \[degrees\].
     pub lat: f64,
-    /// Longitude \[degrees\].
+    /// Longitude of its main point \[degrees\].
     pub lon: f64,
     /// Urban or rural.
     pub class: ZoneClass,
     /// Preferred legevakt site (for the `zone_preferred` rule).
     pub preferred_site: Option<SiteId>,
+    /// Kommune number (4 digits), when known: the published response indicator classifies
+    /// whole kommuner.
+    pub kommune: Option<String>,
+    /// Class under the published indicator: urban when the zone's kommune is tettbygd (when a
+    /// tettbygd table and the kommune are known), else the zone's own class.
+    pub indicator_class: ZoneClass,
+    /// Its population points, in order.
+    pub points: Vec<PointId>,
+    /// Cumulative weights of `points` (the last is 1): a need's point is drawn by them.
+    pub point_cum: Vec<f64>,
+}
+
+impl Zone {
+    /// The point a uniform draw `x` ∈ [0, 1) falls on (the only point without a draw).
+    #[inline]
+    pub fn point_at(&self, x: f64) -> PointId {
+        let i = self.point_cum.partition_point(|&c| c <= x);
+        self.points[i.min(self.points.len() - 1)]
+    }
+}
+
+/// Where a population point comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PointSource {
+    /// Given in the model file.
+    Given,
+    /// A populated place inside the area (its name).
+    Place(String),
+    /// The centroid of the area, which may lie where nobody lives.
+    AreaCentroid,
+    /// Not stated.
+    Unknown,
+}
+
+/// A population point of a zone: where its needs arise and its drive times start.
+#[derive(Debug, Clone)]
+pub struct ZonePoint {
+    /// The zone.
+    pub zone: ZoneId,
+    /// Name in travel tables: the zone's name for a single point, else "zone · place" or
+    /// "zone #k".
+    pub name: String,
+    /// Latitude \[degrees\].
+    pub lat: f64,
+    /// Longitude \[degrees\].
+    pub lon: f64,
+    /// Share of the zone's needs arising here.
+    pub weight: f64,
+    /// Where the point comes from.
+    pub source: PointSource,
 }
 
 /// Hour-of-week intensity shape, normalised to mean 1 over the week.
@@ -635,6 +686,14 @@ pub struct Scenario {
     pub inputs: Vec<PathBuf>,
     /// Zones.
     pub zones: IdVec<ZoneId, Zone>,
+    /// Population points of the zones (zone by zone).
+    pub points: IdVec<PointId, ZonePoint>,
+    /// An ambulance's road travel time to the scene and to hospital as a multiple of the
+    /// matrix time, by urgency.
+    pub emergency_speed: PerUrgency<f64>,
+    /// Things a user should know that do not stop the model (e.g. an urban zone placed at an
+    /// area centroid); `check` and `run` print them.
+    pub warnings: Vec<String>,
     /// Demand per channel.
     pub demand: PerChannel<Option<ChannelDemand>>,
     /// Legevaktsentraler.
@@ -717,14 +776,14 @@ impl Scenario {
         SiteId::new(st.index()) // stations come first among sites
     }
 
-    /// Drive time from zone `z` to site `s` \[min\].
+    /// Drive time from point `pt` to site `s` \[min\].
     #[inline]
-    pub fn zone_site_min(&self, z: ZoneId, s: SiteId) -> f64 {
+    pub fn point_site_min(&self, pt: PointId, s: SiteId) -> f64 {
         self.travel
-            .minutes(self.travel.zone_place(z), self.site_facility(s))
+            .minutes(self.travel.point_place(pt), self.site_facility(s))
     }
 
-    /// Which site a patient of zone `z` with urgency `u`, sent at `t`, goes to: under the
+    /// Which site a patient at point `pt` with urgency `u`, sent at `t`, goes to: under the
     /// scenario's choice rule, among the sites that take the urgency and **are open when the
     /// patient arrives** (the legevaktsentral does not send anyone to a clinic that closes
     /// before they get there). `x` is the patient's uniform draw for the choice (used by the
@@ -732,27 +791,27 @@ impl Scenario {
     /// to the GP); `closing_skipped` says that the site the rule would have picked among those
     /// open at `t` closes before the patient could arrive, so the patient was sent elsewhere.
     #[inline]
-    pub fn choose_site(&self, z: ZoneId, u: Urgency, t: SimTime, x: f64) -> SiteChoice {
+    pub fn choose_site(&self, pt: PointId, u: Urgency, t: SimTime, x: f64) -> SiteChoice {
         if self.choice == ChoiceRule::Logit {
-            let site = self.logit_pick(z, u, t, x, true);
-            let now = self.logit_pick(z, u, t, x, false);
+            let site = self.logit_pick(pt, u, t, x, true);
+            let now = self.logit_pick(pt, u, t, x, false);
             return SiteChoice {
                 site,
-                closing_skipped: now.is_some_and(|n| !self.open_on_arrival(z, n, t)),
+                closing_skipped: now.is_some_and(|n| !self.open_on_arrival(pt, n, t)),
             };
         }
         // One pass over the candidates in the rule's order (the preferred site first, then by
         // drive time): the first open on arrival is the choice; the first open now is what the
         // rule would have picked ignoring the closing time. Usually both are the first site.
         let preferred = match self.choice {
-            ChoiceRule::ZonePreferred => self.zones[z].preferred_site,
+            ChoiceRule::ZonePreferred => self.zones[self.points[pt].zone].preferred_site,
             ChoiceRule::NearestOpen | ChoiceRule::Logit => None,
         };
         let mut site = None;
         let mut first_now: Option<bool> = None; // is the first site open now open on arrival?
         for s in preferred
             .into_iter()
-            .chain(self.derived.zone_sites[z].iter().copied())
+            .chain(self.derived.point_sites[pt].iter().copied())
         {
             if !self.site_accepts(s, u) {
                 continue;
@@ -760,7 +819,7 @@ impl Scenario {
             let now = self.site_open(s).level_at(t) > 0;
             // Open now and still open when the patient gets there: nobody is sent to a clinic
             // that is closed now (in the daytime the GP answers), nor to one that closes first.
-            let arr = now && self.open_on_arrival(z, s, t);
+            let arr = now && self.open_on_arrival(pt, s, t);
             if first_now.is_none() && now {
                 first_now = Some(arr);
             }
@@ -777,25 +836,25 @@ impl Scenario {
         }
     }
 
-    /// Is site `s` open when a patient of zone `z` sent at `t` gets there? (Callers also ask
+    /// Is site `s` open when a patient at point `pt` sent at `t` gets there? (Callers also ask
     /// that it is open at `t`.)
     #[inline]
-    fn open_on_arrival(&self, z: ZoneId, s: SiteId, t: SimTime) -> bool {
-        let arrive = t + crate::base::time::Dur::from_minutes(self.zone_site_min(z, s));
+    fn open_on_arrival(&self, pt: PointId, s: SiteId, t: SimTime) -> bool {
+        let arrive = t + crate::base::time::Dur::from_minutes(self.point_site_min(pt, s));
         self.site_open(s).level_at(arrive) > 0
     }
 
-    /// Is site `s` open at `t` and still open when a patient of zone `z` sent then arrives?
+    /// Is site `s` open at `t` and still open when a patient at point `pt` sent then arrives?
     #[inline]
-    fn open_for(&self, z: ZoneId, s: SiteId, t: SimTime) -> bool {
-        self.site_open(s).level_at(t) > 0 && self.open_on_arrival(z, s, t)
+    fn open_for(&self, pt: PointId, s: SiteId, t: SimTime) -> bool {
+        self.site_open(s).level_at(t) > 0 && self.open_on_arrival(pt, s, t)
     }
 
-    /// The logit weights of the sites of zone `z` that take `u` and are open (on arrival, or at
+    /// The logit weights of the sites at point `pt` that take `u` and are open (on arrival, or at
     /// `t`): exp(−(drive − bonus) ÷ scale), the bonus for a station (a doctor in person).
     fn logit_weights(
         &self,
-        z: ZoneId,
+        pt: PointId,
         u: Urgency,
         t: SimTime,
         on_arrival: bool,
@@ -803,13 +862,13 @@ impl Scenario {
         let l = self
             .logit
             .expect("the logit rule has its parameters (checked at load)");
-        let cands: Vec<(SiteId, f64)> = self.derived.zone_sites[z]
+        let cands: Vec<(SiteId, f64)> = self.derived.point_sites[pt]
             .iter()
             .copied()
             .filter(|&s| {
                 self.site_accepts(s, u)
                     && if on_arrival {
-                        self.open_for(z, s, t)
+                        self.open_for(pt, s, t)
                     } else {
                         self.site_open(s).level_at(t) > 0
                     }
@@ -819,7 +878,7 @@ impl Scenario {
                     Site::Station(_) => l.doctor_in_person_min,
                     Site::Satellite(_) => 0.0,
                 };
-                (s, -(self.zone_site_min(z, s) - bonus) / l.minutes_scale)
+                (s, -(self.point_site_min(pt, s) - bonus) / l.minutes_scale)
             })
             .collect();
         let top = cands.iter().map(|c| c.1).fold(f64::NEG_INFINITY, f64::max);
@@ -831,13 +890,13 @@ impl Scenario {
 
     fn logit_pick(
         &self,
-        z: ZoneId,
+        pt: PointId,
         u: Urgency,
         t: SimTime,
         x: f64,
         on_arrival: bool,
     ) -> Option<SiteId> {
-        let w = self.logit_weights(z, u, t, on_arrival);
+        let w = self.logit_weights(pt, u, t, on_arrival);
         let total: f64 = w.iter().map(|c| c.1).sum();
         let mut acc = 0.0;
         for (s, wi) in &w {
@@ -849,44 +908,47 @@ impl Scenario {
         w.last().map(|c| c.0)
     }
 
-    /// The sites a green patient of zone `z` sent at `t` goes to, with their probabilities (one
+    /// The sites a green patient at point `pt` sent at `t` goes to, with their probabilities (one
     /// site with probability 1 except under the `logit` rule) — for the structural figures.
-    pub fn site_probabilities(&self, z: ZoneId, t: SimTime) -> Vec<(SiteId, f64)> {
+    pub fn site_probabilities(&self, pt: PointId, t: SimTime) -> Vec<(SiteId, f64)> {
         let u = Urgency::Green;
         if self.choice == ChoiceRule::Logit {
-            let w = self.logit_weights(z, u, t, true);
+            let w = self.logit_weights(pt, u, t, true);
             let total: f64 = w.iter().map(|c| c.1).sum();
             return w.into_iter().map(|(s, wi)| (s, wi / total)).collect();
         }
-        self.choose_site(z, u, t, 0.0)
+        self.choose_site(pt, u, t, 0.0)
             .site
             .map(|s| vec![(s, 1.0)])
             .unwrap_or_default()
     }
 
-    /// The nearest station (with a doctor in person) of zone `z` that takes `u` and is open
+    /// The nearest station (with a doctor in person) at point `pt` that takes `u` and is open
     /// when a patient sent at `t` arrives — what distance decay is measured to under
     /// `distance_decay_to = "doctor_station"`.
-    pub fn nearest_doctor_station(&self, z: ZoneId, u: Urgency, t: SimTime) -> Option<SiteId> {
-        self.derived.zone_sites[z].iter().copied().find(|&s| {
+    pub fn nearest_doctor_station(&self, pt: PointId, u: Urgency, t: SimTime) -> Option<SiteId> {
+        self.derived.point_sites[pt].iter().copied().find(|&s| {
             matches!(self.sites[s], Site::Station(_))
                 && self.site_accepts(s, u)
-                && self.open_for(z, s, t)
+                && self.open_for(pt, s, t)
         })
     }
 
-    /// The site a home visit for zone `z` and urgency `u` is made from at `t`: the nearest site
+    /// The site a home visit for point `pt` and urgency `u` is made from at `t`: the nearest site
     /// open now that takes the urgency, or the zone's preferred one under `zone_preferred` (the
     /// doctor or nurse leaves now).
-    pub fn visit_site(&self, z: ZoneId, u: Urgency, t: SimTime) -> Option<SiteId> {
+    pub fn visit_site(&self, pt: PointId, u: Urgency, t: SimTime) -> Option<SiteId> {
         let ok = |s: SiteId| self.site_accepts(s, u) && self.site_open(s).level_at(t) > 0;
         if self.choice == ChoiceRule::ZonePreferred
-            && let Some(s) = self.zones[z].preferred_site
+            && let Some(s) = self.zones[self.points[pt].zone].preferred_site
             && ok(s)
         {
             return Some(s);
         }
-        self.derived.zone_sites[z].iter().copied().find(|&s| ok(s))
+        self.derived.point_sites[pt]
+            .iter()
+            .copied()
+            .find(|&s| ok(s))
     }
 
     /// Travel time of vehicle `v` between two places \[min\]: road vehicles use the road rule or

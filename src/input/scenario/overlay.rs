@@ -8,7 +8,7 @@
 //! Merge rules: tables merge recursively; arrays of named tables (zones, stations, …) merge
 //! element by element by `name` — `remove = true` deletes an element, a new name is appended;
 //! anything else is replaced. Relative file paths inside a table (`travel.matrix_csv`,
-//! `zone_sources[].csv`) are anchored to the folder of the file that wrote them, so a file that
+//! `zone_sources[].csv`, `zone_sources[].points_csv`, `indicator.tettbygd_kommuner_csv`) are anchored to the folder of the file that wrote them, so a file that
 //! extends another, or a variant, still finds the base's tables.
 //!
 //! Entry points: [`read_model`] (a file with its `extends` chain) and [`compose`] (a resolved
@@ -199,12 +199,19 @@ fn anchor_paths(t: &mut toml::Table, dir: &Path) {
     }
     if let Some(toml::Value::Array(a)) = t.get_mut("zone_sources") {
         for e in a {
-            if let toml::Value::Table(z) = e
-                && let Some(v) = z.get_mut("csv")
-            {
-                fix(v);
+            if let toml::Value::Table(z) = e {
+                for key in ["csv", "points_csv"] {
+                    if let Some(v) = z.get_mut(key) {
+                        fix(v);
+                    }
+                }
             }
         }
+    }
+    if let Some(toml::Value::Table(ind)) = t.get_mut("indicator")
+        && let Some(v) = ind.get_mut("tettbygd_kommuner_csv")
+    {
+        fix(v);
     }
 }
 

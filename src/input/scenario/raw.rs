@@ -22,8 +22,52 @@ pub struct RawTravel {
     pub detour_factor: Option<f64>,
     /// Average road speed \[km/h\] (default 65, derived as `detour_factor`).
     pub speed_kmh: Option<f64>,
-    /// Optional CSV of routed times `from,to,minutes[,km]`, relative to the scenario file.
+    /// Optional travel CSV `from,to,minutes[,km][,ferry][,source]` (documented or routed
+    /// times), relative to the scenario file.
     pub matrix_csv: Option<String>,
+    /// Ferries for the ferry-aware estimate of pairs no table gives.
+    pub ferries: Option<Vec<RawFerry>>,
+    /// An ambulance's road travel time to the scene and to hospital as a multiple of the
+    /// matrix time, by urgency (default 1: as fast as anyone).
+    pub emergency_travel_factor: Option<PerUrgency<f64>>,
+}
+
+/// `[indicator]`: how the published response indicator classifies zones.
+#[derive(Debug, Clone, Deserialize, Serialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RawIndicator {
+    /// Table of tettbygd kommuner (column `kommune_no`): a kommune is tettbygd when all or part
+    /// of it belongs to a tettsted of more than 10,000 inhabitants; every zone of such a kommune
+    /// is judged against 12 min, every other against 25. Without it, the zone's own class.
+    pub tettbygd_kommuner_csv: Option<String>,
+}
+
+/// A point (quay).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawLatLon {
+    /// Latitude \[degrees north\].
+    pub lat: f64,
+    /// Longitude \[degrees east\].
+    pub lon: f64,
+}
+
+/// `[[travel.ferries]]`: a ferry that the places on its far side use to reach the rest.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFerry {
+    /// Name (e.g. the route).
+    pub name: String,
+    /// The quay on the far side.
+    pub quay_far: RawLatLon,
+    /// The quay on the near side.
+    pub quay_near: RawLatLon,
+    /// Crossing time \[min\].
+    pub crossing_min: f64,
+    /// Time between departures \[min\]; half of it is added as the mean wait.
+    pub headway_min: f64,
+    /// Zones (all their points), points or facilities on the far side.
+    pub far_side: Vec<String>,
 }
 
 /// `[[zones]]`: a population point.
@@ -34,14 +78,33 @@ pub struct RawZone {
     pub name: String,
     /// Inhabitants \[persons\].
     pub population: f64,
-    /// Latitude \[degrees north, WGS84\].
-    pub lat: f64,
+    /// Latitude of the zone's point \[degrees north, WGS84\] (or give `points`).
+    pub lat: Option<f64>,
     /// Longitude \[degrees east, WGS84\].
-    pub lon: f64,
+    pub lon: Option<f64>,
+    /// Several weighted population points instead of `lat`/`lon`: needs are drawn among them by
+    /// weight, and travel is measured from the point drawn.
+    pub points: Option<Vec<RawPoint>>,
     /// `urban` (tettsted ≥ 10,000 inhabitants: 12-min target) or `rural` (25-min target).
     pub class: Closed<ZoneClass>,
     /// Preferred legevakt (station or satellite name) under the `zone_preferred` choice rule.
     pub legevakt: Option<String>,
+    /// Kommune number (4 digits): the published response indicator classifies kommuner.
+    pub kommune: Option<String>,
+}
+
+/// A weighted population point of a zone.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPoint {
+    /// Latitude \[degrees north, WGS84\].
+    pub lat: f64,
+    /// Longitude \[degrees east, WGS84\].
+    pub lon: f64,
+    /// Relative weight (any scale; shares are weight ÷ the zone's total).
+    pub weight: f64,
+    /// Place name (for travel tables; default "#k").
+    pub place: Option<String>,
 }
 
 /// An hour-of-week demand profile: either 24 weekday + 24 weekend-day weights with a weekend
@@ -514,4 +577,8 @@ pub struct RawZoneSource {
     /// Zone names (as generated: "Kommune: Delområde", or "Kommune") to class as urban; the rest
     /// are rural.
     pub urban: Option<Vec<String>>,
+    /// A table of weighted population points per zone (`zone_id, lat, lon, weight, place,
+    /// point_source`), relative to the scenario file; zones without a row keep the table's
+    /// point.
+    pub points_csv: Option<String>,
 }

@@ -1,17 +1,27 @@
-//! Geography: places (zones and facilities), great-circle distances and the travel-time matrix.
+//! Geography: places (zone points and facilities), great-circle distances and the travel-time
+//! matrix.
 //!
-//! Places are numbered zones first, then facilities; [`Travel::place`] says which a
+//! Places are numbered population points first, then facilities; [`Travel::place`] says which a
 //! [`PlaceId`] is, and no other code computes place numbers. The matrix holds every place to
-//! every facility, computed once at load. By default travel time = great-circle km × detour ÷
-//! speed (detour 1.3 and 65 km/h reproduce the documented Molde/Kristiansund → Hjelset trips,
-//! see `models/SOURCES.md`). A user CSV of routed times (`from,to,minutes[,km]`, e.g. exported
-//! from OSRM or a GIS) overrides any pair it lists, in both directions; pairs it does not list
-//! keep the great-circle rule, and `check` says how many pairs came from each source.
+//! every facility, computed once at load, from four sources, each overriding the one before:
+//!
+//! 1. the **great-circle rule**: great-circle km × detour ÷ speed (detour 1.3 and 65 km/h
+//!    reproduce the documented Molde/Kristiansund → Hjelset trips, see `models/SOURCES.md`);
+//! 2. **ferry estimates** (`[[travel.ferries]]`): for a pair with one end on the far side of a
+//!    listed ferry, land legs to and from the quays by the rule, plus the crossing and half
+//!    the headway (the mean wait for a departure);
+//! 3. a **travel CSV** (`from,to,minutes[,km][,ferry][,source]`): times documented in a
+//!    publication (`source = documented`) or routed over OpenStreetMap by `akuttsim
+//!    travel-matrix` (`source = routed`). Facility pairs apply in both directions.
+//!
+//! `check` says how many pairs came from each source.
 
-use crate::base::ids::{FacilityId, IdVec, PlaceId, ZoneId};
+pub mod osm;
+
+use crate::base::ids::{FacilityId, IdVec, PlaceId, PointId};
 use crate::input::problem::Problems;
 use serde::Deserialize;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::Path;
 
 /// Mean Earth radius [km] (IUGG).
@@ -40,8 +50,8 @@ pub struct Point {
 /// What a place is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Place {
-    /// A zone.
-    Zone(ZoneId),
+    /// A population point of a zone.
+    Point(PointId),
     /// A facility.
     Facility(FacilityId),
 }
@@ -55,19 +65,69 @@ pub struct RoadRule {
     pub speed_kmh: f64,
 }
 
+/// Where a pair's travel time comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PairSource {
+    /// Great-circle km × detour ÷ speed.
+    GreatCircle = 0,
+    /// Land legs by the rule plus a listed ferry's crossing and half its headway.
+    FerryEstimate = 1,
+    /// A time documented in a publication (travel CSV, `source = documented`; the default).
+    Documented = 2,
+    /// Routed over OpenStreetMap (travel CSV, `source = routed`).
+    Routed = 3,
+}
+
+impl PairSource {
+    /// Every source, in report order.
+    pub const ALL: [PairSource; 4] = [
+        PairSource::Routed,
+        PairSource::Documented,
+        PairSource::FerryEstimate,
+        PairSource::GreatCircle,
+    ];
+
+    /// Name in reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            PairSource::GreatCircle => "great-circle",
+            PairSource::FerryEstimate => "ferry estimate",
+            PairSource::Documented => "documented",
+            PairSource::Routed => "routed",
+        }
+    }
+}
+
+/// A ferry for the ferry-aware estimate: the places on its far side reach everything else over
+/// it.
+#[derive(Debug, Clone)]
+pub struct Ferry {
+    /// Name (for messages).
+    pub name: String,
+    /// Quay on the far side (lat, lon).
+    pub quay_far: (f64, f64),
+    /// Quay on the near side (lat, lon).
+    pub quay_near: (f64, f64),
+    /// Crossing \[min\].
+    pub crossing_min: f64,
+    /// Time between departures \[min\]: half of it is the mean wait.
+    pub headway_min: f64,
+    /// Places (by name: zones, their points, facilities) on the far side.
+    pub far_side: Vec<String>,
+}
+
 /// Travel times and road distances from every place to every facility.
 #[derive(Debug, Clone)]
 pub struct Travel {
     places: IdVec<PlaceId, Point>,
-    n_zones: usize,
+    n_points: usize,
     n_fac: usize,
     minutes: Vec<f32>,
     km: Vec<f32>,
+    source: Vec<PairSource>,
+    ferry: Vec<bool>,
     rule: RoadRule,
-    /// How many (place, facility) pairs came from the user CSV.
-    pub pairs_from_csv: usize,
-    /// How many came from the great-circle rule.
-    pub pairs_from_rule: usize,
 }
 
 /// One row of a travel-time CSV.
@@ -77,58 +137,134 @@ struct CsvRow {
     to: String,
     minutes: f64,
     km: Option<f64>,
+    ferry: Option<bool>,
+    source: Option<PairSource>,
 }
 
 impl Travel {
-    /// Build the matrix from zones, facilities, the rule and an optional CSV (`csv_label` names
-    /// it in messages). Problems with the CSV are reported into `p`; `None` if there were any.
+    /// Build the matrix from the population points, the facilities, the rule, the ferries and
+    /// an optional CSV (`csv_label` names it in messages). `aliases` are further names a CSV or a
+    /// ferry may use for a set of points (a zone's name for all of its points). Problems are
+    /// reported into `p`; `None` if there were any.
     pub fn build(
-        zones: Vec<Point>,
+        points: Vec<Point>,
+        aliases: &[(String, Vec<PointId>)],
         facilities: Vec<Point>,
         rule: RoadRule,
+        ferries: &[Ferry],
         csv: Option<(&Path, &str)>,
         p: &mut Problems,
     ) -> Option<Travel> {
         let n_fac = facilities.len();
-        let n_zones = zones.len();
-        let places: IdVec<PlaceId, Point> = zones.into_iter().chain(facilities).collect();
+        let n_points = points.len();
+        let places: IdVec<PlaceId, Point> = points.into_iter().chain(facilities).collect();
         let n = places.len() * n_fac;
         let mut t = Travel {
-            n_zones,
+            n_points,
             n_fac,
             minutes: vec![0.0; n],
             km: vec![0.0; n],
+            source: vec![PairSource::GreatCircle; n],
+            ferry: vec![false; n],
             rule,
-            pairs_from_csv: 0,
-            pairs_from_rule: n,
             places,
         };
         for a in 0..t.places.len() {
             for f in 0..n_fac {
                 let pa = &t.places[PlaceId::new(a)];
-                let pf = &t.places[PlaceId::new(n_zones + f)];
-                let d = great_circle_km(pa.lat, pa.lon, pf.lat, pf.lon) * rule.detour;
-                t.km[a * n_fac + f] = d as f32;
-                t.minutes[a * n_fac + f] = (d / rule.speed_kmh * 60.0) as f32;
+                let pf = &t.places[PlaceId::new(n_points + f)];
+                let (m, km) = t.rule_leg((pa.lat, pa.lon), (pf.lat, pf.lon));
+                t.minutes[a * n_fac + f] = m as f32;
+                t.km[a * n_fac + f] = km as f32;
             }
         }
+        let names = t.name_index(aliases);
+        let before = p.len();
+        t.ferry_estimates(ferries, &names, p);
         if let Some((path, label)) = csv {
-            let before = p.len();
-            t.read_csv(path, label, p);
-            if p.len() > before {
-                return None;
-            }
+            t.read_csv(path, label, &names, p);
         }
-        Some(t)
+        (p.len() == before).then_some(t)
     }
 
-    /// Override pairs from a routed-times CSV.
-    fn read_csv(&mut self, path: &Path, label: &str, p: &mut Problems) {
-        let place_idx: HashMap<String, PlaceId> = self
+    /// (minutes, km) between two points by the great-circle rule.
+    fn rule_leg(&self, a: (f64, f64), b: (f64, f64)) -> (f64, f64) {
+        let km = great_circle_km(a.0, a.1, b.0, b.1) * self.rule.detour;
+        (km / self.rule.speed_kmh * 60.0, km)
+    }
+
+    /// Every name a table may use → the places it stands for.
+    fn name_index(&self, aliases: &[(String, Vec<PointId>)]) -> HashMap<String, Vec<PlaceId>> {
+        let mut names: HashMap<String, Vec<PlaceId>> = self
             .places
             .iter_enumerated()
-            .map(|(i, pt)| (pt.name.clone(), i))
+            .map(|(i, pt)| (pt.name.clone(), vec![i]))
             .collect();
+        for (name, pts) in aliases {
+            names
+                .entry(name.clone())
+                .or_insert_with(|| pts.iter().map(|&x| PlaceId::new(x.index())).collect());
+        }
+        names
+    }
+
+    /// Ferry estimates for every pair with one end on the far side of a ferry (the best over the
+    /// ferries when several serve a place).
+    fn ferry_estimates(
+        &mut self,
+        ferries: &[Ferry],
+        names: &HashMap<String, Vec<PlaceId>>,
+        p: &mut Problems,
+    ) {
+        for (i, f) in ferries.iter().enumerate() {
+            let mut far = vec![false; self.places.len()];
+            for (j, n) in f.far_side.iter().enumerate() {
+                match names.get(n) {
+                    Some(ids) => ids.iter().for_each(|x| far[x.index()] = true),
+                    None => p.push(
+                        format!("travel.ferries[{i}].far_side[{j}]"),
+                        format!("\"{n}\" is not a zone, point or facility of this scenario — use a name from [[zones]] or a facility"),
+                    ),
+                }
+            }
+            let wait = f.headway_min / 2.0;
+            let cross_km =
+                great_circle_km(f.quay_far.0, f.quay_far.1, f.quay_near.0, f.quay_near.1);
+            for a in 0..self.places.len() {
+                for fi in 0..self.n_fac {
+                    let b = self.n_points + fi;
+                    if far[a] == far[b] {
+                        continue; // both on one side: no crossing
+                    }
+                    let (pa, pb) = (&self.places[PlaceId::new(a)], &self.places[PlaceId::new(b)]);
+                    let (qa, qb) = if far[a] {
+                        (f.quay_far, f.quay_near)
+                    } else {
+                        (f.quay_near, f.quay_far)
+                    };
+                    let (m1, k1) = self.rule_leg((pa.lat, pa.lon), qa);
+                    let (m2, k2) = self.rule_leg(qb, (pb.lat, pb.lon));
+                    let m = m1 + f.crossing_min + wait + m2;
+                    let k = a * self.n_fac + fi;
+                    if self.source[k] == PairSource::GreatCircle || f64::from(self.minutes[k]) > m {
+                        self.minutes[k] = m as f32;
+                        self.km[k] = (k1 + cross_km + k2) as f32;
+                        self.source[k] = PairSource::FerryEstimate;
+                        self.ferry[k] = true;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Override pairs from a travel CSV.
+    fn read_csv(
+        &mut self,
+        path: &Path,
+        label: &str,
+        names: &HashMap<String, Vec<PlaceId>>,
+        p: &mut Problems,
+    ) {
         let mut rdr = match csv::Reader::from_path(path) {
             Ok(r) => r,
             Err(e) => {
@@ -139,104 +275,146 @@ impl Travel {
                 return;
             }
         };
-        let mut seen = HashSet::new();
         for (i, row) in rdr.deserialize::<CsvRow>().enumerate() {
             let line = i + 2;
-            let row = match row {
-                Ok(r) => r,
-                Err(e) => {
-                    p.push(
-                        format!("{label}:{line}"),
-                        format!("{e} — each row needs from,to,minutes[,km] with numbers for minutes and km"),
-                    );
-                    continue;
-                }
-            };
-            if !(row.minutes.is_finite()
-                && (0.0..=super::scenario::limits::MAX_DURATION_MIN).contains(&row.minutes))
-            {
-                p.push(
-                    format!("{label}:{line}.minutes"),
-                    format!(
-                        "{} is not a travel time — give minutes from 0 to {}",
-                        row.minutes,
-                        super::scenario::limits::MAX_DURATION_MIN
-                    ),
-                );
-                continue;
-            }
-            if let Some(k) = row.km
-                && !(k.is_finite() && (0.0..=100_000.0).contains(&k))
-            {
-                p.push(
-                    format!("{label}:{line}.km"),
-                    format!("{k} is not a distance — give km from 0 to 100000"),
-                );
-                continue;
-            }
-            let (a, b) = (place_idx.get(&row.from), place_idx.get(&row.to));
-            let (Some(&a), Some(&b)) = (a, b) else {
-                for (col, name, found) in [
-                    ("from", &row.from, a.is_some()),
-                    ("to", &row.to, b.is_some()),
-                ] {
-                    if !found {
-                        p.push(
-                            format!("{label}:{line}.{col}"),
-                            format!("\"{name}\" is not a zone or facility of this scenario — use a name from [[zones]] or a facility"),
-                        );
-                    }
-                }
-                continue;
-            };
-            // A pair applies in both directions when both ends are facilities.
-            let mut any = false;
-            for (from, to) in [(a, b), (b, a)] {
-                if let Place::Facility(f) = self.place(to) {
-                    let k = from.index() * self.n_fac + f.index();
-                    self.minutes[k] = row.minutes as f32;
-                    // No km given: the rule's speed turned into a distance for the routed time.
-                    self.km[k] = row.km.unwrap_or(row.minutes / 60.0 * self.rule.speed_kmh) as f32;
-                    if seen.insert(k) {
-                        self.pairs_from_csv += 1;
-                        self.pairs_from_rule -= 1;
-                    }
-                    any = true;
-                }
-            }
-            if !any {
-                p.push(
+            match row {
+                Ok(row) => self.csv_row(&row, &format!("{label}:{line}"), names, p),
+                Err(e) => p.push(
                     format!("{label}:{line}"),
-                    "both ends are zones — one end of a pair must be a facility",
-                );
+                    format!("{e} — each row needs from,to,minutes[,km][,ferry][,source] with numbers for minutes and km, true/false for ferry, and source routed or documented"),
+                ),
             }
         }
     }
 
-    /// Number of places (zones and facilities).
+    /// One row of a travel CSV.
+    fn csv_row(
+        &mut self,
+        row: &CsvRow,
+        at: &str,
+        names: &HashMap<String, Vec<PlaceId>>,
+        p: &mut Problems,
+    ) {
+        let max = super::scenario::limits::MAX_DURATION_MIN;
+        if !(row.minutes.is_finite() && (0.0..=max).contains(&row.minutes)) {
+            p.push(
+                format!("{at}.minutes"),
+                format!(
+                    "{} is not a travel time — give minutes from 0 to {max}",
+                    row.minutes
+                ),
+            );
+            return;
+        }
+        if let Some(k) = row.km
+            && !(k.is_finite() && (0.0..=100_000.0).contains(&k))
+        {
+            p.push(
+                format!("{at}.km"),
+                format!("{k} is not a distance — give km from 0 to 100000"),
+            );
+            return;
+        }
+        let source = match row.source {
+            None | Some(PairSource::Documented) => PairSource::Documented,
+            Some(PairSource::Routed) => PairSource::Routed,
+            Some(other) => {
+                p.push(
+                    format!("{at}.source"),
+                    format!(
+                        "\"{}\" cannot come from a table — use routed or documented",
+                        other.name()
+                    ),
+                );
+                return;
+            }
+        };
+        let (a, b) = (names.get(&row.from), names.get(&row.to));
+        let (Some(a), Some(b)) = (a, b) else {
+            for (col, name, found) in [
+                ("from", &row.from, a.is_some()),
+                ("to", &row.to, b.is_some()),
+            ] {
+                if !found {
+                    p.push(
+                        format!("{at}.{col}"),
+                        format!("\"{name}\" is not a zone, point or facility of this scenario — use a name from [[zones]] or a facility"),
+                    );
+                }
+            }
+            return;
+        };
+        // A pair applies in both directions when both ends are facilities.
+        let mut any = false;
+        for &x in a {
+            for &y in b {
+                for (from, to) in [(x, y), (y, x)] {
+                    if let Place::Facility(f) = self.place(to) {
+                        let k = from.index() * self.n_fac + f.index();
+                        self.minutes[k] = row.minutes as f32;
+                        // No km given: the rule's speed turned into a distance for the time.
+                        self.km[k] =
+                            row.km.unwrap_or(row.minutes / 60.0 * self.rule.speed_kmh) as f32;
+                        self.source[k] = source;
+                        self.ferry[k] = row.ferry.unwrap_or(false);
+                        any = true;
+                    }
+                }
+            }
+        }
+        if !any {
+            p.push(
+                at,
+                "both ends are zones — one end of a pair must be a facility",
+            );
+        }
+    }
+
+    /// How many (place, facility) pairs come from each source, in [`PairSource::ALL`] order.
+    pub fn pairs_by_source(&self) -> [(PairSource, usize); 4] {
+        PairSource::ALL.map(|src| (src, self.source.iter().filter(|&&x| x == src).count()))
+    }
+
+    /// Does the trip between places `a` and `b` cross a ferry (as far as the tables know)?
+    #[inline]
+    pub fn uses_ferry(&self, a: PlaceId, b: PlaceId) -> bool {
+        match (self.place(a), self.place(b)) {
+            (_, Place::Facility(f)) => self.ferry[a.index() * self.n_fac + f.index()],
+            (Place::Facility(f), _) => self.ferry[b.index() * self.n_fac + f.index()],
+            _ => false,
+        }
+    }
+
+    /// Where the time of place `p` to facility `f` comes from, and whether it uses a ferry.
+    pub fn pair_source(&self, p: PlaceId, f: FacilityId) -> (PairSource, bool) {
+        let k = p.index() * self.n_fac + f.index();
+        (self.source[k], self.ferry[k])
+    }
+
+    /// Number of places (points and facilities).
     pub fn n_places(&self) -> usize {
         self.places.len()
     }
 
-    /// The place of a zone.
+    /// The place of a population point.
     #[inline]
-    pub fn zone_place(&self, z: ZoneId) -> PlaceId {
-        PlaceId::new(z.index())
+    pub fn point_place(&self, pt: PointId) -> PlaceId {
+        PlaceId::new(pt.index())
     }
 
     /// The place of a facility.
     #[inline]
     pub fn facility_place(&self, f: FacilityId) -> PlaceId {
-        PlaceId::new(self.n_zones + f.index())
+        PlaceId::new(self.n_points + f.index())
     }
 
     /// What a place is.
     #[inline]
     pub fn place(&self, p: PlaceId) -> Place {
-        if p.index() < self.n_zones {
-            Place::Zone(ZoneId::new(p.index()))
+        if p.index() < self.n_points {
+            Place::Point(PointId::new(p.index()))
         } else {
-            Place::Facility(FacilityId::new(p.index() - self.n_zones))
+            Place::Facility(FacilityId::new(p.index() - self.n_points))
         }
     }
 
@@ -311,9 +489,9 @@ mod tests {
             detour: 1.3,
             speed_kmh: 65.0,
         };
-        let t = Travel::build(z, f, rule, None, &mut Problems::default()).unwrap();
+        let t = Travel::build(z, &[], f, rule, &[], None, &mut Problems::default()).unwrap();
         let f0 = FacilityId::new(0);
-        let m = t.minutes(t.zone_place(ZoneId::new(0)), f0);
+        let m = t.minutes(t.point_place(PointId::new(0)), f0);
         assert!((m - 21.0).abs() < 0.5, "{m}");
         assert_eq!(t.minutes(t.facility_place(f0), f0), 0.0);
         assert_eq!(t.place(t.facility_place(f0)), Place::Facility(f0));

@@ -7,15 +7,16 @@ mod common;
 mod demand;
 mod legevakt;
 mod policy;
+mod travel;
 mod zones;
 
 use super::de::{Element, de, de_array, de_section};
 use super::limits::{MAX_FACILITIES, MAX_MATRIX_ENTRIES};
 use super::raw::*;
 use super::{ChoiceRule, HomeVisitsBy, Scenario, Site};
-use crate::base::ids::{FacilityId, IdVec, SiteId, ZoneId};
+use crate::base::ids::{FacilityId, IdVec, PointId, SiteId, ZoneId};
 use crate::input::problem::{LoadError, Problems};
-use crate::input::travel::{Point, RoadRule, Travel};
+use crate::input::travel::{Point, Travel};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
@@ -41,6 +42,7 @@ pub const TOP_KEYS: &[&str] = &[
     "assessment",
     "doctor_cars",
     "costs",
+    "indicator",
 ];
 
 /// Facility points as the validators add them (stations, satellites, ambulance stations,
@@ -81,6 +83,7 @@ pub(super) struct RawScenario {
     assessment: Option<RawAssessment>,
     doctor_cars: Vec<Element<RawDoctorCar>>,
     costs: Option<RawCosts>,
+    indicator: RawIndicator,
 }
 
 fn deserialise(mut t: toml::Table, p: &mut Problems) -> RawScenario {
@@ -122,6 +125,7 @@ fn deserialise(mut t: toml::Table, p: &mut Problems) -> RawScenario {
         assessment: de_section(&mut t, "assessment", p),
         doctor_cars: de_array(t.remove("doctor_cars"), "doctor_cars", p),
         costs: de_section(&mut t, "costs", p),
+        indicator: de_section(&mut t, "indicator", p).unwrap_or_default(),
     }
 }
 
@@ -165,24 +169,9 @@ pub fn scenario(
     let mut p = Problems::default();
     let r = deserialise(table, &mut p);
     let names = unique_names(&r, &mut p);
-    let rule = RoadRule {
-        detour: common::bounded(
-            r.travel.detour_factor.unwrap_or(1.3),
-            1.0,
-            super::limits::MAX_DETOUR,
-            "a road detour factor (road ÷ great-circle distance; 1.3 by default)",
-            "travel.detour_factor",
-            &mut p,
-        ),
-        speed_kmh: common::bounded(
-            r.travel.speed_kmh.unwrap_or(65.0),
-            1.0,
-            200.0,
-            "an average road speed in km/h (65 by default)",
-            "travel.speed_kmh",
-            &mut p,
-        ),
-    };
+    let rule = travel::rule(&r.travel, &mut p);
+    let ferries = travel::ferries(&r.travel, &mut p);
+    let emergency_speed = travel::emergency(&r.travel, &mut p);
     let zs = zones::validate(&r.zones, &r.zone_sources, dir, &mut p);
     inputs.extend(zs.inputs.iter().cloned());
     for z in &zs.zones {
@@ -198,7 +187,13 @@ pub fn scenario(
             );
         }
     }
-    let mut zone_list: IdVec<ZoneId, super::Zone> = zs.zones.into_iter().collect();
+    let mut warnings = zs.warnings.clone();
+    let (mut zone_list, points) = zones::assemble(zs.zones);
+    if let Some(csv) = &r.indicator.tettbygd_kommuner_csv {
+        let path = dir.join(csv);
+        zones::indicator_classes(&path, &mut zone_list, &mut warnings, &mut p);
+        inputs.push(path);
+    }
     let zone_index: HashMap<&str, ZoneId> = zone_list
         .iter_enumerated()
         .map(|(i, z)| (z.name.as_str(), i))
@@ -263,21 +258,12 @@ pub fn scenario(
     // The travel matrix is built last, and only when everything else is valid (its CSV names
     // must match the zones and facilities).
     let travel = if p.is_empty() {
-        let csv_path = r.travel.matrix_csv.as_ref().map(|c| dir.join(c));
-        if let Some(pp) = &csv_path {
-            inputs.push(pp.clone());
-        }
-        let zpts = zone_list
-            .iter()
-            .map(|z| Point {
-                name: z.name.clone(),
-                lat: z.lat,
-                lon: z.lon,
-            })
-            .collect();
-        let shown = csv_path.as_deref().map(crate::input::shown_path);
-        let csv = csv_path.as_deref().zip(shown.as_deref());
-        Travel::build(zpts, fac.0.into_iter().collect(), rule, csv, &mut p)
+        let parts = TravelParts {
+            rule,
+            ferries: &ferries,
+            facilities: fac,
+        };
+        build_travel(&r, dir, &points, &zone_list, parts, &mut inputs, &mut p)
     } else {
         None
     };
@@ -289,6 +275,9 @@ pub fn scenario(
         description,
         inputs,
         zones: zone_list,
+        points,
+        warnings,
+        emergency_speed,
         demand,
         lvs,
         stations,
@@ -427,6 +416,54 @@ fn cross_checks(
             );
         }
     }
+}
+
+/// What the travel matrix is built from besides the zones.
+struct TravelParts<'a> {
+    rule: crate::input::travel::RoadRule,
+    ferries: &'a [crate::input::travel::Ferry],
+    facilities: Facilities,
+}
+
+/// Build the travel matrix: every point and facility, the ferries, the travel CSV.
+fn build_travel(
+    r: &RawScenario,
+    dir: &Path,
+    points: &IdVec<PointId, super::ZonePoint>,
+    zones: &IdVec<ZoneId, super::Zone>,
+    parts: TravelParts,
+    inputs: &mut Vec<PathBuf>,
+    p: &mut Problems,
+) -> Option<Travel> {
+    let csv_path = r.travel.matrix_csv.as_ref().map(|c| dir.join(c));
+    if let Some(pp) = &csv_path {
+        inputs.push(pp.clone());
+    }
+    let pts = points
+        .iter()
+        .map(|x| Point {
+            name: x.name.clone(),
+            lat: x.lat,
+            lon: x.lon,
+        })
+        .collect();
+    // A zone's name stands for all of its points in travel tables and ferry sides.
+    let aliases: Vec<(String, Vec<PointId>)> = zones
+        .iter()
+        .filter(|z| z.points.len() > 1)
+        .map(|z| (z.name.clone(), z.points.clone()))
+        .collect();
+    let shown = csv_path.as_deref().map(crate::input::shown_path);
+    let csv = csv_path.as_deref().zip(shown.as_deref());
+    Travel::build(
+        pts,
+        &aliases,
+        parts.facilities.0.into_iter().collect(),
+        parts.rule,
+        parts.ferries,
+        csv,
+        p,
+    )
 }
 
 /// Resolve each zone's preferred legevakt (`legevakt = "…"`) for the `zone_preferred` rule.
