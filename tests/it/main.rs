@@ -9,6 +9,7 @@ mod experiments;
 mod fuzz;
 mod mechanism;
 mod models;
+mod osm;
 mod regions;
 mod regressions;
 mod theory;
