@@ -193,6 +193,9 @@ fn every_source_key_cited_is_in_the_source_list() {
             }
         }
     }
+    for e in std::fs::read_dir(root.join("models/data/travel")).unwrap() {
+        files.push(e.unwrap().path());
+    }
     let mut missing = Vec::new();
     let mut cited = 0;
     for f in &files {

@@ -168,12 +168,33 @@ fn travel_csv_rows_are_checked() {
         1,
     );
     let p = problems(&t);
-    has(
-        &p,
-        &format!("{}:3.from", csv.display()),
-        "\"Nowhere\" is not a zone, point or facility",
-    );
     has(&p, &format!("{}:4", csv.display()), "minutes");
+    // A name the scenario lacks is skipped with a warning that names it (a table shared by the
+    // variants of a model names facilities some lack); the other rows still apply.
+    assert!(!p.iter().any(|x| x.contains("Nowhere")), "{p:#?}");
+    let ok = csv.with_file_name("ok.csv");
+    std::fs::write(
+        &ok,
+        "from,to,minutes,km\nNesvik,Nesvik satellitt,5,4\nNowhere,Fjordby legevakt,3,2\n",
+    )
+    .unwrap();
+    let t = base().replacen(
+        "speed_kmh = 65.0",
+        &format!("speed_kmh = 65.0\nmatrix_csv = \"{}\"", ok.display()),
+        1,
+    );
+    let s = scenario(&t);
+    assert!(
+        s.warnings
+            .iter()
+            .any(|w| w.contains("\"Nowhere\"") && w.contains("skipped")),
+        "{:#?}",
+        s.warnings
+    );
+    assert_eq!(s.travel.pairs_by_source()[1].1, 1, "the Nesvik row applies");
+    // A table none of whose rows names a place of the scenario is an error.
+    std::fs::write(&ok, "from,to,minutes\nNowhere,Fjordby legevakt,3\n").unwrap();
+    has(&problems(&t), "travel.matrix_csv", "no row");
 }
 
 #[test]

@@ -128,6 +128,9 @@ pub struct Travel {
     source: Vec<PairSource>,
     ferry: Vec<bool>,
     rule: RoadRule,
+    /// Names a travel table or a ferry gave that this scenario does not have (skipped; a table
+    /// shared by the variants of a model names facilities some variants lack).
+    unknown: std::collections::BTreeSet<String>,
 }
 
 /// One row of a travel-time CSV.
@@ -168,6 +171,7 @@ impl Travel {
             ferry: vec![false; n],
             rule,
             places,
+            unknown: Default::default(),
         };
         for a in 0..t.places.len() {
             for f in 0..n_fac {
@@ -218,14 +222,24 @@ impl Travel {
     ) {
         for (i, f) in ferries.iter().enumerate() {
             let mut far = vec![false; self.places.len()];
-            for (j, n) in f.far_side.iter().enumerate() {
+            let mut found = false;
+            for n in &f.far_side {
                 match names.get(n) {
-                    Some(ids) => ids.iter().for_each(|x| far[x.index()] = true),
-                    None => p.push(
-                        format!("travel.ferries[{i}].far_side[{j}]"),
-                        format!("\"{n}\" is not a zone, point or facility of this scenario — use a name from [[zones]] or a facility"),
-                    ),
+                    Some(ids) => {
+                        ids.iter().for_each(|x| far[x.index()] = true);
+                        found = true;
+                    }
+                    None => {
+                        self.unknown.insert(n.clone());
+                    }
                 }
+            }
+            if !found {
+                p.push(
+                    format!("travel.ferries[{i}].far_side"),
+                    format!("none of {:?} is a zone, point or facility of this scenario — use names from [[zones]] (or \"zone · place\" for one point) and the facilities", f.far_side),
+                );
+                continue;
             }
             let wait = f.headway_min / 2.0;
             let cross_km =
@@ -275,26 +289,43 @@ impl Travel {
                 return;
             }
         };
+        let (mut rows, mut skipped) = (0, 0);
         for (i, row) in rdr.deserialize::<CsvRow>().enumerate() {
             let line = i + 2;
             match row {
-                Ok(row) => self.csv_row(&row, &format!("{label}:{line}"), names, p),
+                Ok(row) => {
+                    rows += 1;
+                    if !self.csv_row(&row, &format!("{label}:{line}"), names, p) {
+                        skipped += 1;
+                    }
+                }
                 Err(e) => p.push(
                     format!("{label}:{line}"),
                     format!("{e} — each row needs from,to,minutes[,km][,ferry][,source] with numbers for minutes and km, true/false for ferry, and source routed or documented"),
                 ),
             }
         }
+        if rows > 0 && skipped == rows {
+            p.push(
+                "travel.matrix_csv",
+                format!("no row of \"{label}\" names places of this scenario — use names from [[zones]] (or \"zone · place\" for one point) and the facilities"),
+            );
+        }
     }
 
-    /// One row of a travel CSV.
+    /// Names a travel table or ferry gave that the scenario lacks (their rows were skipped).
+    pub fn unknown_names(&self) -> impl Iterator<Item = &str> {
+        self.unknown.iter().map(String::as_str)
+    }
+
+    /// One row of a travel CSV; false when it names a place the scenario lacks (skipped).
     fn csv_row(
         &mut self,
         row: &CsvRow,
         at: &str,
         names: &HashMap<String, Vec<PlaceId>>,
         p: &mut Problems,
-    ) {
+    ) -> bool {
         let max = super::scenario::limits::MAX_DURATION_MIN;
         if !(row.minutes.is_finite() && (0.0..=max).contains(&row.minutes)) {
             p.push(
@@ -304,7 +335,7 @@ impl Travel {
                     row.minutes
                 ),
             );
-            return;
+            return true;
         }
         if let Some(k) = row.km
             && !(k.is_finite() && (0.0..=100_000.0).contains(&k))
@@ -313,7 +344,7 @@ impl Travel {
                 format!("{at}.km"),
                 format!("{k} is not a distance — give km from 0 to 100000"),
             );
-            return;
+            return true;
         }
         let source = match row.source {
             None | Some(PairSource::Documented) => PairSource::Documented,
@@ -326,23 +357,17 @@ impl Travel {
                         other.name()
                     ),
                 );
-                return;
+                return true;
             }
         };
         let (a, b) = (names.get(&row.from), names.get(&row.to));
         let (Some(a), Some(b)) = (a, b) else {
-            for (col, name, found) in [
-                ("from", &row.from, a.is_some()),
-                ("to", &row.to, b.is_some()),
-            ] {
+            for (name, found) in [(&row.from, a.is_some()), (&row.to, b.is_some())] {
                 if !found {
-                    p.push(
-                        format!("{at}.{col}"),
-                        format!("\"{name}\" is not a zone, point or facility of this scenario — use a name from [[zones]] or a facility"),
-                    );
+                    self.unknown.insert(name.clone());
                 }
             }
-            return;
+            return false;
         };
         // A pair applies in both directions when both ends are facilities.
         let mut any = false;
@@ -368,6 +393,7 @@ impl Travel {
                 "both ends are zones — one end of a pair must be a facility",
             );
         }
+        true
     }
 
     /// How many (place, facility) pairs come from each source, in [`PairSource::ALL`] order.
