@@ -10,7 +10,8 @@ afterwards) with the later inputs taken out:
   2  + documented times and ferries ([travel] matrix_csv, [[travel.ferries]])
   3  + emergency driving factor ([travel] emergency_travel_factor)
   4  + the tettbygd table for the indicator KPIs ([indicator]) = the shipped model
-Prints a Markdown table of the KPIs (mean over the replications).
+Prints a Markdown table of the KPIs (mean over the replications); the indicator KPIs need the
+tettbygd table, so they show only in the last step.
 """
 import argparse, json, os, subprocess, sys, tempfile, tomllib
 
@@ -90,8 +91,11 @@ def main():
     print("|---|" + "---:|" * len(res))
     for key, label, unit in KPIS:
         cells = []
-        for _, k in res:
+        for (name, k), (_, flags) in zip(res, steps):
             v = k[key]["mean"]
+            if key.startswith("indicator_") and flags[3]:
+                cells.append("—")  # the indicator needs the tettbygd table
+                continue
             cells.append(f"{v * 100:.1f} %" if unit == "%" else f"{v:.1f} min")
         print(f"| {label} | " + " | ".join(cells) + " |")
 

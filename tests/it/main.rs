@@ -13,4 +13,5 @@ mod osm;
 mod regions;
 mod regressions;
 mod theory;
+mod travel;
 mod validation;

@@ -66,7 +66,7 @@ pub struct RoadRule {
 }
 
 /// Where a pair's travel time comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PairSource {
     /// Great-circle km × detour ÷ speed.
