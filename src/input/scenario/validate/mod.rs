@@ -263,19 +263,11 @@ pub fn scenario(
             ferries: &ferries,
             facilities: fac,
         };
-        build_travel(
-            &r,
-            dir,
-            &points,
-            &zone_list,
-            parts,
-            &mut inputs,
-            &mut warnings,
-            &mut p,
-        )
+        build_travel(&r, dir, &points, &zone_list, parts, &mut inputs, &mut p)
     } else {
         None
     };
+    warnings.extend(travel.as_ref().and_then(unknown_travel_names));
     let name = r.name.clone();
     let description = r.description.clone();
     p.finish(label, || ())?;
@@ -442,7 +434,6 @@ fn build_travel(
     zones: &IdVec<ZoneId, super::Zone>,
     parts: TravelParts,
     inputs: &mut Vec<PathBuf>,
-    warnings: &mut Vec<String>,
     p: &mut Problems,
 ) -> Option<Travel> {
     let csv_path = r.travel.matrix_csv.as_ref().map(|c| dir.join(c));
@@ -465,7 +456,7 @@ fn build_travel(
         .collect();
     let shown = csv_path.as_deref().map(crate::input::shown_path);
     let csv = csv_path.as_deref().zip(shown.as_deref());
-    let t = Travel::build(
+    Travel::build(
         pts,
         &aliases,
         parts.facilities.0.into_iter().collect(),
@@ -473,16 +464,17 @@ fn build_travel(
         parts.ferries,
         csv,
         p,
-    )?;
+    )
+}
+
+/// The warning for names a travel table or ferry gave that the scenario lacks.
+fn unknown_travel_names(t: &Travel) -> Option<String> {
     let unknown: Vec<String> = t.unknown_names().map(|n| format!("\"{n}\"")).collect();
-    if !unknown.is_empty() {
-        warnings.push(format!(
-            "travel: {} name(s) in the travel table or the ferries are not places of this scenario; their entries were skipped: {} — normal for a table shared by variants, else check the spelling against [[zones]] (\"zone · place\" for one point) and the facilities",
-            unknown.len(),
-            unknown.join(", ")
-        ));
-    }
-    Some(t)
+    (!unknown.is_empty()).then(|| format!(
+        "travel: {} name(s) in the travel table or the ferries are not places of this scenario; their entries were skipped: {} — normal for a table shared by variants, else check the spelling against [[zones]] (\"zone · place\" for one point) and the facilities",
+        unknown.len(),
+        unknown.join(", ")
+    ))
 }
 
 /// Resolve each zone's preferred legevakt (`legevakt = "…"`) for the `zone_preferred` rule.
