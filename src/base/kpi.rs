@@ -56,6 +56,8 @@ kpis! {
         "mean 116117 answer time", "simulated";
     LvsUtil => "lvs_nurse_utilisation", "share", None, "",
         "busy nurse time ÷ available nurse time (scheduled, plus overtime to clear the queue) at the legevaktsentral", "simulated";
+    LvsAbandoned => "lvs_abandoned_share", "share", None, "",
+        "116117 call attempts whose caller hung up before a nurse answered (a caller who calls again makes a new attempt)", "simulated ([[legevaktsentral]] abandonment)";
     LvsCallsPer1000 => "lvs_calls_per_1000", "calls/1000 inhabitants/year", None, "≈570 (2023)",
         "calls answered by the legevaktsentral", "Meld. St. 23 (2024–2025) tab. 4.2 (3,159,073 calls 2023) [MeldSt23-2025]";
     WaitP90Red => "legevakt_wait_p90_min_red", "min", None, "target 0 (SATS)",
@@ -126,6 +128,8 @@ kpis! {
         "needs reaching 113 (direct calls, forwards from 116117, suppressed red needs)", "Meld. St. 23 (2024–2025) tab. 4.1 (775,509 calls 2023) [MeldSt23-2025]";
     AmkWithin10s => "amk_answered_within_10s_share", "share", at_least(0.90), "0.728 (2013)",
         "113 calls answered within 10 s of ringing", "akuttmedisinforskriften; Helsedirektoratet, AMK-statistikk 2013 (72.8 % Apr–Dec 2013) [Hdir-AMK-2013]";
+    AmkAbandoned => "amk_abandoned_share", "share", None, "",
+        "113 call attempts whose caller hung up before an operator answered (a caller who calls again makes a new attempt)", "simulated ([amk] abandonment)";
     AmkP90 => "amk_answer_time_p90_s", "s", None, "",
         "90th percentile of 113 answer time", "simulated";
     RedUrban12 => "red_response_within_12min_urban_share", "share", at_least(0.90), "0.711 Helse Midt 2020",

@@ -119,6 +119,10 @@ pub enum Purpose {
     Support = 25,
     /// Which population point of its zone a need arises at.
     Point = 26,
+    /// How long a caller waits before hanging up (one stream per call attempt).
+    Patience = 27,
+    /// Does a caller who hung up call again, and when?
+    Redial = 28,
 }
 
 /// Generator of one purpose of one patient: SplitMix64 (Steele, Lea & Flood 2014), which needs no

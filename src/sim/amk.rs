@@ -93,20 +93,37 @@ impl World<'_> {
         let seq = self.next_seq();
         let now = self.now;
         let pat = &mut self.patients[p];
-        pat.t_ring = now;
+        if pat.stage != Stage::RedialAmk {
+            // The response clock starts at the first call, not at a redial.
+            pat.t_ring = now;
+        }
         pat.t_wait = now;
         pat.via_amk = true;
         pat.stage = Stage::AmkQueue;
-        self.request(pool, 0, seq, Job::AmkCall(p));
+        pat.seq = seq;
+        self.request(pool, 0, seq, Job::AmkCall(p, seq));
+        if self.patients[p].stage == Stage::AmkQueue
+            && let Some(a) = &self
+                .scn
+                .amk
+                .as_ref()
+                .expect("AMK pool implies AMK")
+                .abandonment
+        {
+            self.await_patience(p, seq, a);
+        }
     }
 
-    pub(super) fn amk_call_start(&mut self, p: PatientId) {
+    pub(super) fn amk_call_start(&mut self, pool: PoolId, p: PatientId, seq: u64) {
+        if !self.still_calling(p, seq, Stage::AmkQueue) {
+            self.release(pool);
+            return;
+        }
         let now = self.now;
         let amk = self.scn.amk.as_ref().expect("AMK pool implies AMK");
         let pat = &mut self.patients[p];
-        debug_assert_eq!(pat.stage, Stage::AmkQueue);
         pat.stage = Stage::AmkCall;
-        let answer = now - pat.t_ring;
+        let answer = now - pat.t_wait;
         pat.t_answer = now;
         let m =
             amk.handling_min[pat.urgency].sample(&mut patient_rng(pat.seed, Purpose::AmkHandling));

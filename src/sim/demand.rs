@@ -264,6 +264,7 @@ impl World<'_> {
             phone_only: false,
             yellow_scored: false,
             amb_seq: 0,
+            hang_ups: 0,
         });
         if channel == Channel::Amk {
             self.reach_amk(p);

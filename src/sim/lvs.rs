@@ -40,14 +40,23 @@ impl World<'_> {
         pat.via_lvs = true;
         pat.stage = Stage::LvsQueue;
         pat.t_wait = self.now;
-        self.request(self.lvs.nurses[l], 0, seq, Job::LvsCall(p));
+        pat.seq = seq;
+        self.request(self.lvs.nurses[l], 0, seq, Job::LvsCall(p, seq));
+        if self.patients[p].stage == Stage::LvsQueue
+            && let Some(a) = &self.scn.lvs[l].abandonment
+        {
+            self.await_patience(p, seq, a);
+        }
     }
 
-    /// A nurse answers.
-    pub(super) fn lvs_call_start(&mut self, p: PatientId) {
+    /// A nurse answers (or, for a caller who has hung up, takes the next call).
+    pub(super) fn lvs_call_start(&mut self, pool: PoolId, p: PatientId, seq: u64) {
+        if !self.still_calling(p, seq, Stage::LvsQueue) {
+            self.release(pool);
+            return;
+        }
         let now = self.now;
         let pat = &mut self.patients[p];
-        debug_assert_eq!(pat.stage, Stage::LvsQueue);
         let answer = now - pat.t_wait;
         pat.stage = Stage::LvsCall;
         let lvs = &self.scn.lvs[pat.lvs.expect("calling an LVS")];

@@ -21,6 +21,7 @@
 
 mod ambulance;
 mod amk;
+mod calls;
 mod demand;
 mod doctor_car;
 mod hospital;
@@ -68,6 +69,10 @@ enum Event {
     ServerFree { pool: PoolId },
     /// The wait limit of a home-visit request is reached (`seq` identifies the request).
     VisitTimeout { p: PatientId, seq: u64 },
+    /// A caller's patience runs out (`seq` identifies the call attempt).
+    HangUp { p: PatientId, seq: u64 },
+    /// A caller who hung up calls again.
+    Redial { p: PatientId },
     /// The planned-transport hours begin for a deferred planned transport.
     PlannedStart { p: PatientId },
     /// A doctor car reaches the scene.
@@ -205,7 +210,7 @@ impl<'a> World<'a> {
     #[inline]
     fn start(&mut self, pool: PoolId, job: Job) {
         match job {
-            Job::LvsCall(p) => self.lvs_call_start(p),
+            Job::LvsCall(p, seq) => self.lvs_call_start(pool, p, seq),
             Job::Triage(p) => self.triage_start(p),
             Job::Consult(p) | Job::VideoConsult(p) => self.consult_start(p),
             Job::SatelliteNurse(p) => self.satellite_nurse_start(p),
@@ -213,7 +218,7 @@ impl<'a> World<'a> {
                 self.home_visit_start(pool, p, seq)
             }
             Job::HomeVisitVideo(p) => self.home_visit_video_start(p),
-            Job::AmkCall(p) => self.amk_call_start(p),
+            Job::AmkCall(p, seq) => self.amk_call_start(pool, p, seq),
             Job::RedCallout(c) => self.callout_start(c),
             Job::DoctorCar(m) => self.car_start(m),
             Job::CarDoctor(m) => self.car_doctor_start(m),
@@ -300,6 +305,8 @@ impl<'a> World<'a> {
             }
             Event::ServerFree { pool } => self.release(pool),
             Event::VisitTimeout { p, seq } => self.visit_timeout(p, seq),
+            Event::HangUp { p, seq } => self.hang_up(p, seq),
+            Event::Redial { p } => self.redial(p),
             Event::PlannedStart { p } => self.planned_start(p),
             Event::CarArrive { m } => self.car_arrive(m),
             Event::CarEnd { m } => self.car_end(m),

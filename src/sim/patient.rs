@@ -33,6 +33,10 @@ pub(crate) enum Stage {
     PlannedWait,
     AmkQueue,
     AmkCall,
+    /// Hung up on the legevaktsentral before an answer; will call again.
+    RedialLvs,
+    /// Hung up on 113 before an answer; will call again.
+    RedialAmk,
     Ambulance,
     DoctorCar,
     EdQueue,
@@ -87,6 +91,8 @@ pub(crate) struct Patient {
     pub yellow_scored: bool,
     /// Position in the ambulance queue (kept when a diverted mission waits again).
     pub amb_seq: u64,
+    /// Call attempts so far that ended with the caller hanging up.
+    pub hang_ups: u32,
 }
 
 /// The patients in the chain.

@@ -24,7 +24,7 @@ use std::collections::BinaryHeap;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Job {
     /// Answer and handle a 116117 call.
-    LvsCall(PatientId),
+    LvsCall(PatientId, u64),
     /// Nurse triage on arrival at a station.
     Triage(PatientId),
     /// Doctor consultation at a station.
@@ -41,7 +41,7 @@ pub enum Job {
     /// Host doctor on video during a satellite nurse's home visit.
     HomeVisitVideo(PatientId),
     /// Answer and handle a 113 call.
-    AmkCall(PatientId),
+    AmkCall(PatientId, u64),
     /// Legevakt doctor (or satellite nurse) call-out to a red event.
     RedCallout(CalloutId),
     /// A doctor car's mission.

@@ -29,11 +29,13 @@ pub enum Outcome {
     Admitted,
     /// Distance kept the need from the legevakt; the patient waits for the GP next weekday.
     GpNextDay,
+    /// Hung up on a call centre before an answer and did not call again.
+    HungUp,
 }
 
 impl Outcome {
     /// Every outcome, in report order.
-    pub const ALL: [Outcome; 11] = [
+    pub const ALL: [Outcome; 12] = [
         Outcome::Suppressed,
         Outcome::OutsideHours,
         Outcome::Advice,
@@ -45,6 +47,7 @@ impl Outcome {
         Outcome::EdDischarged,
         Outcome::Admitted,
         Outcome::GpNextDay,
+        Outcome::HungUp,
     ];
 
     /// Stable name used in `summary.json`.
@@ -61,6 +64,7 @@ impl Outcome {
             Outcome::EdDischarged => "ed_discharged",
             Outcome::Admitted => "admitted",
             Outcome::GpNextDay => "gp_next_day_after_distance",
+            Outcome::HungUp => "hung_up_without_calling_again",
         }
     }
 }

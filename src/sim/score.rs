@@ -69,6 +69,8 @@ pub(crate) struct Score {
     warmup: SimTime,
     lvs_answer: Hist,
     lvs_within_2min: u64,
+    /// Call attempts that hung up before an answer: [116117, 113].
+    hung_up: [u64; 2],
     wait: PerUrgency<Hist>,
     waited: u64,
     waits_total: u64,
@@ -172,6 +174,7 @@ impl Score {
             warmup,
             lvs_answer: Hist::default(),
             lvs_within_2min: 0,
+            hung_up: [0; 2],
             wait: PerUrgency::default(),
             waited: 0,
             waits_total: 0,
@@ -319,6 +322,13 @@ impl Score {
     }
 
     /// A 113 call was answered after `wait`.
+    /// A caller hung up before an answer (`amk`: on 113, else on 116117).
+    pub fn hung_up(&mut self, now: SimTime, amk: bool) {
+        if self.measuring(now) {
+            self.hung_up[usize::from(amk)] += 1;
+        }
+    }
+
     pub fn amk_answered(&mut self, now: SimTime, wait: Dur) {
         if self.measuring(now) {
             self.amk_answer.record(wait.0);
@@ -560,6 +570,7 @@ impl Score {
         let min = |x: f64| x / MS_PER_MIN as f64;
         let s = |x: f64| x / MS_PER_S as f64;
         k[Kpi::LvsWithin2Min] = ratio(self.lvs_within_2min, self.lvs_answer.len());
+        k[Kpi::LvsAbandoned] = ratio(self.hung_up[0], self.hung_up[0] + self.lvs_answer.len());
         k[Kpi::LvsP90] = self.lvs_answer.quantile_ms(0.9).map(s);
         k[Kpi::LvsMean] = self.lvs_answer.mean_ms().map(s);
         k[Kpi::LvsUtil] = time_ratio(cx.lvs_time);
@@ -603,6 +614,7 @@ impl Score {
         k[Kpi::Calls113Per1000] = per_1000(self.calls_113);
         if cx.has_amk {
             k[Kpi::AmkWithin10s] = ratio(self.amk_within_10s, self.amk_answer.len());
+            k[Kpi::AmkAbandoned] = ratio(self.hung_up[1], self.hung_up[1] + self.amk_answer.len());
             k[Kpi::AmkP90] = self.amk_answer.quantile_ms(0.9).map(s);
         }
         k[Kpi::RedUrban12] = ratio(self.response_ok[URBAN], self.response_n[URBAN]);

@@ -664,6 +664,16 @@ fn every_switch_on_conserves_patients_keeps_the_demand_and_is_thread_independent
             1,
         )
         .replacen(
+            "[legevaktsentral.disposition]",
+            "abandonment = { patience_min = { dist = \"exponential\", mean = 0.5 }, redial_share = 0.7, redial_after_min = { dist = \"exponential\", mean = 2 } }\n[legevaktsentral.disposition]",
+            1,
+        )
+        .replacen(
+            "[amk]\n",
+            "[amk]\nabandonment = { patience_min = { dist = \"exponential\", mean = 0.05 }, redial_share = 0.9, redial_after_min = { dist = \"constant\", value = 0.5 } }\n",
+            1,
+        )
+        .replacen(
             "legevakt_choice = \"nearest_open\"",
             "legevakt_choice = \"logit\"\nlogit = { minutes_scale = 15.0, doctor_in_person_min = 15.0 }",
             1,
@@ -705,6 +715,8 @@ outcome = { home = 0.6, hospital = 0.25, legevakt = 0.15 }
             Kpi::CarMissionsPer1000,
             Kpi::AssessmentsPer1000,
             Kpi::ByAmbulancePer1000,
+            Kpi::LvsAbandoned,
+            Kpi::AmkAbandoned,
         ] {
             assert!(x.kpis[k as usize].unwrap() > 0.0, "{:?} never happened", k);
         }

@@ -22,7 +22,7 @@ fn rule_min(a: (f64, f64), b: (f64, f64)) -> f64 {
 /// Red 113 calls only (`per_1000` red per 1000 per year), 40 staffed road ambulances at Base
 /// (60.0 N, 10.0 E) so none ever queues; AMK handling 2 min, activation 1 min, every time
 /// constant. `zones` and `extra` are TOML.
-fn red_model(zones: &str, per_1000: f64, extra: &str) -> String {
+pub(crate) fn red_model(zones: &str, per_1000: f64, extra: &str) -> String {
     let c = |v: f64| format!("{{ dist = \"constant\", value = {v} }}");
     let per_u = |v: f64| format!("{{ red = {0}, yellow = {0}, green = {0} }}", c(v));
     format!(

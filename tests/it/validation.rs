@@ -288,3 +288,29 @@ fn several_type_errors_in_one_entry_are_all_reported() {
         "{p:?}"
     );
 }
+
+#[test]
+fn abandonment_needs_a_redial_time_and_valid_shares() {
+    let t = base().replacen(
+        "[legevaktsentral.disposition]",
+        "abandonment = { patience_min = { dist = \"exponential\", mean = 3 }, redial_share = 0.5 }\n[legevaktsentral.disposition]",
+        1,
+    );
+    has(
+        &problems(&t),
+        "legevaktsentral[0].abandonment.redial_after_min",
+        "missing — give the time from hanging up to calling again",
+    );
+    let t = base().replacen(
+        "[legevaktsentral.disposition]",
+        "abandonment = { patience_min = { dist = \"exponential\", mean = -3 }, redial_share = 1.5, redial_after_min = { dist = \"constant\", value = 1 } }\n[legevaktsentral.disposition]",
+        1,
+    );
+    let p = problems(&t);
+    has(&p, "legevaktsentral[0].abandonment.patience_min", "mean");
+    has(
+        &p,
+        "legevaktsentral[0].abandonment.redial_share",
+        "not a share",
+    );
+}

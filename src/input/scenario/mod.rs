@@ -442,6 +442,19 @@ pub struct Lvs {
     pub disposition: PerUrgency<DispositionShares>,
     /// Who makes home visits.
     pub home_visits_by: HomeVisitsBy,
+    /// Callers hanging up and redialling (None: nobody hangs up).
+    pub abandonment: Option<Abandonment>,
+}
+
+/// Callers of a call centre who hang up before they are answered, and call again.
+#[derive(Debug, Clone)]
+pub struct Abandonment {
+    /// Patience: time a caller waits before hanging up \[min\].
+    pub patience_min: Dist,
+    /// Share of those who hung up that call again.
+    pub redial_share: f64,
+    /// Hang-up → next call \[min\].
+    pub redial_after_min: Dist,
 }
 
 /// AMK (emergency medical communication centre, 113).
@@ -465,6 +478,8 @@ pub struct Amk {
     pub callout_share: f64,
     /// Legevakt time on scene at a red event \[min\].
     pub callout_on_scene_min: Dist,
+    /// Callers hanging up and redialling (None: nobody hangs up).
+    pub abandonment: Option<Abandonment>,
 }
 
 /// Mission parameters of road and boat ambulances.

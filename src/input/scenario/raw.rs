@@ -197,6 +197,20 @@ pub struct RawLvs {
     pub disposition: PerUrgency<RawDisposition>,
     /// Who makes home visits: `legevakt` (default) or `ambulance` (assessment missions).
     pub home_visits_by: Option<Closed<HomeVisitsBy>>,
+    /// Callers hang up after a patience time, and a share call again (default: nobody hangs up).
+    pub abandonment: Option<RawAbandonment>,
+}
+
+/// `abandonment = { patience_min, redial_share, redial_after_min }` of a call centre.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAbandonment {
+    /// How long a caller waits for an answer before hanging up \[min\] (each attempt draws anew).
+    pub patience_min: DistSpec,
+    /// Share of the callers who hung up that call again (default 0).
+    pub redial_share: Option<f64>,
+    /// Time from hanging up to calling again \[min\] (required when `redial_share` > 0).
+    pub redial_after_min: Option<DistSpec>,
 }
 
 /// `[[legevakt]]`: an out-of-hours clinic with doctors.
@@ -444,6 +458,8 @@ pub struct RawAmk {
     pub legevakt_callout_share: Option<f64>,
     /// Time the legevakt doctor or nurse stays on scene at a red event \[min\].
     pub callout_on_scene_min: Option<DistSpec>,
+    /// Callers hang up after a patience time, and a share call again (default: nobody hangs up).
+    pub abandonment: Option<RawAbandonment>,
 }
 
 /// `[ambulance]`: mission parameters common to all road and boat ambulances.

@@ -38,7 +38,9 @@ pub fn amk(a: &RawAmk, p: &mut Problems) -> Option<Amk> {
         "amk.callout_on_scene_min",
         p,
     );
+    let abandonment = common::abandonment(&a.abandonment, "amk.abandonment", p);
     Some(Amk {
+        abandonment: abandonment?,
         name: a.name.clone(),
         operators: ops?,
         handling_min: h?,

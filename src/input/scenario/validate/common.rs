@@ -22,6 +22,37 @@ pub fn dist(spec: &DistSpec, path: &str, p: &mut Problems) -> Option<Dist> {
     }
 }
 
+/// A call centre's `abandonment` (outer None: a problem was reported; inner None: not given).
+pub fn abandonment(
+    raw: &Option<crate::input::scenario::raw::RawAbandonment>,
+    path: &str,
+    p: &mut Problems,
+) -> Option<Option<crate::input::scenario::Abandonment>> {
+    let Some(a) = raw else { return Some(None) };
+    let before = p.len();
+    let patience = dist(&a.patience_min, &format!("{path}.patience_min"), p);
+    let redial_share = share(a.redial_share, 0.0, &format!("{path}.redial_share"), p);
+    let redial_after = match &a.redial_after_min {
+        Some(d) => dist(d, &format!("{path}.redial_after_min"), p),
+        None if redial_share > 0.0 => {
+            p.push(
+                format!("{path}.redial_after_min"),
+                "missing — give the time from hanging up to calling again, e.g. { dist = \"exponential\", mean = 2 }",
+            );
+            None
+        }
+        None => Some(Dist::constant(0.0)),
+    };
+    if p.len() > before {
+        return None;
+    }
+    Some(Some(crate::input::scenario::Abandonment {
+        patience_min: patience?,
+        redial_share,
+        redial_after_min: redial_after?,
+    }))
+}
+
 /// An optional distribution with a default.
 pub fn dist_or(
     spec: &Option<DistSpec>,

@@ -25,7 +25,8 @@ pub fn lvs(raw: &[Element<RawLvs>], p: &mut Problems) -> IdVec<LvsId, Lvs> {
             p,
         );
         let disposition = PerUrgency::from_fn(|u| disposition(l, u, &path, p));
-        if let (Some(nurses), Some(handling)) = (nurses, handling) {
+        let abandonment = common::abandonment(&l.abandonment, &format!("{path}.abandonment"), p);
+        if let (Some(nurses), Some(handling), Some(abandonment)) = (nurses, handling, abandonment) {
             out.push(Lvs {
                 name: l.name.clone(),
                 nurses,
@@ -37,6 +38,7 @@ pub fn lvs(raw: &[Element<RawLvs>], p: &mut Problems) -> IdVec<LvsId, Lvs> {
                     &format!("{path}.home_visits_by"),
                     p,
                 ),
+                abandonment,
             });
         }
     }
