@@ -126,6 +126,8 @@ kpis! {
         "patients sent to another site (or to the GP) because the nearest open one closes before they could arrive", "simulated (sending rule: open on arrival)";
     Calls113Per1000 => "amk_calls_per_1000", "calls/1000 inhabitants/year", None, "≈140 (2023)",
         "needs reaching 113 (direct calls, forwards from 116117, suppressed red needs)", "Meld. St. 23 (2024–2025) tab. 4.1 (775,509 calls 2023) [MeldSt23-2025]";
+    TransfersPer1000 => "hospital_transfers_per_1000", "missions/1000 inhabitants/year", None, "",
+        "ambulance transfers between hospitals ordered in the measured period (they count in ambulance_missions_per_1000 too)", "simulated ([demand.hospital_transfers])";
     AmkWithin10s => "amk_answered_within_10s_share", "share", at_least(0.90), "0.728 (2013)",
         "113 calls answered within 10 s of ringing", "akuttmedisinforskriften; Helsedirektoratet, AMK-statistikk 2013 (72.8 % Apr–Dec 2013) [Hdir-AMK-2013]";
     AmkAbandoned => "amk_abandoned_share", "share", None, "",

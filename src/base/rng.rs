@@ -42,6 +42,11 @@ pub enum StreamId {
     },
     /// System randomness with no patient (weather, breakdowns).
     System(u32),
+    /// Ambulance transfers sent by one hospital.
+    Transfer {
+        /// hospital index
+        hospital: u32,
+    },
 }
 
 impl StreamId {
@@ -53,6 +58,7 @@ impl StreamId {
                 urgency,
             } => (1u64 << 56) | ((zone as u64) << 16) | ((channel as u64) << 8) | urgency as u64,
             StreamId::System(k) => (2u64 << 56) | k as u64,
+            StreamId::Transfer { hospital } => (3u64 << 56) | hospital as u64,
         }
     }
 }

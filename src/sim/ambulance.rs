@@ -115,6 +115,9 @@ pub(crate) enum MissionKind {
     /// A patient the legevaktsentral sent to a legevakt who cannot go on their own: always
     /// conveyed, to that site.
     ToLegevakt(SiteId),
+    /// A transfer from the hospital where the vehicle picks the patient up to this one: always
+    /// conveyed, handed over to the ward (no ED bay).
+    Transfer(HospitalId),
 }
 
 /// What a vehicle is doing a mission for.
@@ -724,6 +727,11 @@ impl World<'_> {
             VState::Conveying => {
                 let p = self.patient_of(v);
                 match self.fleet.veh[v].dest.expect("conveying somewhere") {
+                    Dest::Hospital(_)
+                        if matches!(self.patients[p].mission, MissionKind::Transfer(_)) =>
+                    {
+                        self.transfer_handover(v, p)
+                    }
                     Dest::Hospital(h) => {
                         self.set_state(v, VState::AtEdDoor);
                         self.patients[p].t_wait = self.now;
@@ -777,7 +785,7 @@ impl World<'_> {
             .as_ref()
             .expect("vehicles imply [ambulance]");
         let (conveyed, to_site) = match kind {
-            MissionKind::Transport => (true, None),
+            MissionKind::Transport | MissionKind::Transfer(_) => (true, None),
             MissionKind::ToLegevakt(s) => (true, Some(s)),
             MissionKind::Assessment if self.scn.assessment.is_some() => {
                 let a = self.scn.assessment.expect("checked");
@@ -862,8 +870,15 @@ impl World<'_> {
             self.move_to(v, VState::Conveying, scene, self.scn.site_place(s), t);
             return;
         }
-        // Nearest hospital from the scene for this vehicle (precomputed for road vehicles).
-        let best = if self.scn.vehicles[v].kind == VehicleKind::Road {
+        // A transfer goes to its hospital; anyone else to the nearest hospital from the scene
+        // for this vehicle (precomputed for road vehicles).
+        let best = if let MissionKind::Transfer(h) = self.patients[p].mission {
+            (
+                self.scn
+                    .vehicle_travel_min(v, scene, self.scn.hospital_place(h)),
+                h,
+            )
+        } else if self.scn.vehicles[v].kind == VehicleKind::Road {
             let h = self.scn.derived.place_hospital[scene].expect("vehicles imply a hospital");
             (
                 self.scn
@@ -907,6 +922,22 @@ impl World<'_> {
         self.fleet.veh[v].task = None;
         self.set_state(v, VState::Handover);
         self.phase_end(v, Dur::from_minutes(m));
+    }
+
+    /// A transfer reaches the receiving hospital: the crew hands the patient over to the ward
+    /// (the handover time of a green patient; no ED bay to wait for) and returns.
+    fn transfer_handover(&mut self, v: VehicleId, p: PatientId) {
+        let seed = self.patients[p].seed;
+        let amb = self
+            .scn
+            .ambulance
+            .as_ref()
+            .expect("vehicles imply [ambulance]");
+        let m = amb.handover_min[Urgency::Green].sample(&mut patient_rng(seed, Purpose::Handover));
+        self.fleet.veh[v].task = None;
+        self.set_state(v, VState::Handover);
+        self.phase_end(v, Dur::from_minutes(m));
+        self.complete(p, Outcome::Transferred);
     }
 
     /// An ambulance brings patient `p` to legevakt site `s`: the patient joins the site's

@@ -17,7 +17,7 @@
 use super::World;
 use super::patient::{Patient, Stage};
 use super::result::Outcome;
-use crate::base::ids::{DemandStreamId, IdVec, PatientId, SiteId, ZoneId};
+use crate::base::ids::{DemandStreamId, IdVec, PatientId, PointId, SiteId, ZoneId};
 use crate::base::rng::{Purpose, SimRng, StreamId, stream_rng};
 use crate::base::time::{MS_PER_HOUR, MS_PER_WEEK, SimTime};
 use crate::base::urgency::{Channel, Urgency};
@@ -38,6 +38,8 @@ struct Stream {
     c: f64,
     /// Hour of the week of the last arrival: the search for the next one starts there.
     hour: usize,
+    /// A stream of hospital transfers: its index in the scenario's transfer origins.
+    transfer: Option<usize>,
 }
 
 /// The demand side of a replication: the streams, their generators and the queue of their next
@@ -66,6 +68,7 @@ impl Demand {
                             inv_scale: 1.0 / scale,
                             c: 0.0,
                             hour: 0,
+                            transfer: None,
                         });
                         rngs.push(stream_rng(
                             seed,
@@ -77,6 +80,31 @@ impl Demand {
                             },
                         ));
                     }
+                }
+            }
+        }
+        // Hospital transfers: one stream per sending hospital, after the needs (so the needs'
+        // streams, and their draws, do not depend on whether transfers are modelled).
+        if let Some(t) = &scn.transfers {
+            for (i, o) in scn.derived.transfer_origins.iter().enumerate() {
+                let scale = o.population * t.per_person_hour;
+                if scale > 0.0 {
+                    streams.push(Stream {
+                        zone: scn.points[o.point].zone,
+                        channel: Channel::Amk,
+                        urgency: Urgency::Green,
+                        inv_scale: 1.0 / scale,
+                        c: 0.0,
+                        hour: 0,
+                        transfer: Some(i),
+                    });
+                    rngs.push(stream_rng(
+                        seed,
+                        replication,
+                        StreamId::Transfer {
+                            hospital: o.from.raw(),
+                        },
+                    ));
                 }
             }
         }
@@ -175,10 +203,22 @@ impl World<'_> {
     #[inline]
     fn draw_next_need(&mut self, s: DemandStreamId) -> Option<SimTime> {
         let st = &mut self.demand.streams[s];
-        let profile = &self.scn.demand[st.channel]
-            .as_ref()
-            .expect("stream exists only for a channel with demand")
-            .profile;
+        let profile = match st.transfer {
+            Some(_) => {
+                &self
+                    .scn
+                    .transfers
+                    .as_ref()
+                    .expect("transfer streams imply transfers")
+                    .profile
+            }
+            None => {
+                &self.scn.demand[st.channel]
+                    .as_ref()
+                    .expect("stream exists only for a channel with demand")
+                    .profile
+            }
+        };
         let e: f64 = Exp1.sample(&mut self.demand.rngs[s]);
         st.c += e * st.inv_scale;
         let (t, h) = inverse_from(profile, st.c, st.hour);
@@ -200,9 +240,9 @@ impl World<'_> {
     /// need in place of this one, then let the need enter the chain.
     pub(crate) fn need(&mut self, s: DemandStreamId) {
         let seed = self.demand.rngs[s].next_u64();
-        let (zone, channel, urgency) = {
+        let (zone, channel, urgency, transfer) = {
             let st = &self.demand.streams[s];
-            (st.zone, st.channel, st.urgency)
+            (st.zone, st.channel, st.urgency, st.transfer)
         };
         match self.draw_next_need(s) {
             Some(t) => {
@@ -218,25 +258,16 @@ impl World<'_> {
                 self.demand.queue.pop();
             }
         }
-        self.new_need(seed, zone, channel, urgency);
+        match transfer {
+            Some(i) => self.new_transfer(seed, i),
+            None => self.new_need(seed, zone, channel, urgency),
+        }
     }
 
     /// A need (random or scripted) enters the chain.
-    pub(crate) fn new_need(&mut self, seed: u64, zone: ZoneId, channel: Channel, urgency: Urgency) {
-        self.generated += 1;
-        let key = (self.now.0 as u64)
-            ^ (u64::from(zone.raw()) << 40)
-            ^ (u64::from(channel.code()) << 60)
-            ^ ((urgency as u64) << 62);
-        self.score.need(seed, key);
-        // Where in the zone: drawn among its points by weight (no draw for a single point).
-        let z = &self.scn.zones[zone];
-        let point = if z.points.len() == 1 {
-            z.points[0]
-        } else {
-            z.point_at(crate::base::rng::patient_uniform(seed, Purpose::Point))
-        };
-        let p = self.patients.insert(Patient {
+    /// A patient who has just arisen, before anything has happened to them.
+    fn fresh_patient(&self, seed: u64, zone: ZoneId, point: PointId, urgency: Urgency) -> Patient {
+        Patient {
             seed,
             zone,
             point,
@@ -265,7 +296,42 @@ impl World<'_> {
             yellow_scored: false,
             amb_seq: 0,
             hang_ups: 0,
-        });
+        }
+    }
+
+    /// A hospital transfer: an ambulance fetches a patient at the sending hospital and takes
+    /// them to the receiving one (green: no response target). Not part of the demand
+    /// fingerprint, which identifies the needs.
+    fn new_transfer(&mut self, seed: u64, i: usize) {
+        self.generated += 1;
+        let o = &self.scn.derived.transfer_origins[i];
+        let (from, to, point) = (o.from, o.to, o.point);
+        let zone = self.scn.points[point].zone;
+        let mut pat = self.fresh_patient(seed, zone, point, Urgency::Green);
+        pat.stage = Stage::Ambulance;
+        let p = self.patients.insert(pat);
+        self.score.transfer(self.now);
+        let at = self.scn.hospital_place(from);
+        self.request_ambulance(p, super::ambulance::MissionKind::Transfer(to), at);
+    }
+
+    pub(crate) fn new_need(&mut self, seed: u64, zone: ZoneId, channel: Channel, urgency: Urgency) {
+        self.generated += 1;
+        let key = (self.now.0 as u64)
+            ^ (u64::from(zone.raw()) << 40)
+            ^ (u64::from(channel.code()) << 60)
+            ^ ((urgency as u64) << 62);
+        self.score.need(seed, key);
+        // Where in the zone: drawn among its points by weight (no draw for a single point).
+        let z = &self.scn.zones[zone];
+        let point = if z.points.len() == 1 {
+            z.points[0]
+        } else {
+            z.point_at(crate::base::rng::patient_uniform(seed, Purpose::Point))
+        };
+        let p = self
+            .patients
+            .insert(self.fresh_patient(seed, zone, point, urgency));
         if channel == Channel::Amk {
             self.reach_amk(p);
             return;

@@ -31,11 +31,13 @@ pub enum Outcome {
     GpNextDay,
     /// Hung up on a call centre before an answer and did not call again.
     HungUp,
+    /// Transferred by ambulance to another hospital.
+    Transferred,
 }
 
 impl Outcome {
     /// Every outcome, in report order.
-    pub const ALL: [Outcome; 12] = [
+    pub const ALL: [Outcome; 13] = [
         Outcome::Suppressed,
         Outcome::OutsideHours,
         Outcome::Advice,
@@ -48,6 +50,7 @@ impl Outcome {
         Outcome::Admitted,
         Outcome::GpNextDay,
         Outcome::HungUp,
+        Outcome::Transferred,
     ];
 
     /// Stable name used in `summary.json`.
@@ -65,6 +68,7 @@ impl Outcome {
             Outcome::Admitted => "admitted",
             Outcome::GpNextDay => "gp_next_day_after_distance",
             Outcome::HungUp => "hung_up_without_calling_again",
+            Outcome::Transferred => "transferred_to_another_hospital",
         }
     }
 }

@@ -71,6 +71,8 @@ pub(crate) struct Score {
     lvs_within_2min: u64,
     /// Call attempts that hung up before an answer: [116117, 113].
     hung_up: [u64; 2],
+    /// Hospital transfers ordered.
+    transfers: u64,
     wait: PerUrgency<Hist>,
     waited: u64,
     waits_total: u64,
@@ -175,6 +177,7 @@ impl Score {
             lvs_answer: Hist::default(),
             lvs_within_2min: 0,
             hung_up: [0; 2],
+            transfers: 0,
             wait: PerUrgency::default(),
             waited: 0,
             waits_total: 0,
@@ -322,6 +325,13 @@ impl Score {
     }
 
     /// A 113 call was answered after `wait`.
+    /// A hospital ordered a transfer.
+    pub fn transfer(&mut self, now: SimTime) {
+        if self.measuring(now) {
+            self.transfers += 1;
+        }
+    }
+
     /// A caller hung up before an answer (`amk`: on 113, else on 116117).
     pub fn hung_up(&mut self, now: SimTime, amk: bool) {
         if self.measuring(now) {
@@ -612,6 +622,7 @@ impl Score {
         let ac = &self.assessment_conveyed;
         k[Kpi::AssessmentsHomeShare] = ratio(ac[0], ac.iter().sum());
         k[Kpi::Calls113Per1000] = per_1000(self.calls_113);
+        k[Kpi::TransfersPer1000] = per_1000(self.transfers);
         if cx.has_amk {
             k[Kpi::AmkWithin10s] = ratio(self.amk_within_10s, self.amk_answer.len());
             k[Kpi::AmkAbandoned] = ratio(self.hung_up[1], self.hung_up[1] + self.amk_answer.len());

@@ -234,3 +234,130 @@ far_side = ["Island"]
     assert_eq!(by[&PairSource::FerryEstimate], 3, "Island to each facility");
     assert_eq!(by[&PairSource::Documented] + by[&PairSource::Routed], 0);
 }
+
+/// Two hospitals: "Hosp" at the station and "Far" 44.5 km east (a 53.5-min drive by the rule),
+/// and hospital transfers at `per_1000` per year from `hours`; almost no other demand.
+fn transfer_model(per_1000: f64, hours: &str) -> String {
+    let zones = r#"
+[[zones]]
+name = "Dal"
+population = 10000
+lat = 60.0
+lon = 10.0
+class = "rural"
+"#;
+    red_model(zones, 0.001, "")
+        + &format!(
+            r#"
+[[hospitals]]
+name = "Far"
+lat = 60.0
+lon = 10.8
+ed_bays = 5
+ed_time_min = {{ dist = "constant", value = 10 }}
+admission_share = {{ red = 0.0, yellow = 0.0, green = 0.0 }}
+[demand.hospital_transfers]
+per_1000_per_year = {per_1000}
+{hours}
+"#
+        )
+}
+
+#[test]
+fn hospital_transfers_occupy_an_ambulance_from_one_hospital_to_the_other() {
+    // 3650 per 1000 per year for 10,000 people = 100 a day, all sent by "Hosp" (the whole
+    // population's nearest hospital) to "Far" (the nearest other). Over 4 × 20 days ≈ 8,000
+    // transfers the Poisson SD of the rate is ≈ 1.1 %: the tolerance 5 % is over 4 SD.
+    let scn = scenario(&transfer_model(3650.0, ""));
+    let s = run(&scn, 4, 20.0, 0.0, 3, 1);
+    let rate = kpi(&s, "hospital_transfers_per_1000").0;
+    assert!((rate / 3650.0 - 1.0).abs() < 0.05, "{rate}");
+    let done = s.outcomes["transferred_to_another_hospital"] as f64;
+    assert!(done > 0.98 * rate * 10.0 * 20.0 * 4.0 / 365.0, "{done}");
+    // Every transfer is an ambulance mission; none reaches an emergency department.
+    assert!(kpi(&s, "ambulance_missions_per_1000").0 >= rate);
+    assert_eq!(s.outcomes["admitted"] + s.outcomes["ed_discharged"], 0);
+    // A traced day: each mission activates at the station, drives 0 min to "Hosp", loads for
+    // the on-scene time (10 min), conveys to "Far" for the rule's drive, hands over, returns.
+    let r = akuttsim::sim::run(
+        &scn,
+        &akuttsim::input::RunSpec {
+            seed: 3,
+            days: 1.0,
+            warmup_days: 0.0,
+            trace: true,
+        },
+        0,
+    )
+    .expect("runs");
+    let tr = &r.trace.as_ref().expect("traced").transitions;
+    let drive = rule_min((60.0, 10.0), (60.0, 10.8));
+    let mut checked = 0;
+    for (i, t) in tr.iter().enumerate() {
+        if t.to == akuttsim::sim::VState::Conveying {
+            // (a transfer still on the road when the day ends has no arrival)
+            let Some(next) = tr[i + 1..].iter().find(|n| n.vehicle == t.vehicle) else {
+                continue;
+            };
+            assert_eq!(next.to, akuttsim::sim::VState::Handover);
+            assert!(
+                (next.t_min - t.t_min - drive).abs() < 0.01,
+                "{} vs {drive}",
+                next.t_min - t.t_min
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 50, "{checked} transfers traced");
+}
+
+#[test]
+fn transfers_keep_to_their_hours_and_leave_the_needs_unchanged() {
+    let hours = r#"hours = [{ days = "mon-fri", from = "08:00", to = "16:00" }]"#;
+    let scn = scenario(&transfer_model(3650.0, hours));
+    let r = akuttsim::sim::run(
+        &scn,
+        &akuttsim::input::RunSpec {
+            seed: 5,
+            days: 14.0,
+            warmup_days: 0.0,
+            trace: true,
+        },
+        0,
+    )
+    .expect("runs");
+    // With 40 free ambulances every transfer is dispatched at once: every activation lies in
+    // the ordering hours (the run starts on a Monday at 00:00).
+    let tr = &r.trace.as_ref().expect("traced").transitions;
+    let starts: Vec<f64> = tr
+        .iter()
+        .filter(|t| t.to == akuttsim::sim::VState::Activating)
+        .map(|t| t.t_min)
+        .collect();
+    assert!(starts.len() > 500, "{}", starts.len());
+    for t in &starts {
+        let m = t.rem_euclid(7.0 * 1440.0);
+        let (day, min) = ((m / 1440.0) as u32, m % 1440.0);
+        assert!(
+            day < 5 && (480.0..960.0).contains(&min),
+            "activation at {t} min"
+        );
+    }
+    // The needs are the same with and without transfers (common random numbers).
+    let without = scenario(&transfer_model(3650.0, hours).replace(
+        "[demand.hospital_transfers]\nper_1000_per_year = 3650",
+        "[demand.hospital_transfers]\nper_1000_per_year = 0",
+    ));
+    let w = akuttsim::sim::run(
+        &without,
+        &akuttsim::input::RunSpec {
+            seed: 5,
+            days: 14.0,
+            warmup_days: 0.0,
+            trace: false,
+        },
+        0,
+    )
+    .expect("runs");
+    assert_eq!(r.demand_fingerprint, w.demand_fingerprint);
+}

@@ -314,3 +314,30 @@ fn abandonment_needs_a_redial_time_and_valid_shares() {
         "not a share",
     );
 }
+
+#[test]
+fn hospital_transfers_need_two_hospitals_and_known_names() {
+    // Fjordby has one hospital.
+    let t = base() + "\n[demand.hospital_transfers]\nper_1000_per_year = 10\n";
+    has(
+        &problems(&t),
+        "demand.hospital_transfers",
+        "transfers need two hospitals",
+    );
+    let t = base().replacen(
+        "admission_share = {",
+        "transfers_to = \"Nowhere\"\nadmission_share = {",
+        1,
+    );
+    has(
+        &problems(&t),
+        "hospitals[0].transfers_to",
+        "\"Nowhere\" is not a [[hospitals]] entry",
+    );
+    let t = base() + "\n[demand.hospital_transfers]\nper_1000_per_year = -1\n";
+    has(
+        &problems(&t),
+        "demand.hospital_transfers.per_1000_per_year",
+        "give transfers per 1000",
+    );
+}

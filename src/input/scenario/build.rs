@@ -21,6 +21,21 @@ pub struct Derived {
     pub place_hospital: IdVec<PlaceId, Option<HospitalId>>,
     /// Drive times to the legevakt each zone would use (structural).
     pub travel_figures: TravelFigures,
+    /// Where hospital transfers start and go, with their share of the demand.
+    pub transfer_origins: Vec<TransferOrigin>,
+}
+
+/// A hospital that sends transfers (`[demand.hospital_transfers]`).
+#[derive(Debug, Clone)]
+pub struct TransferOrigin {
+    /// The sending hospital.
+    pub from: HospitalId,
+    /// The receiving hospital: its `transfers_to`, else the nearest other by road.
+    pub to: HospitalId,
+    /// Inhabitants whose nearest hospital it is: its share of the transfers.
+    pub population: f64,
+    /// The population point nearest to it (the zone a transfer is counted in).
+    pub point: PointId,
 }
 
 /// Structural travel figures: for each zone, the drive time to the legevakt it would use (the
@@ -47,7 +62,48 @@ pub fn derive(mut scn: Scenario) -> Scenario {
     scn.derived.place_vehicles = pv;
     scn.derived.place_hospital = ph;
     scn.derived.travel_figures = travel_figures(&scn);
+    scn.derived.transfer_origins = transfer_origins(&scn);
     scn
+}
+
+/// The hospitals that send transfers: each with the population whose nearest hospital it is.
+fn transfer_origins(scn: &Scenario) -> Vec<TransferOrigin> {
+    if scn.transfers.is_none() {
+        return Vec::new();
+    }
+    let mut catchment: IdVec<HospitalId, f64> = scn.hospitals.keys().map(|_| 0.0).collect();
+    for (pt, p) in scn.points.iter_enumerated() {
+        if let Some(h) = scn.derived.place_hospital[scn.travel.point_place(pt)] {
+            catchment[h] += scn.zones[p.zone].population * p.weight;
+        }
+    }
+    let mut out = Vec::new();
+    for (h, hosp) in scn.hospitals.iter_enumerated() {
+        let here = scn.hospital_place(h);
+        let to = hosp.transfers_to.or_else(|| {
+            scn.hospitals.keys().filter(|&o| o != h).min_by(|&a, &b| {
+                let ta = scn.travel.road_min(here, scn.hospital_place(a));
+                let tb = scn.travel.road_min(here, scn.hospital_place(b));
+                ta.total_cmp(&tb).then(a.cmp(&b))
+            })
+        });
+        let point = scn.points.keys().min_by(|&a, &b| {
+            let ta = scn.travel.road_min(scn.travel.point_place(a), here);
+            let tb = scn.travel.road_min(scn.travel.point_place(b), here);
+            ta.total_cmp(&tb).then(a.cmp(&b))
+        });
+        if let (Some(to), Some(point)) = (to, point)
+            && catchment[h] > 0.0
+        {
+            out.push(TransferOrigin {
+                from: h,
+                to,
+                population: catchment[h],
+                point,
+            });
+        }
+    }
+    out
 }
 
 type SiteTables = (IdVec<PointId, Vec<SiteId>>, IdVec<ZoneId, Option<LvsId>>);

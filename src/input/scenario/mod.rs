@@ -568,6 +568,17 @@ pub struct Hospital {
     pub ed_min: Dist,
     /// Admission share.
     pub admission: PerUrgency<f64>,
+    /// Where its transfers go (`[demand.hospital_transfers]`), when given.
+    pub transfers_to: Option<HospitalId>,
+}
+
+/// Ambulance transfers between hospitals (`[demand.hospital_transfers]`).
+#[derive(Debug, Clone)]
+pub struct Transfers {
+    /// Transfers per inhabitant per hour at mean profile intensity.
+    pub per_person_hour: f64,
+    /// When they are ordered.
+    pub profile: Profile,
 }
 
 /// Legevakt referrals to hospital.
@@ -743,6 +754,8 @@ pub struct Scenario {
     pub vehicles: IdVec<VehicleId, Vehicle>,
     /// Hospitals.
     pub hospitals: IdVec<HospitalId, Hospital>,
+    /// Ambulance transfers between hospitals (None: none modelled).
+    pub transfers: Option<Transfers>,
     /// Legevakt referrals.
     pub referral: Option<Referral>,
     /// Scripted needs, sorted by time.

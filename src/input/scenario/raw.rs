@@ -167,6 +167,19 @@ pub struct RawDemand {
     pub calls_113: Option<RawChannel>,
     /// Scripted needs (replayed incidents), in addition to the random demand.
     pub incidents: Option<Vec<RawIncident>>,
+    /// Ambulance transfers between hospitals, ordered by the hospitals.
+    pub hospital_transfers: Option<RawTransfers>,
+}
+
+/// `[demand.hospital_transfers]`: ambulance transfers from one hospital to another.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTransfers {
+    /// Transfers per 1000 inhabitants of the model per year, shared among the hospitals by the
+    /// population whose nearest hospital each is.
+    pub per_1000_per_year: f64,
+    /// When transfers are ordered (default: any time), uniform within these hours.
+    pub hours: Option<Vec<ShiftSpec>>,
 }
 
 /// Disposition probabilities after a 116117 call, for one urgency. They must sum to 1.
@@ -547,6 +560,8 @@ pub struct RawHospital {
     pub ed_time_min: DistSpec,
     /// Share admitted after the ED, by urgency.
     pub admission_share: PerUrgency<f64>,
+    /// Where this hospital's transfers go (default: the nearest other hospital).
+    pub transfers_to: Option<String>,
 }
 
 /// `[legevakt_referral]`: consultations that end in a hospital referral.

@@ -311,10 +311,93 @@ pub fn hospitals(
                 bays: h.ed_bays,
                 ed_min: ed,
                 admission: adm,
+                transfers_to: None,
             });
         }
     }
+    // Transfer destinations, by name, once every hospital is known.
+    for (i, h) in raw.iter().enumerate() {
+        let (Some(h), Some(to)) = (
+            &h.value,
+            h.value.as_ref().and_then(|h| h.transfers_to.as_ref()),
+        ) else {
+            continue;
+        };
+        let path = format!("hospitals[{i}].transfers_to");
+        match out.iter_enumerated().find(|(_, x)| &x.name == to) {
+            Some((_, x)) if x.name == h.name => p.push(
+                path,
+                format!("\"{to}\" is this hospital — name another one"),
+            ),
+            Some((j, _)) => {
+                if let Some(me) = out.iter_mut().find(|x| x.name == h.name) {
+                    me.transfers_to = Some(j);
+                }
+            }
+            None => p.push(
+                path,
+                format!(
+                    "\"{to}\" is not a [[hospitals]] entry — use one of: {}",
+                    out.iter()
+                        .map(|x| x.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ),
+        }
+    }
     out
+}
+
+/// Validate `[demand.hospital_transfers]` against the hospitals.
+pub fn transfers(
+    raw: &Option<crate::input::scenario::raw::RawTransfers>,
+    hospitals: &IdVec<HospitalId, Hospital>,
+    p: &mut Problems,
+) -> Option<crate::input::scenario::Transfers> {
+    let t = raw.as_ref()?;
+    let path = "demand.hospital_transfers";
+    let max = crate::input::scenario::limits::MAX_RATE_PER_1000;
+    if !(t.per_1000_per_year.is_finite() && (0.0..=max).contains(&t.per_1000_per_year)) {
+        p.push(
+            format!("{path}.per_1000_per_year"),
+            format!(
+                "{} — give transfers per 1000 inhabitants per year, from 0 to {max}",
+                t.per_1000_per_year
+            ),
+        );
+        return None;
+    }
+    if hospitals.len() < 2 && hospitals.iter().all(|h| h.transfers_to.is_none()) {
+        p.push(
+            path,
+            "transfers need two hospitals — add another [[hospitals]] entry (it may lie outside the area)",
+        );
+        return None;
+    }
+    let profile = match &t.hours {
+        None => crate::input::scenario::Profile::flat(),
+        Some(h) => {
+            let w = common::weekly(h, &format!("{path}.hours"), p)?;
+            let mut weights = [0.0; 168];
+            for (hour, x) in weights.iter_mut().enumerate() {
+                // The share of the hour in the schedule (minute by minute).
+                let open = (0..60)
+                    .filter(|m| w.level_at_minute(hour as u32 * 60 + m) > 0)
+                    .count();
+                *x = open as f64 / 60.0;
+            }
+            if weights.iter().all(|x| *x <= 0.0) {
+                p.push(format!("{path}.hours"), "no hour is open — give some hours");
+                return None;
+            }
+            crate::input::scenario::Profile::from_weights(&weights)
+        }
+    };
+    Some(crate::input::scenario::Transfers {
+        per_person_hour: t.per_1000_per_year / 1000.0 / (365.0 * 24.0),
+        profile,
+    })
 }
 
 /// Validate `[legevakt_referral]`.

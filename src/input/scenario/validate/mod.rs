@@ -219,6 +219,10 @@ pub fn scenario(
         &mut p,
     );
     let hospitals = chain::hospitals(&r.hospitals, &mut fac, &mut p);
+    let transfers = r
+        .demand
+        .as_ref()
+        .and_then(|d| chain::transfers(&d.hospital_transfers, &hospitals, &mut p));
     let referral = r.referral.as_ref().map(|x| chain::referral(x, &mut p));
     drop(zone_index);
     let pol = policy::all(&r, &stations, &station_names, &mut p);
@@ -290,6 +294,7 @@ pub fn scenario(
         amb_stations: fleet.stations,
         vehicles: fleet.vehicles,
         hospitals,
+        transfers,
         referral,
         incidents: incidents.into_iter().collect(),
         travel: travel.expect("built: no problems"),
