@@ -150,3 +150,110 @@ fn calibration_report_is_generated_from_a_run() {
         assert!(text.contains(s), "report lacks {s}");
     }
 }
+
+/// Two legevakt districts: "Nord" serves kommune 1111, "Sør" kommune 2222. Zone "Far" (1111)
+/// lies next to Sør, zone "Near" (2222) next to Nord; `extra` is added to Nord's entry.
+fn districts(extra: &str) -> String {
+    let station = |name: &str, lat: f64, k: &str, extra: &str| {
+        format!(
+            r#"
+[[legevakt]]
+name = "{name}"
+lat = {lat}
+lon = 10.0
+kommuner = [{k}]
+open = [{{ days = "all", from = "00:00", to = "24:00" }}]
+doctors = [{{ days = "all", from = "00:00", to = "24:00", count = 1 }}]
+consultation_time_min = {{ dist = "constant", value = 15 }}
+home_visit_time_min = {{ dist = "constant", value = 30 }}
+{extra}"#
+        )
+    };
+    format!(
+        r#"
+name = "districts"
+[[zones]]
+name = "Far"
+population = 1000
+lat = 60.45
+lon = 10.0
+class = "rural"
+kommune = "1111"
+[[zones]]
+name = "Near"
+population = 1000
+lat = 60.05
+lon = 10.0
+class = "rural"
+kommune = "2222"
+[demand.calls_116117]
+per_1000_per_year = {{ red = 0.0, yellow = 0.0, green = 300.0 }}
+[[legevaktsentral]]
+name = "lvs"
+nurses = [{{ days = "all", from = "00:00", to = "24:00", count = 1 }}]
+handling_time_min = {{ dist = "constant", value = 5 }}
+[legevaktsentral.disposition]
+red = {{ advice = 0, legevakt = 1, home_visit = 0, forward_113 = 0 }}
+yellow = {{ advice = 0, legevakt = 1, home_visit = 0, forward_113 = 0 }}
+green = {{ advice = 0, legevakt = 1, home_visit = 0, forward_113 = 0 }}
+{}{}"#,
+        station("Nord", 60.0, "\"1111\"", extra),
+        station("Sør", 60.5, "\"2222\"", "")
+    )
+}
+
+#[test]
+fn a_legevakt_district_sends_its_zones_to_its_own_legevakt() {
+    use akuttsim::base::ids::PointId;
+    use akuttsim::base::time::SimTime;
+    use akuttsim::base::urgency::Urgency;
+    let scn = scenario(&districts(""));
+    let name = |pt: usize| {
+        let s = scn
+            .choose_site(PointId::new(pt), Urgency::Green, SimTime::ZERO, 0.5)
+            .site
+            .expect("a site is open");
+        scn.site_name(s).to_string()
+    };
+    // By distance alone Far would go to Sør and Near to Nord; the districts say otherwise.
+    assert_eq!(name(0), "Nord");
+    assert_eq!(name(1), "Sør");
+    // Without districts the nearest site wins.
+    let open = scenario(
+        &districts("")
+            .replace("kommuner = [\"1111\"]\n", "")
+            .replace("kommuner = [\"2222\"]\n", ""),
+    );
+    let name_open = |pt: usize| {
+        let s = open
+            .choose_site(PointId::new(pt), Urgency::Green, SimTime::ZERO, 0.5)
+            .site
+            .expect("a site is open");
+        open.site_name(s).to_string()
+    };
+    assert_eq!(name_open(0), "Sør");
+    assert_eq!(name_open(1), "Nord");
+    // Every consultation of a run happens at the district's own station.
+    let s = run(&scn, 2, 30.0, 0.0, 1, 1);
+    assert!(kpi(&s, "legevakt_consultations_per_1000").0 > 250.0);
+}
+
+#[test]
+fn a_kommune_in_two_districts_is_an_error_and_a_missing_one_a_warning() {
+    let t = districts("").replace("kommuner = [\"2222\"]", "kommuner = [\"2222\", \"1111\"]");
+    let p = problems(&t);
+    assert!(
+        p.iter().any(|x| x.contains("legevakt[1].kommuner")
+            && x.contains("already in the district of \"Nord\"")),
+        "{p:#?}"
+    );
+    let t = districts("").replace("kommuner = [\"2222\"]", "kommuner = [\"2222\", \"3333\"]");
+    let s = scenario(&t);
+    assert!(
+        s.warnings
+            .iter()
+            .any(|w| w.contains("3333") && w.contains("no zone")),
+        "{:#?}",
+        s.warnings
+    );
+}

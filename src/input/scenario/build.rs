@@ -109,9 +109,27 @@ fn transfer_origins(scn: &Scenario) -> Vec<TransferOrigin> {
 type SiteTables = (IdVec<PointId, Vec<SiteId>>, IdVec<ZoneId, Option<LvsId>>);
 
 fn site_tables(scn: &Scenario) -> SiteTables {
+    // Legevakt districts: the zones of a district's kommuner use only its station and satellites.
+    let district: std::collections::HashMap<&str, StationId> = scn
+        .stations
+        .iter_enumerated()
+        .flat_map(|(i, st)| st.district.iter().map(move |k| (k.as_str(), i)))
+        .collect();
+    let station_of = |s: SiteId| match scn.sites[s] {
+        Site::Station(i) => i,
+        Site::Satellite(i) => scn.satellites[i].host,
+    };
     let mut sites = IdVec::new();
     for pt in scn.points.keys() {
-        let mut order: Vec<SiteId> = scn.sites.keys().collect();
+        let mine = scn.zones[scn.points[pt].zone]
+            .kommune
+            .as_deref()
+            .and_then(|k| district.get(k).copied());
+        let mut order: Vec<SiteId> = scn
+            .sites
+            .keys()
+            .filter(|&s| mine.is_none_or(|d| station_of(s) == d))
+            .collect();
         order.sort_by(|&a, &b| {
             scn.point_site_min(pt, a)
                 .total_cmp(&scn.point_site_min(pt, b))

@@ -635,6 +635,8 @@ pub struct Station {
     pub home_visit_min: Dist,
     /// Doctors sharing the on-call rota.
     pub rota_size: Option<u32>,
+    /// Its legevakt district: the kommuner whose zones use only it and its satellites.
+    pub district: Vec<String>,
 }
 
 /// Satellite legevakt: nurse on site, host doctor by video.

@@ -254,6 +254,9 @@ pub struct RawStation {
     pub home_visit_time_min: DistSpec,
     /// Doctors sharing this station's on-call rota (for the night hours each works per month).
     pub doctor_rota_size: Option<u32>,
+    /// The legevakt district: the kommuner (4-digit numbers) it serves. Their zones use only
+    /// this station and its satellites (default: no district; the zones use every site).
+    pub kommuner: Option<Vec<String>>,
 }
 
 /// `[[satellites]]`: a nurse-staffed satellite legevakt; the doctor consults by video from the host.

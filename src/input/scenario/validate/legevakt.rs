@@ -164,7 +164,41 @@ pub fn stations(
                 consultation_min: cons,
                 home_visit_min: hv,
                 rota_size: rota(s.doctor_rota_size, &path, p),
+                district: district(s.kommuner.as_deref(), &path, p),
             });
+        }
+    }
+    // A kommune belongs to one district at most.
+    let mut seen: HashMap<&str, &str> = HashMap::new();
+    for (i, st) in out.iter().enumerate() {
+        for k in &st.district {
+            if let Some(other) = seen.insert(k.as_str(), st.name.as_str()) {
+                p.push(
+                    format!("legevakt[{i}].kommuner"),
+                    format!("kommune {k} is already in the district of \"{other}\" — a kommune belongs to one legevakt district"),
+                );
+            }
+        }
+    }
+    out
+}
+
+/// A legevakt district: 4-digit kommune numbers, each once.
+fn district(k: Option<&[String]>, path: &str, p: &mut Problems) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for (j, x) in k.unwrap_or_default().iter().enumerate() {
+        if x.len() != 4 || !x.bytes().all(|b| b.is_ascii_digit()) {
+            p.push(
+                format!("{path}.kommuner[{j}]"),
+                format!("\"{x}\" is not a kommune number — give the 4 digits of the 2024 numbering, e.g. \"1506\""),
+            );
+        } else if out.contains(x) {
+            p.push(
+                format!("{path}.kommuner[{j}]"),
+                format!("\"{x}\" is listed twice — give each kommune once"),
+            );
+        } else {
+            out.push(x.clone());
         }
     }
     out

@@ -227,6 +227,7 @@ pub fn scenario(
     drop(zone_index);
     let pol = policy::all(&r, &stations, &station_names, &mut p);
     cross_checks(&r, &lvs, &demand, &stations, &mut p);
+    district_warnings(&stations, &zone_list, &mut warnings);
 
     let mut sites: IdVec<SiteId, Site> = stations.keys().map(Site::Station).collect();
     sites.extend(satellites.keys().map(Site::Satellite));
@@ -307,6 +308,47 @@ pub fn scenario(
         derived: super::Derived::default(),
     };
     Ok(super::build::derive(scn))
+}
+
+/// Warnings about legevakt districts: a district kommune with no zone, zones in no district.
+fn district_warnings(
+    stations: &IdVec<crate::base::ids::StationId, super::Station>,
+    zones: &IdVec<ZoneId, super::Zone>,
+    warnings: &mut Vec<String>,
+) {
+    if stations.iter().all(|s| s.district.is_empty()) {
+        return;
+    }
+    let in_model: std::collections::HashSet<&str> =
+        zones.iter().filter_map(|z| z.kommune.as_deref()).collect();
+    for st in stations.iter() {
+        let missing: Vec<&str> = st
+            .district
+            .iter()
+            .map(String::as_str)
+            .filter(|k| !in_model.contains(k))
+            .collect();
+        if !missing.is_empty() {
+            warnings.push(format!(
+                "legevakt \"{}\": kommune(s) {} of its district have no zone in this model",
+                st.name,
+                missing.join(", ")
+            ));
+        }
+    }
+    let districts: std::collections::HashSet<&str> = stations
+        .iter()
+        .flat_map(|s| s.district.iter().map(String::as_str))
+        .collect();
+    let outside = zones
+        .iter()
+        .filter(|z| z.kommune.as_deref().is_none_or(|k| !districts.contains(k)))
+        .count();
+    if outside > 0 {
+        warnings.push(format!(
+            "{outside} zone(s) are in no legevakt district: they use every site (give their kommune in a [[legevakt]] kommuner list)"
+        ));
+    }
 }
 
 /// Checks that involve more than one section.
