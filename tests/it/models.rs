@@ -224,3 +224,24 @@ fn every_source_key_cited_is_in_the_source_list() {
     );
     assert!(missing.is_empty(), "not in models/SOURCES.md: {missing:#?}");
 }
+
+#[test]
+fn the_readme_kpi_table_is_what_akuttsim_kpis_prints() {
+    // The README's KPI reference is copied from `akuttsim kpis`: every row must be there, so a
+    // new or renamed KPI cannot leave the documentation behind.
+    let out = cli(["kpis"]);
+    assert_ok(&out);
+    let table = String::from_utf8(out.stdout).unwrap();
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let missing: Vec<&str> = table
+        .lines()
+        .filter(|l| l.starts_with("| `"))
+        .filter(|l| !readme.contains(l))
+        .collect();
+    assert!(
+        table.lines().filter(|l| l.starts_with("| `")).count() > 70,
+        "the kpis table looks empty"
+    );
+    assert!(missing.is_empty(), "not in README.md: {missing:#?}");
+}
