@@ -47,6 +47,11 @@ pub enum StreamId {
         /// hospital index
         hospital: u32,
     },
+    /// Calls to 116117 with no new need (administrative, repeat) from one zone.
+    OtherCalls {
+        /// zone index
+        zone: u32,
+    },
 }
 
 impl StreamId {
@@ -59,6 +64,7 @@ impl StreamId {
             } => (1u64 << 56) | ((zone as u64) << 16) | ((channel as u64) << 8) | urgency as u64,
             StreamId::System(k) => (2u64 << 56) | k as u64,
             StreamId::Transfer { hospital } => (3u64 << 56) | hospital as u64,
+            StreamId::OtherCalls { zone } => (4u64 << 56) | zone as u64,
         }
     }
 }

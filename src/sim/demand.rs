@@ -38,8 +38,19 @@ struct Stream {
     c: f64,
     /// Hour of the week of the last arrival: the search for the next one starts there.
     hour: usize,
-    /// A stream of hospital transfers: its index in the scenario's transfer origins.
-    transfer: Option<usize>,
+    /// What the stream brings besides needs.
+    extra: Extra,
+}
+
+/// Streams that are not needs.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Extra {
+    /// Needs of the zone, channel and urgency.
+    None,
+    /// Hospital transfers: the index in the scenario's transfer origins.
+    Transfer(usize),
+    /// Calls with no new need to this legevaktsentral.
+    OtherCall(crate::base::ids::LvsId),
 }
 
 /// The demand side of a replication: the streams, their generators and the queue of their next
@@ -48,6 +59,8 @@ pub(crate) struct Demand {
     streams: IdVec<DemandStreamId, Stream>,
     rngs: IdVec<DemandStreamId, SimRng>,
     queue: dary_heap::QuaternaryHeap<Reverse<(i64, DemandStreamId)>>,
+    /// A flat profile, for other 116117 calls in a model without 116117 needs.
+    flat: Profile,
 }
 
 impl Demand {
@@ -68,7 +81,7 @@ impl Demand {
                             inv_scale: 1.0 / scale,
                             c: 0.0,
                             hour: 0,
-                            transfer: None,
+                            extra: Extra::None,
                         });
                         rngs.push(stream_rng(
                             seed,
@@ -96,7 +109,7 @@ impl Demand {
                         inv_scale: 1.0 / scale,
                         c: 0.0,
                         hour: 0,
-                        transfer: Some(i),
+                        extra: Extra::Transfer(i),
                     });
                     rngs.push(stream_rng(
                         seed,
@@ -108,7 +121,31 @@ impl Demand {
                 }
             }
         }
+        // Calls with no new need, per zone, to the zone's legevaktsentral (after the rest, too).
+        for (z, zone) in scn.zones.iter_enumerated() {
+            let Some(l) = scn.derived.zone_lvs[z] else {
+                continue;
+            };
+            let scale = zone.population * scn.lvs[l].other_calls_per_person_hour;
+            if scale > 0.0 {
+                streams.push(Stream {
+                    zone: z,
+                    channel: Channel::Lvs,
+                    urgency: Urgency::Green,
+                    inv_scale: 1.0 / scale,
+                    c: 0.0,
+                    hour: 0,
+                    extra: Extra::OtherCall(l),
+                });
+                rngs.push(stream_rng(
+                    seed,
+                    replication,
+                    StreamId::OtherCalls { zone: z.raw() },
+                ));
+            }
+        }
         Demand {
+            flat: Profile::flat(),
             queue: dary_heap::QuaternaryHeap::with_capacity(streams.len()),
             streams,
             rngs,
@@ -203,8 +240,8 @@ impl World<'_> {
     #[inline]
     fn draw_next_need(&mut self, s: DemandStreamId) -> Option<SimTime> {
         let st = &mut self.demand.streams[s];
-        let profile = match st.transfer {
-            Some(_) => {
+        let profile = match st.extra {
+            Extra::Transfer(_) => {
                 &self
                     .scn
                     .transfers
@@ -212,7 +249,12 @@ impl World<'_> {
                     .expect("transfer streams imply transfers")
                     .profile
             }
-            None => {
+            // Other calls follow the 116117 profile where there is one.
+            Extra::OtherCall(_) => match &self.scn.demand[Channel::Lvs] {
+                Some(d) => &d.profile,
+                None => &self.demand.flat,
+            },
+            Extra::None => {
                 &self.scn.demand[st.channel]
                     .as_ref()
                     .expect("stream exists only for a channel with demand")
@@ -240,9 +282,9 @@ impl World<'_> {
     /// need in place of this one, then let the need enter the chain.
     pub(crate) fn need(&mut self, s: DemandStreamId) {
         let seed = self.demand.rngs[s].next_u64();
-        let (zone, channel, urgency, transfer) = {
+        let (zone, channel, urgency, extra) = {
             let st = &self.demand.streams[s];
-            (st.zone, st.channel, st.urgency, st.transfer)
+            (st.zone, st.channel, st.urgency, st.extra)
         };
         match self.draw_next_need(s) {
             Some(t) => {
@@ -258,9 +300,10 @@ impl World<'_> {
                 self.demand.queue.pop();
             }
         }
-        match transfer {
-            Some(i) => self.new_transfer(seed, i),
-            None => self.new_need(seed, zone, channel, urgency),
+        match extra {
+            Extra::Transfer(i) => self.new_transfer(seed, i),
+            Extra::OtherCall(l) => self.other_call(seed, zone, l),
+            Extra::None => self.new_need(seed, zone, channel, urgency),
         }
     }
 
@@ -296,6 +339,7 @@ impl World<'_> {
             yellow_scored: false,
             amb_seq: 0,
             hang_ups: 0,
+            other_call: false,
         }
     }
 
@@ -313,6 +357,18 @@ impl World<'_> {
         self.score.transfer(self.now);
         let at = self.scn.hospital_place(from);
         self.request_ambulance(p, super::ambulance::MissionKind::Transfer(to), at);
+    }
+
+    /// A call with no new need (administrative, or a repeat call about a need already handled):
+    /// it takes a nurse for the handling time and ends; callers may hang up like any other.
+    /// Not part of the demand fingerprint.
+    fn other_call(&mut self, seed: u64, zone: ZoneId, l: crate::base::ids::LvsId) {
+        self.generated += 1;
+        let point = self.scn.zones[zone].points[0];
+        let mut pat = self.fresh_patient(seed, zone, point, Urgency::Green);
+        pat.other_call = true;
+        let p = self.patients.insert(pat);
+        self.lvs_call(p, l);
     }
 
     pub(crate) fn new_need(&mut self, seed: u64, zone: ZoneId, channel: Channel, urgency: Urgency) {

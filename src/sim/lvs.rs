@@ -69,6 +69,12 @@ impl World<'_> {
 
     /// The call ends with a disposition.
     pub(super) fn lvs_call_end(&mut self, p: PatientId) {
+        if self.patients[p].other_call {
+            let l = self.patients[p].lvs.expect("calling an LVS");
+            self.release(self.lvs.nurses[l]);
+            self.complete(p, Outcome::OtherCall);
+            return;
+        }
         let (l, u, z, via_amk, phone_only) = {
             let pat = &self.patients[p];
             debug_assert_eq!(pat.stage, Stage::LvsCall);

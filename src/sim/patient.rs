@@ -93,6 +93,8 @@ pub(crate) struct Patient {
     pub amb_seq: u64,
     /// Call attempts so far that ended with the caller hanging up.
     pub hang_ups: u32,
+    /// A call with no new need (administrative, repeat): it ends when the nurse hangs up.
+    pub other_call: bool,
 }
 
 /// The patients in the chain.

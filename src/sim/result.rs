@@ -33,11 +33,13 @@ pub enum Outcome {
     HungUp,
     /// Transferred by ambulance to another hospital.
     Transferred,
+    /// A call to 116117 with no new need (administrative, repeat), answered.
+    OtherCall,
 }
 
 impl Outcome {
     /// Every outcome, in report order.
-    pub const ALL: [Outcome; 13] = [
+    pub const ALL: [Outcome; 14] = [
         Outcome::Suppressed,
         Outcome::OutsideHours,
         Outcome::Advice,
@@ -51,6 +53,7 @@ impl Outcome {
         Outcome::GpNextDay,
         Outcome::HungUp,
         Outcome::Transferred,
+        Outcome::OtherCall,
     ];
 
     /// Stable name used in `summary.json`.
@@ -69,6 +72,7 @@ impl Outcome {
             Outcome::GpNextDay => "gp_next_day_after_distance",
             Outcome::HungUp => "hung_up_without_calling_again",
             Outcome::Transferred => "transferred_to_another_hospital",
+            Outcome::OtherCall => "other_116117_call_answered",
         }
     }
 }

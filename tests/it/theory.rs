@@ -293,3 +293,37 @@ class = "urban"
     // Nobody waits: every answered call was answered at once.
     assert_eq!(kpi(&s, "amk_answered_within_10s_share").0, 1.0);
 }
+
+#[test]
+fn calls_with_no_new_need_load_the_nurses_as_erlang_c_says() {
+    // The M/M/2 legevaktsentral of `legevaktsentral_mmc_matches_erlang_c`, with its λ = 0.2 /min
+    // split: 0.12 /min of needs and 0.08 /min of administrative and repeat calls. The queue sees
+    // the sum, so the mean answer time is Erlang C's for λ = 0.2 (727 s; SE ≈ 1 %, tolerance 5 %),
+    // and two in five answered calls are "other" calls (SD ≈ 0.001 over ≈ 570,000 calls).
+    let text = lvs_abandonment(2, 0.12, 1.0, "").replace(
+        "abandonment = { patience_min = { dist = \"exponential\", mean = 1 } }\n",
+        &format!("other_calls_per_1000_per_year = {}\n", per_1000(0.08)),
+    );
+    assert!(text.contains("other_calls_per_1000_per_year") && !text.contains("abandonment"));
+    let s = run(&scenario(&text), 20, 100.0, 3.0, 3, 0);
+    let (_, wq) = erlang_c(2, 0.2, 1.0 / 7.8);
+    check(
+        "mean answer time with other calls [s]",
+        kpi(&s, "lvs_answer_time_mean_s"),
+        wq * 60.0,
+        0.05,
+    );
+    let other = s.outcomes["other_116117_call_answered"] as f64;
+    let advice = s.outcomes["telephone_advice"] as f64;
+    let share = other / (other + advice);
+    assert!((share - 0.4).abs() < 0.01, "share of other calls {share}");
+    // The needs themselves are the same as without the other calls (their own streams).
+    let base = scenario(&lvs_abandonment(2, 0.12, 1.0, "").replace(
+        "abandonment = { patience_min = { dist = \"exponential\", mean = 1 } }\n",
+        "",
+    ));
+    let sp = spec(10.0, 0.0, 3);
+    let a = replications(&scenario(&text), 1, &sp, 1);
+    let b = replications(&base, 1, &sp, 1);
+    assert_eq!(a[0].demand_fingerprint, b[0].demand_fingerprint);
+}

@@ -444,6 +444,9 @@ pub struct Lvs {
     pub home_visits_by: HomeVisitsBy,
     /// Callers hanging up and redialling (None: nobody hangs up).
     pub abandonment: Option<Abandonment>,
+    /// Calls with no new need (administrative, repeat) per inhabitant per hour at mean profile
+    /// intensity.
+    pub other_calls_per_person_hour: f64,
 }
 
 /// Callers of a call centre who hang up before they are answered, and call again.

@@ -212,6 +212,10 @@ pub struct RawLvs {
     pub home_visits_by: Option<Closed<HomeVisitsBy>>,
     /// Callers hang up after a patience time, and a share call again (default: nobody hangs up).
     pub abandonment: Option<RawAbandonment>,
+    /// Calls that bring no new need (administrative calls, repeat calls about a need already
+    /// handled), per 1000 inhabitants of the zones it answers for, per year (default 0). They
+    /// arrive with the 116117 profile and take a nurse for the handling time.
+    pub other_calls_per_1000_per_year: Option<f64>,
 }
 
 /// `abandonment = { patience_min, redial_share, redial_after_min }` of a call centre.

@@ -39,10 +39,25 @@ pub fn lvs(raw: &[Element<RawLvs>], p: &mut Problems) -> IdVec<LvsId, Lvs> {
                     p,
                 ),
                 abandonment,
+                other_calls_per_person_hour: other_calls(l.other_calls_per_1000_per_year, &path, p),
             });
         }
     }
     out
+}
+
+/// Calls with no new need: per 1000 per year → per person per hour.
+fn other_calls(v: Option<f64>, path: &str, p: &mut Problems) -> f64 {
+    let x = v.unwrap_or(0.0);
+    let max = crate::input::scenario::limits::MAX_RATE_PER_1000;
+    if !(x.is_finite() && (0.0..=max).contains(&x)) {
+        p.push(
+            format!("{path}.other_calls_per_1000_per_year"),
+            format!("{x} — give calls per 1000 inhabitants per year, from 0 to {max}"),
+        );
+        return 0.0;
+    }
+    x / 1000.0 / (365.0 * 24.0)
 }
 
 fn disposition(l: &RawLvs, u: Urgency, path: &str, p: &mut Problems) -> DispositionShares {
