@@ -13,7 +13,7 @@ afterwards) with the later inputs taken out:
 Prints a Markdown table of the KPIs (mean over the replications); the indicator KPIs need the
 tettbygd table, so they show only in the last step.
 """
-import argparse, json, os, subprocess, sys, tempfile, tomllib
+import argparse, json, os, subprocess, tempfile
 
 KPIS = [
     ("legevakt_travel_within_40min_population_share", "legevakt within 40 min", "%"),
@@ -25,13 +25,6 @@ KPIS = [
     ("indicator_red_median_min_urban", "indicator: median, tettbygd", "min"),
     ("indicator_red_median_min_rural", "indicator: median, spredtbygd", "min"),
 ]
-
-
-def flat(path):
-    """The model and its extends-chain as one TOML text is not needed: we only edit the top file
-    and the national defaults it extends, by overriding keys in the top file."""
-    with open(path, "rb") as f:
-        return tomllib.load(f)
 
 
 def main():

@@ -46,6 +46,25 @@ impl ZoneRow {
     }
 }
 
+/// Open a CSV table, or report at `at` that `label` cannot be read.
+pub fn open_csv(
+    path: &Path,
+    label: &str,
+    at: &str,
+    p: &mut Problems,
+) -> Option<csv::Reader<std::fs::File>> {
+    match csv::Reader::from_path(path) {
+        Ok(r) => Some(r),
+        Err(e) => {
+            p.push(
+                at,
+                format!("cannot read \"{label}\": {e} — give a path relative to the scenario file that names it"),
+            );
+            None
+        }
+    }
+}
+
 /// Read every row of a zone table, checking each (`label` names the file in messages). `None`
 /// when the file cannot be read or a row is malformed; problems name the file and the line.
 pub fn read_zone_table(
@@ -54,16 +73,7 @@ pub fn read_zone_table(
     at: &str,
     p: &mut Problems,
 ) -> Option<Vec<ZoneRow>> {
-    let mut rdr = match csv::Reader::from_path(path) {
-        Ok(r) => r,
-        Err(e) => {
-            p.push(
-                at,
-                format!("cannot read \"{label}\": {e} — give a path relative to the scenario file"),
-            );
-            return None;
-        }
-    };
+    let mut rdr = open_csv(path, label, at, p)?;
     let before = p.len();
     let mut rows = Vec::new();
     for (i, r) in rdr.deserialize::<ZoneRow>().enumerate() {
@@ -140,16 +150,7 @@ pub fn read_points_table(
     at: &str,
     p: &mut Problems,
 ) -> Option<HashMap<String, Vec<PointRow>>> {
-    let mut rdr = match csv::Reader::from_path(path) {
-        Ok(r) => r,
-        Err(e) => {
-            p.push(
-                at,
-                format!("cannot read \"{label}\": {e} — give a path relative to the scenario file"),
-            );
-            return None;
-        }
-    };
+    let mut rdr = open_csv(path, label, at, p)?;
     let before = p.len();
     let mut out: HashMap<String, Vec<PointRow>> = HashMap::new();
     for (i, r) in rdr.deserialize::<PointRow>().enumerate() {

@@ -919,9 +919,7 @@ impl World<'_> {
             .as_ref()
             .expect("vehicles imply [ambulance]");
         let m = amb.handover_min[u].sample(&mut patient_rng(seed, Purpose::Handover));
-        self.fleet.veh[v].task = None;
-        self.set_state(v, VState::Handover);
-        self.phase_end(v, Dur::from_minutes(m));
+        self.hand_over(v, m);
     }
 
     /// A transfer reaches the receiving hospital: the crew hands the patient over to the ward
@@ -934,9 +932,7 @@ impl World<'_> {
             .as_ref()
             .expect("vehicles imply [ambulance]");
         let m = amb.handover_min[Urgency::Green].sample(&mut patient_rng(seed, Purpose::Handover));
-        self.fleet.veh[v].task = None;
-        self.set_state(v, VState::Handover);
-        self.phase_end(v, Dur::from_minutes(m));
+        self.hand_over(v, m);
         self.complete(p, Outcome::Transferred);
     }
 
@@ -959,10 +955,15 @@ impl World<'_> {
                 .handover_min[u]
                 .sample(&mut rng),
         };
+        self.hand_over(v, m);
+        self.arrive_at_site(p);
+    }
+
+    /// The crew hands its patient over for `minutes`; the vehicle is then free to return.
+    fn hand_over(&mut self, v: VehicleId, minutes: f64) {
         self.fleet.veh[v].task = None;
         self.set_state(v, VState::Handover);
-        self.phase_end(v, Dur::from_minutes(m));
-        self.arrive_at_site(p);
+        self.phase_end(v, Dur::from_minutes(minutes));
     }
 
     fn start_return(&mut self, v: VehicleId, from: PlaceId) {

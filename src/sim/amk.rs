@@ -115,7 +115,7 @@ impl World<'_> {
     }
 
     pub(super) fn amk_call_start(&mut self, pool: PoolId, p: PatientId, seq: u64) {
-        if !self.still_calling(p, seq, Stage::AmkQueue) {
+        if !self.still_waiting(p, seq, Stage::AmkQueue) {
             self.release(pool);
             return;
         }

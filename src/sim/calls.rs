@@ -23,13 +23,6 @@ fn attempt_rng(seed: u64, attempt: u32, purpose: Purpose) -> PatientRng {
 }
 
 impl World<'_> {
-    /// Is `p` still waiting on the call attempt `seq` (in `stage`)?
-    pub(super) fn still_calling(&self, p: PatientId, seq: u64, stage: Stage) -> bool {
-        self.patients
-            .get(p)
-            .is_some_and(|pat| pat.seq == seq && pat.stage == stage)
-    }
-
     /// The caller now queueing on attempt `seq` hangs up after their patience.
     pub(super) fn await_patience(&mut self, p: PatientId, seq: u64, a: &Abandonment) {
         let pat = &self.patients[p];
@@ -41,10 +34,10 @@ impl World<'_> {
 
     /// Patience ran out: if still unanswered, the caller hangs up and calls again or gives up.
     pub(super) fn hang_up(&mut self, p: PatientId, seq: u64) {
-        let (amk, params) = if self.still_calling(p, seq, Stage::LvsQueue) {
+        let (amk, params) = if self.still_waiting(p, seq, Stage::LvsQueue) {
             let l = self.patients[p].lvs.expect("calling an LVS");
             (false, self.scn.lvs[l].abandonment.as_ref())
-        } else if self.still_calling(p, seq, Stage::AmkQueue) {
+        } else if self.still_waiting(p, seq, Stage::AmkQueue) {
             (
                 true,
                 self.scn.amk.as_ref().and_then(|a| a.abandonment.as_ref()),

@@ -322,11 +322,7 @@ impl World<'_> {
     /// The wait limit of a home-visit request is reached: if nobody has left yet, an ambulance
     /// goes instead. (The slot may hold another patient by now: the sequence number tells.)
     pub(super) fn visit_timeout(&mut self, p: PatientId, seq: u64) {
-        if self
-            .patients
-            .get(p)
-            .is_some_and(|pat| pat.seq == seq && pat.stage == Stage::HomeVisitQueue)
-        {
+        if self.still_waiting(p, seq, Stage::HomeVisitQueue) {
             self.assessment_mission(p, AssessmentReason::NoOneFree);
         }
     }
@@ -342,11 +338,7 @@ impl World<'_> {
     /// The doctor or nurse leaves for the patient's home (or, when the request was withdrawn
     /// for an ambulance, is free again at once).
     pub(super) fn home_visit_start(&mut self, pool: PoolId, p: PatientId, seq: u64) {
-        let current = self
-            .patients
-            .get(p)
-            .is_some_and(|pat| pat.seq == seq && pat.stage == Stage::HomeVisitQueue);
-        if !current {
+        if !self.still_waiting(p, seq, Stage::HomeVisitQueue) {
             self.release(pool);
             return;
         }

@@ -51,7 +51,7 @@ impl World<'_> {
 
     /// A nurse answers (or, for a caller who has hung up, takes the next call).
     pub(super) fn lvs_call_start(&mut self, pool: PoolId, p: PatientId, seq: u64) {
-        if !self.still_calling(p, seq, Stage::LvsQueue) {
+        if !self.still_waiting(p, seq, Stage::LvsQueue) {
             self.release(pool);
             return;
         }

@@ -198,6 +198,14 @@ impl<'a> World<'a> {
         }
     }
 
+    /// Is `p` still waiting in `stage` on the request `seq` (a call attempt, a home visit)? A
+    /// stale queue entry or timer of an earlier request says no.
+    fn still_waiting(&self, p: PatientId, seq: u64, stage: patient::Stage) -> bool {
+        self.patients
+            .get(p)
+            .is_some_and(|pat| pat.seq == seq && pat.stage == stage)
+    }
+
     /// A server of `pool` is free: start whatever it takes next.
     #[inline]
     fn release(&mut self, pool: PoolId) {

@@ -279,15 +279,9 @@ impl Travel {
         names: &HashMap<String, Vec<PlaceId>>,
         p: &mut Problems,
     ) {
-        let mut rdr = match csv::Reader::from_path(path) {
-            Ok(r) => r,
-            Err(e) => {
-                p.push(
-                    "travel.matrix_csv",
-                    format!("cannot read \"{label}\": {e} — check the path (relative to the scenario file)"),
-                );
-                return;
-            }
+        let Some(mut rdr) = crate::input::tables::open_csv(path, label, "travel.matrix_csv", p)
+        else {
+            return;
         };
         let (mut rows, mut skipped) = (0, 0);
         for (i, row) in rdr.deserialize::<CsvRow>().enumerate() {

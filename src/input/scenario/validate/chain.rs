@@ -317,12 +317,8 @@ pub fn hospitals(
     }
     // Transfer destinations, by name, once every hospital is known.
     for (i, h) in raw.iter().enumerate() {
-        let (Some(h), Some(to)) = (
-            &h.value,
-            h.value.as_ref().and_then(|h| h.transfers_to.as_ref()),
-        ) else {
-            continue;
-        };
+        let Some(h) = &h.value else { continue };
+        let Some(to) = &h.transfers_to else { continue };
         let path = format!("hospitals[{i}].transfers_to");
         match out.iter_enumerated().find(|(_, x)| &x.name == to) {
             Some((_, x)) if x.name == h.name => p.push(

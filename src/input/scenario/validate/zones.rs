@@ -437,15 +437,10 @@ pub fn indicator_classes(
     p: &mut Problems,
 ) {
     let label = crate::input::shown_path(path);
-    let mut rdr = match csv::Reader::from_path(path) {
-        Ok(r) => r,
-        Err(e) => {
-            p.push(
-                "indicator.tettbygd_kommuner_csv",
-                format!("cannot read \"{label}\": {e} — give a path relative to the model file"),
-            );
-            return;
-        }
+    let Some(mut rdr) =
+        crate::input::tables::open_csv(path, &label, "indicator.tettbygd_kommuner_csv", p)
+    else {
+        return;
     };
     let mut tettbygd = std::collections::HashSet::new();
     for (i, row) in rdr.deserialize::<TettbygdRow>().enumerate() {
