@@ -106,36 +106,7 @@ fn legevaktsentral_mmc_matches_erlang_c() {
     // The 116117 queue is first-come-first-served: 2 nurses, exponential calls of 7.8 min mean,
     // λ = 0.2 /min (ρ = 0.78); every call ends in advice.
     let (c, mean, lambda) = (2, 7.8, 0.2);
-    let text = format!(
-        r#"
-name = "M/M/c legevaktsentral"
-[[zones]]
-name = "here"
-population = 10000
-lat = 60.0
-lon = 10.0
-class = "urban"
-[demand.calls_116117]
-per_1000_per_year = {{ red = 0.0, yellow = 0.0, green = {g} }}
-[[legevaktsentral]]
-name = "lvs"
-nurses = [{{ days = "all", from = "00:00", to = "24:00", count = {c} }}]
-handling_time_min = {{ dist = "exponential", mean = {mean} }}
-[legevaktsentral.disposition]
-red = {{ advice = 1, legevakt = 0, home_visit = 0, forward_113 = 0 }}
-yellow = {{ advice = 1, legevakt = 0, home_visit = 0, forward_113 = 0 }}
-green = {{ advice = 1, legevakt = 0, home_visit = 0, forward_113 = 0 }}
-[[legevakt]]
-name = "station"
-lat = 60.0
-lon = 10.0
-open = [{{ days = "all", from = "00:00", to = "24:00" }}]
-doctors = [{{ days = "all", from = "00:00", to = "24:00", count = 1 }}]
-consultation_time_min = {{ dist = "constant", value = 15 }}
-home_visit_time_min = {{ dist = "constant", value = 30 }}
-"#,
-        g = per_1000(lambda)
-    );
+    let text = lvs_model(c, lambda, "");
     let scn = scenario(&text);
     let s = run(&scn, 20, 100.0, 3.0, 3, 0);
     let (_, wq) = erlang_c(c, lambda, 1.0 / mean);
@@ -174,11 +145,11 @@ fn erlang_a(c: u32, lambda: f64, mu: f64, theta: f64) -> (f64, f64) {
 }
 
 /// A legevaktsentral with `c` nurses, exponential handling (mean 7.8 min), Poisson calls at
-/// λ /min, callers hanging up after an exponential patience; every answered call ends in advice.
-fn lvs_abandonment(c: u32, lambda: f64, patience_mean: f64, redial: &str) -> String {
+/// λ /min, and `lvs_lines` added to its entry; every answered call ends in advice.
+fn lvs_model(c: u32, lambda: f64, lvs_lines: &str) -> String {
     format!(
         r#"
-name = "M/M/c+M legevaktsentral"
+name = "M/M/c legevaktsentral"
 [[zones]]
 name = "here"
 population = 10000
@@ -191,7 +162,7 @@ per_1000_per_year = {{ red = 0.0, yellow = 0.0, green = {g} }}
 name = "lvs"
 nurses = [{{ days = "all", from = "00:00", to = "24:00", count = {c} }}]
 handling_time_min = {{ dist = "exponential", mean = 7.8 }}
-abandonment = {{ patience_min = {{ dist = "exponential", mean = {patience_mean} }}{redial} }}
+{lvs_lines}
 [legevaktsentral.disposition]
 red = {{ advice = 1, legevakt = 0, home_visit = 0, forward_113 = 0 }}
 yellow = {{ advice = 1, legevakt = 0, home_visit = 0, forward_113 = 0 }}
@@ -206,6 +177,18 @@ consultation_time_min = {{ dist = "constant", value = 15 }}
 home_visit_time_min = {{ dist = "constant", value = 30 }}
 "#,
         g = per_1000(lambda)
+    )
+}
+
+/// [`lvs_model`] whose callers hang up after an exponential patience (mean `patience_mean`
+/// min); `redial` adds the redial fields.
+fn lvs_abandonment(c: u32, lambda: f64, patience_mean: f64, redial: &str) -> String {
+    lvs_model(
+        c,
+        lambda,
+        &format!(
+            "abandonment = {{ patience_min = {{ dist = \"exponential\", mean = {patience_mean} }}{redial} }}"
+        ),
     )
 }
 
@@ -300,11 +283,11 @@ fn calls_with_no_new_need_load_the_nurses_as_erlang_c_says() {
     // split: 0.12 /min of needs and 0.08 /min of administrative and repeat calls. The queue sees
     // the sum, so the mean answer time is Erlang C's for λ = 0.2 (727 s; SE ≈ 1 %, tolerance 5 %),
     // and two in five answered calls are "other" calls (SD ≈ 0.001 over ≈ 570,000 calls).
-    let text = lvs_abandonment(2, 0.12, 1.0, "").replace(
-        "abandonment = { patience_min = { dist = \"exponential\", mean = 1 } }\n",
-        &format!("other_calls_per_1000_per_year = {}\n", per_1000(0.08)),
+    let text = lvs_model(
+        2,
+        0.12,
+        &format!("other_calls_per_1000_per_year = {}", per_1000(0.08)),
     );
-    assert!(text.contains("other_calls_per_1000_per_year") && !text.contains("abandonment"));
     let s = run(&scenario(&text), 20, 100.0, 3.0, 3, 0);
     let (_, wq) = erlang_c(2, 0.2, 1.0 / 7.8);
     check(
@@ -318,10 +301,7 @@ fn calls_with_no_new_need_load_the_nurses_as_erlang_c_says() {
     let share = other / (other + advice);
     assert!((share - 0.4).abs() < 0.01, "share of other calls {share}");
     // The needs themselves are the same as without the other calls (their own streams).
-    let base = scenario(&lvs_abandonment(2, 0.12, 1.0, "").replace(
-        "abandonment = { patience_min = { dist = \"exponential\", mean = 1 } }\n",
-        "",
-    ));
+    let base = scenario(&lvs_model(2, 0.12, ""));
     let sp = spec(10.0, 0.0, 3);
     let a = replications(&scenario(&text), 1, &sp, 1);
     let b = replications(&base, 1, &sp, 1);

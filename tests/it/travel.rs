@@ -82,6 +82,24 @@ admission_share = {{ red = 0.0, yellow = 0.0, green = 0.0 }}
     )
 }
 
+/// One replication from day 0 (no warm-up), traced or not.
+fn one_run(
+    scn: &akuttsim::input::scenario::Scenario,
+    days: f64,
+    seed: u64,
+    trace: bool,
+) -> akuttsim::sim::ReplicationResult {
+    akuttsim::sim::run(
+        scn,
+        &akuttsim::input::RunSpec {
+            trace,
+            ..spec(days, 0.0, seed)
+        },
+        0,
+    )
+    .expect("runs")
+}
+
 #[test]
 fn needs_are_drawn_among_a_zones_points_by_weight() {
     // One rural zone, two points weighted 3 : 1: A at the station (response 3 min), B 55.6 km
@@ -279,17 +297,7 @@ fn hospital_transfers_occupy_an_ambulance_from_one_hospital_to_the_other() {
     assert_eq!(s.outcomes["admitted"] + s.outcomes["ed_discharged"], 0);
     // A traced day: each mission activates at the station, drives 0 min to "Hosp", loads for
     // the on-scene time (10 min), conveys to "Far" for the rule's drive, hands over, returns.
-    let r = akuttsim::sim::run(
-        &scn,
-        &akuttsim::input::RunSpec {
-            seed: 3,
-            days: 1.0,
-            warmup_days: 0.0,
-            trace: true,
-        },
-        0,
-    )
-    .expect("runs");
+    let r = one_run(&scn, 1.0, 3, true);
     let tr = &r.trace.as_ref().expect("traced").transitions;
     let drive = rule_min((60.0, 10.0), (60.0, 10.8));
     let mut checked = 0;
@@ -315,17 +323,7 @@ fn hospital_transfers_occupy_an_ambulance_from_one_hospital_to_the_other() {
 fn transfers_keep_to_their_hours_and_leave_the_needs_unchanged() {
     let hours = r#"hours = [{ days = "mon-fri", from = "08:00", to = "16:00" }]"#;
     let scn = scenario(&transfer_model(3650.0, hours));
-    let r = akuttsim::sim::run(
-        &scn,
-        &akuttsim::input::RunSpec {
-            seed: 5,
-            days: 14.0,
-            warmup_days: 0.0,
-            trace: true,
-        },
-        0,
-    )
-    .expect("runs");
+    let r = one_run(&scn, 14.0, 5, true);
     // With 40 free ambulances every transfer is dispatched at once: every activation lies in
     // the ordering hours (the run starts on a Monday at 00:00).
     let tr = &r.trace.as_ref().expect("traced").transitions;
@@ -348,16 +346,6 @@ fn transfers_keep_to_their_hours_and_leave_the_needs_unchanged() {
         "[demand.hospital_transfers]\nper_1000_per_year = 3650",
         "[demand.hospital_transfers]\nper_1000_per_year = 0",
     ));
-    let w = akuttsim::sim::run(
-        &without,
-        &akuttsim::input::RunSpec {
-            seed: 5,
-            days: 14.0,
-            warmup_days: 0.0,
-            trace: false,
-        },
-        0,
-    )
-    .expect("runs");
+    let w = one_run(&without, 14.0, 5, false);
     assert_eq!(r.demand_fingerprint, w.demand_fingerprint);
 }
