@@ -49,7 +49,7 @@ macro_rules! kpis {
 
 kpis! {
     LvsWithin2Min => "lvs_answered_within_2min_share", "share", at_least(0.80), "0.63 (2023)",
-        "116117 calls answered within 2 min of ringing", "akuttmedisinforskriften; Helsedirektoratet, Svartid legevakt 116 117 (63 % nationally 2023) [Hdir-Svartid116117-2023]";
+        "116117 call attempts answered within 2 min of ringing (an attempt whose caller hung up counts as not answered in time, as in Helsedirektoratet's indicator)", "akuttmedisinforskriften; Helsedirektoratet, Svartid legevakt 116 117 (63 % nationally 2023) [Hdir-Svartid116117-2023]";
     LvsP90 => "lvs_answer_time_p90_s", "s", None, "",
         "90th percentile of 116117 answer time", "simulated";
     LvsMean => "lvs_answer_time_mean_s", "s", None, "",
@@ -59,7 +59,7 @@ kpis! {
     LvsAbandoned => "lvs_abandoned_share", "share", None, "",
         "116117 call attempts whose caller hung up before a nurse answered (a caller who calls again makes a new attempt)", "simulated ([[legevaktsentral]] abandonment)";
     LvsCallsPer1000 => "lvs_calls_per_1000", "calls/1000 inhabitants/year", None, "≈570 (2023)",
-        "calls answered by the legevaktsentral", "Meld. St. 23 (2024–2025) tab. 4.2 (3,159,073 calls 2023) [MeldSt23-2025]";
+        "116117 call attempts offered: answered plus hung up (a redial is a new attempt), as Helsedirektoratet counts anrop", "Meld. St. 23 (2024–2025) tab. 4.2 (3,159,073 calls 2023) [MeldSt23-2025]";
     WaitP90Red => "legevakt_wait_p90_min_red", "min", None, "target 0 (SATS)",
         "90th percentile of wait from arrival to doctor (or video), red", "simulated; SATS Norge triage targets [SATS-Norge]";
     WaitP90Yellow => "legevakt_wait_p90_min_yellow", "min", None, "max 60 (SATS)",
@@ -129,11 +129,13 @@ kpis! {
     TransfersPer1000 => "hospital_transfers_per_1000", "missions/1000 inhabitants/year", None, "",
         "ambulance transfers between hospitals ordered in the measured period (they count in ambulance_missions_per_1000 too)", "simulated ([demand.hospital_transfers])";
     AmkWithin10s => "amk_answered_within_10s_share", "share", at_least(0.90), "0.728 (2013)",
-        "113 calls answered within 10 s of ringing", "akuttmedisinforskriften; Helsedirektoratet, AMK-statistikk 2013 (72.8 % Apr–Dec 2013) [Hdir-AMK-2013]";
+        "113 call attempts answered within 10 s of ringing (an attempt whose caller hung up counts as not answered in time)", "akuttmedisinforskriften; Helsedirektoratet, AMK-statistikk 2013 (72.8 % Apr–Dec 2013) [Hdir-AMK-2013]";
     AmkAbandoned => "amk_abandoned_share", "share", None, "",
         "113 call attempts whose caller hung up before an operator answered (a caller who calls again makes a new attempt)", "simulated ([amk] abandonment)";
     AmkP90 => "amk_answer_time_p90_s", "s", None, "",
         "90th percentile of 113 answer time", "simulated";
+    AmkOtherLinesPer1000 => "amk_other_line_calls_per_1000", "calls/1000 inhabitants/year", None, "",
+        "calls answered on the AMK's other lines (ambulance orders, coordination, call-backs); they take an operator after every waiting 113 call", "simulated ([amk] other_calls_per_1000_per_year)";
     RedUrban12 => "red_response_within_12min_urban_share", "share", at_least(0.90), "0.711 Helse Midt 2020",
         "red events in urban zones reached by an ambulance within 12 min of the 113 call", "guideline (NOU 1998:9) [NOU1998-9]; Helsedirektoratet quality indicator, 2020 [Hdir-Responstid-2020]";
     RedRural25 => "red_response_within_25min_rural_share", "share", at_least(0.90), "0.824 Helse Midt 2020",
@@ -176,8 +178,8 @@ kpis! {
         "vehicle time on missions ÷ vehicle time on duty (a mission running past the end of a shift counts as duty), all vehicles", "simulated";
     AmbStandbyMin => "ambulance_standby_share_min", "share", None, "≈0.93 at some rural stations",
         "standby share (idle ÷ on duty) of the lowest-loaded station, i.e. the highest standby share among stations", "Meld. St. 23 (2024–2025) kap. 4.3.2 (up to 93 % standby time) [MeldSt23-2025]";
-    RedWithDoctor => "red_events_with_doctor_share", "share", None, "0.48 (2007)",
-        "red events where a legevakt doctor (or satellite nurse) reached the scene before the ambulance left", "Zakariassen et al. 2009 [Zakariassen2009]";
+    RedWithDoctor => "red_events_with_doctor_share", "share", None, "0.20 (2007)",
+        "red AMK events where a legevakt doctor (or satellite nurse) reached the scene before the ambulance left", "derived: alerted at 47 % of red AMK events, out at 42 % of those (Zakariassen & Hunskaar 2010 [Zakariassen2010]); the 0.48 of Zakariassen et al. 2009 is red legevakt contacts with a call-out, another denominator";
     DoctorHoursPerWeek => "legevakt_doctor_hours_per_week", "doctor-hours/week", None, "",
         "scheduled legevakt doctor-hours, all stations", "scenario schedules";
     DoctorOvertimePerWeek => "legevakt_doctor_overtime_hours_per_week", "doctor-hours/week", None, "",

@@ -52,6 +52,11 @@ pub enum StreamId {
         /// zone index
         zone: u32,
     },
+    /// Calls on the AMK's other lines from one zone.
+    OtherAmkCalls {
+        /// zone index
+        zone: u32,
+    },
 }
 
 impl StreamId {
@@ -65,6 +70,7 @@ impl StreamId {
             StreamId::System(k) => (2u64 << 56) | k as u64,
             StreamId::Transfer { hospital } => (3u64 << 56) | hospital as u64,
             StreamId::OtherCalls { zone } => (4u64 << 56) | zone as u64,
+            StreamId::OtherAmkCalls { zone } => (5u64 << 56) | zone as u64,
         }
     }
 }

@@ -3,14 +3,17 @@
 //! several runs; the report says for every target whether it was met and by how much.
 //!
 //! (a) M/M/c: one legevakt, c = 3 doctors, load 0.9, exponential times, 10⁶ patients — events/s;
-//! (b) one simulated year of `models/romsdal.toml` — wall time and events/s;
+//! (b) one simulated year of each whole-AMK-area model (`models/more-og-romsdal.toml`,
+//!     `models/sogn-og-fjordane.toml`) — wall time (target ≤ 0.5 s) and events/s;
 //! (c) one simulated year of the national model `models/norway-kommuner.toml`;
-//! (d) peak memory (VmHWM) of one replication of (b) for 1 and 10 simulated years, each in a
-//!     fresh child process;
-//! (e) replication throughput of (b) with 1 and 2 threads;
+//! (d) peak memory (VmHWM) of one replication of the first model of (b) for 1 and 10 simulated
+//!     years, each in a fresh child process;
+//! (e) replication throughput of the first model of (b) with 1 and 2 threads;
 //! (f) the same M/M/c model in SimPy (`tests/peer/simpy_mmc.py`), when Python and SimPy are
 //!     present: the ratio akuttsim / SimPy on events/s and customers/s, and both mean waits next
-//!     to Erlang C.
+//!     to Erlang C;
+//! (g) the shipped structure experiments on the whole-area models, every variant × assumption
+//!     set × replication on 2 threads — wall time (target < 60 s).
 
 use crate::base::kpi::Kpi;
 use crate::input::RunSpec;
@@ -210,16 +213,20 @@ pub fn run(root: &Path, quick: bool, log: &dyn Fn(&str)) -> anyhow::Result<Repor
     let mut g = Gathered::default();
     log("(a) M/M/c, 10⁶ patients …");
     let tp = mmc_workload(root, quick, &mut g)?;
-    log("(b) Romsdal, one simulated year …");
-    let romsdal = scenario::load(&root.join("models/romsdal.toml"))?;
-    model_year(
-        &romsdal,
-        "(b) models/romsdal.toml, 1 simulated year",
-        365.0,
-        if quick { 1 } else { 5 },
-        50.0 / 1000.0,
-        &mut g,
-    )?;
+    log("(b) whole AMK areas, one simulated year each …");
+    let mut whole = Vec::new();
+    for m in WHOLE_AREA_MODELS {
+        let scn = scenario::load(&root.join(m))?;
+        model_year(
+            &scn,
+            &format!("(b) {m}, 1 simulated year"),
+            if quick { 30.0 } else { 365.0 },
+            if quick { 1 } else { 3 },
+            0.5,
+            &mut g,
+        )?;
+        whole.push(scn);
+    }
     log("(c) national model, one simulated year …");
     let national = scenario::load(&root.join("models/norway-kommuner.toml"))?;
     model_year(
@@ -233,9 +240,13 @@ pub fn run(root: &Path, quick: bool, log: &dyn Fn(&str)) -> anyhow::Result<Repor
     log("(d) peak memory, 1 and 10 simulated years …");
     memory(root, &mut g)?;
     log("(e) replication throughput, 1 and 2 threads …");
-    threads(&romsdal, if quick { 2 } else { 16 }, &mut g)?;
+    threads(&whole[0], if quick { 2 } else { 8 }, &mut g)?;
     log("(f) SimPy peer comparison …");
     simpy(root, if quick { 20_000 } else { 200_000 }, tp, &mut g)?;
+    log("(g) shipped structure experiments on the whole AMK areas, 2 threads …");
+    for e in STRUCTURE_EXPERIMENTS {
+        structure_experiment(root, e, quick, &mut g)?;
+    }
     if quick {
         g.notes
             .push("quick run: shortened workloads, figures not comparable with the targets".into());
@@ -247,6 +258,52 @@ pub fn run(root: &Path, quick: bool, log: &dyn Fn(&str)) -> anyhow::Result<Repor
         figures: g.figures,
         notes: g.notes,
     })
+}
+
+/// The whole-AMK-area models whose simulated year is benchmarked (target ≤ 0.5 s on one core).
+const WHOLE_AREA_MODELS: [&str; 2] = [
+    "models/more-og-romsdal.toml",
+    "models/sogn-og-fjordane.toml",
+];
+
+/// The shipped structure experiments on the whole-area models (target < 60 s on 2 threads).
+const STRUCTURE_EXPERIMENTS: [&str; 2] = [
+    "experiments/romsdal-structures.toml",
+    "experiments/sunnfjord-structures.toml",
+];
+
+/// (g) one shipped structure experiment, every variant × assumption set × replication, on two
+/// threads (the simulation only: loading and writing outputs take well under a second).
+fn structure_experiment(
+    root: &Path,
+    file: &str,
+    quick: bool,
+    g: &mut Gathered,
+) -> anyhow::Result<()> {
+    let mut exp = crate::input::experiment::load(&root.join(file))?;
+    if quick {
+        exp.replications = 1;
+        exp.spec.days = 30.0;
+    }
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    let opts = run::Options {
+        threads: 2,
+        shard: run::Shard::ALL,
+        on_done: &|| {},
+        stop: &stop,
+    };
+    let t0 = Instant::now();
+    let res = run::experiment(&exp, &opts)?;
+    let secs = t0.elapsed().as_secs_f64();
+    let runs: usize = res.iter().map(Vec::len).sum();
+    g.figures.push(fig(
+        &format!("(g) {file}, {runs} replication-years, 2 threads"),
+        "wall time",
+        secs,
+        "s",
+        Some((60.0, false)),
+    ));
+    Ok(())
 }
 
 /// (a) the M/M/c queue at load 0.9.
@@ -351,7 +408,7 @@ fn memory(root: &Path, g: &mut Gathered) -> anyhow::Result<()> {
         let out = Command::new(&exe)
             .args(["bench-memory", "--days"])
             .arg(format!("{}", 365.0 * years))
-            .arg(root.join("models/romsdal.toml"))
+            .arg(root.join(WHOLE_AREA_MODELS[0]))
             .output()
             .context("cannot start the memory child process")?;
         let s = String::from_utf8_lossy(&out.stdout);
@@ -363,7 +420,7 @@ fn memory(root: &Path, g: &mut Gathered) -> anyhow::Result<()> {
             Some(kib) => {
                 mem.push(kib);
                 g.figures.push(fig(
-                    &format!("(d) models/romsdal.toml, {years:.0} simulated year(s)"),
+                    &format!("(d) {}, {years:.0} simulated year(s)", WHOLE_AREA_MODELS[0]),
                     "peak resident memory",
                     kib / 1024.0,
                     "MiB",
@@ -411,7 +468,10 @@ fn threads(scn: &Scenario, n: u64, g: &mut Gathered) -> anyhow::Result<()> {
         anyhow::ensure!(res.len() as u64 == n, "every replication ran");
         thr.push(n as f64 / secs);
         g.figures.push(fig(
-            &format!("(e) models/romsdal.toml, {n} replication-years, {threads} thread(s)"),
+            &format!(
+                "(e) {}, {n} replication-years, {threads} thread(s)",
+                WHOLE_AREA_MODELS[0]
+            ),
             "replications per second",
             n as f64 / secs,
             "replications/s",

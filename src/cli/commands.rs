@@ -451,11 +451,22 @@ fn calibrate(
     for region in &cal.region {
         let scn = scenario::load(&dir.join(&region.model))?;
         let res = run::replications(&scn, &spec, replications, &opts)?;
+        let mut experiments = Vec::new();
+        for e in &region.experiment {
+            let text = region
+                .experiment_model(e)
+                .map_err(|err| bad_input(format!("{}: {err:#}", file.display())))?;
+            let label = format!("{} [[region.experiment]] {}", file.display(), e.name);
+            let variant = scenario::load_str(&text, dir, &label)?;
+            let r = run::replications(&variant, &spec, replications, &opts)?;
+            experiments.push(analysis::summarise(&variant, &spec, &r));
+        }
         runs.push(crate::output::calibration::RegionRun {
             region,
             zones: scn.zones.len(),
             population: scn.population(),
             summary: analysis::summarise(&scn, &spec, &res),
+            experiments,
         });
     }
     let md = crate::output::calibration::report(&cal, &runs, replications, days, seed)?;

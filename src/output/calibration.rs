@@ -27,6 +27,32 @@ pub struct RegionRun<'a> {
     pub population: f64,
     /// Its summary.
     pub summary: Summary,
+    /// The summary of each of the region's experiments, in file order.
+    pub experiments: Vec<Summary>,
+}
+
+/// "value (low – high)" of a KPI in a summary, in the KPI's unit; "–" when it has no value.
+fn value_ci(sum: &Summary, name: &str, unit: &str) -> (Option<f64>, String) {
+    let e = &sum.kpi[name];
+    match e.mean {
+        Some(m) => {
+            let ci = match (e.ci95_low, e.ci95_high) {
+                (Some(a), Some(b)) => format!(" ({} – {})", fmt(a, unit), fmt(b, unit)),
+                _ => String::new(),
+            };
+            (Some(m), format!("{}{}", fmt(m, unit), ci))
+        }
+        None => (None, "–".into()),
+    }
+}
+
+/// simulated − published, in pp for shares.
+fn diff(d: f64, unit: &str) -> String {
+    if unit == "share" {
+        format!("{:+.1} pp", d * 100.0)
+    } else {
+        format!("{d:+.1}")
+    }
 }
 
 /// Build the Markdown report.
@@ -41,7 +67,7 @@ pub fn report(
     writeln!(out, "# Calibration report\n")?;
     writeln!(
         out,
-        "Simulated vs published figures for the shipped regional models. Regenerate with\n`cargo run --release -- calibrate` (akuttsim {}, {} replications × {} days after 7 warm-up days, seed {}).\nShares are shown in per cent; the simulated value is the mean with its 95 % CI over replications;\n\"difference\" is simulated − published. Published figures are for whole health regions or for\nNorway unless the label says otherwise, so a district may legitimately differ.\n",
+        "Simulated vs published figures for the whole-AMK-area models. Regenerate with\n`cargo run --release -- calibrate` (akuttsim {}, {} replications × {} days after 7 warm-up days, seed {});\n`cargo test` checks that this file is what that command writes.\nShares are shown in per cent; the simulated value is the mean with its 95 % CI over replications;\n\"difference\" is simulated − published. The label says where a published figure is not for the\nsame area, year or definition. \"Measured\" is the same model with one cause removed or changed\n(the experiments of models/calibration.toml, on the same seed: the same patients).\n",
         env!("CARGO_PKG_VERSION"),
         replications,
         days,
@@ -58,9 +84,9 @@ pub fn report(
         )?;
         writeln!(
             out,
-            "| figure | simulated (95 % CI) | published | difference | explanation |"
+            "| figure | simulated (95 % CI) | published | difference | measured: the same run with one cause removed | explanation |"
         )?;
-        writeln!(out, "|---|---|---|---|---|")?;
+        writeln!(out, "|---|---|---|---|---|---|")?;
         for f in &region.figure {
             let def = KPI_DEFS.iter().find(|d| d.name == f.kpi).with_context(|| {
                 format!(
@@ -68,24 +94,26 @@ pub fn report(
                     f.kpi
                 )
             })?;
-            let e = &sum.kpi[def.name];
-            let (sim, diff) = match e.mean {
-                Some(m) => {
-                    let ci = match (e.ci95_low, e.ci95_high) {
-                        (Some(a), Some(b)) => {
-                            format!(" ({} – {})", fmt(a, def.unit), fmt(b, def.unit))
-                        }
-                        _ => String::new(),
-                    };
-                    let d = m - f.published;
-                    let ds = if def.unit == "share" {
-                        format!("{:+.1} pp", d * 100.0)
-                    } else {
-                        format!("{d:+.1}")
-                    };
-                    (format!("{}{}", fmt(m, def.unit), ci), ds)
-                }
-                None => ("–".into(), "–".into()),
+            let (m, sim) = value_ci(sum, def.name, def.unit);
+            let difference = m.map_or("–".into(), |m| diff(m - f.published, def.unit));
+            let mut measured = Vec::new();
+            for name in &f.experiments {
+                let i = region
+                    .experiment
+                    .iter()
+                    .position(|e| &e.name == name)
+                    .expect("checked when the calibration file was loaded");
+                let (m, v) = value_ci(&run.experiments[i], def.name, def.unit);
+                let d = m.map_or("–".into(), |m| diff(m - f.published, def.unit));
+                measured.push(format!(
+                    "{}: {v} (difference {d})",
+                    region.experiment[i].label
+                ));
+            }
+            let measured = if measured.is_empty() {
+                "–".to_string()
+            } else {
+                measured.join("; ")
             };
             let unit = if def.unit == "share" {
                 String::new()
@@ -94,7 +122,7 @@ pub fn report(
             };
             writeln!(
                 out,
-                "| `{}` | {}{} | {}{} — {} ({}) | {} | {} |",
+                "| `{}` | {}{} | {}{} — {} ({}) | {} | {} | {} |",
                 def.name,
                 sim,
                 unit,
@@ -102,7 +130,8 @@ pub fn report(
                 unit,
                 f.label,
                 f.source,
-                diff,
+                difference,
+                measured,
                 f.explanation
             )?;
         }

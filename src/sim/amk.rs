@@ -82,6 +82,9 @@ impl Amk {
     }
 }
 
+/// Queue priority of calls on the AMK's other lines: after every 113 call (priority 0).
+const OTHER_LINE_PRIORITY: u8 = 1;
+
 impl World<'_> {
     /// A patient reaches 113.
     pub(super) fn reach_amk(&mut self, p: PatientId) {
@@ -114,6 +117,20 @@ impl World<'_> {
         }
     }
 
+    /// A call on the AMK's other lines joins the operators' queue behind every 113 call.
+    pub(super) fn amk_other_line(&mut self, p: PatientId) {
+        let Some(pool) = self.amk.operators else {
+            self.complete(p, Outcome::OtherAmkCall);
+            return;
+        };
+        let seq = self.next_seq();
+        let pat = &mut self.patients[p];
+        pat.t_wait = self.now;
+        pat.stage = Stage::AmkQueue;
+        pat.seq = seq;
+        self.request(pool, OTHER_LINE_PRIORITY, seq, Job::AmkCall(p, seq));
+    }
+
     pub(super) fn amk_call_start(&mut self, pool: PoolId, p: PatientId, seq: u64) {
         if !self.still_waiting(p, seq, Stage::AmkQueue) {
             self.release(pool);
@@ -123,6 +140,13 @@ impl World<'_> {
         let amk = self.scn.amk.as_ref().expect("AMK pool implies AMK");
         let pat = &mut self.patients[p];
         pat.stage = Stage::AmkCall;
+        if pat.other_call {
+            let m = amk
+                .other_call_min
+                .sample(&mut patient_rng(pat.seed, Purpose::AmkHandling));
+            self.after(Dur::from_minutes(m), Event::AmkCallEnd { p });
+            return;
+        }
         let answer = now - pat.t_wait;
         pat.t_answer = now;
         let m =
@@ -135,6 +159,11 @@ impl World<'_> {
     pub(super) fn amk_call_end(&mut self, p: PatientId) {
         let amk = self.scn.amk.as_ref().expect("AMK pool implies AMK");
         let operators = self.amk.operators.expect("AMK pool");
+        if self.patients[p].other_call {
+            self.release(operators);
+            self.complete(p, Outcome::OtherAmkCall);
+            return;
+        }
         let now = self.now;
         let (u, z, via_lvs, seed) = {
             let pat = &mut self.patients[p];

@@ -51,6 +51,8 @@ enum Extra {
     Transfer(usize),
     /// Calls with no new need to this legevaktsentral.
     OtherCall(crate::base::ids::LvsId),
+    /// Calls on the AMK's other lines.
+    OtherAmkCall,
 }
 
 /// The demand side of a replication: the streams, their generators and the queue of their next
@@ -142,6 +144,32 @@ impl Demand {
                     replication,
                     StreamId::OtherCalls { zone: z.raw() },
                 ));
+            }
+        }
+        // Calls on the AMK's other lines, per zone (after the rest, too).
+        if let Some(a) = scn
+            .amk
+            .as_ref()
+            .filter(|a| a.other_calls_per_person_hour > 0.0)
+        {
+            for (z, zone) in scn.zones.iter_enumerated() {
+                let scale = zone.population * a.other_calls_per_person_hour;
+                if scale > 0.0 {
+                    streams.push(Stream {
+                        zone: z,
+                        channel: Channel::Amk,
+                        urgency: Urgency::Green,
+                        inv_scale: 1.0 / scale,
+                        c: 0.0,
+                        hour: 0,
+                        extra: Extra::OtherAmkCall,
+                    });
+                    rngs.push(stream_rng(
+                        seed,
+                        replication,
+                        StreamId::OtherAmkCalls { zone: z.raw() },
+                    ));
+                }
             }
         }
         Demand {
@@ -249,8 +277,13 @@ impl World<'_> {
                     .expect("transfer streams imply transfers")
                     .profile
             }
-            // Other calls follow the 116117 profile where there is one.
+            // Other calls follow the 116117 profile where there is one, the AMK's other lines
+            // the 113 profile ([assumption]: no hourly profile of those lines was found).
             Extra::OtherCall(_) => match &self.scn.demand[Channel::Lvs] {
+                Some(d) => &d.profile,
+                None => &self.demand.flat,
+            },
+            Extra::OtherAmkCall => match &self.scn.demand[Channel::Amk] {
                 Some(d) => &d.profile,
                 None => &self.demand.flat,
             },
@@ -303,6 +336,7 @@ impl World<'_> {
         match extra {
             Extra::Transfer(i) => self.new_transfer(seed, i),
             Extra::OtherCall(l) => self.other_call(seed, zone, l),
+            Extra::OtherAmkCall => self.other_amk_call(seed, zone),
             Extra::None => self.new_need(seed, zone, channel, urgency),
         }
     }
@@ -369,6 +403,17 @@ impl World<'_> {
         pat.other_call = true;
         let p = self.patients.insert(pat);
         self.lvs_call(p, l);
+    }
+
+    /// A call on the AMK's other lines: it takes an operator after every waiting 113 call, for
+    /// the other-line handling time, and ends. Not part of the demand fingerprint.
+    fn other_amk_call(&mut self, seed: u64, zone: ZoneId) {
+        self.generated += 1;
+        let point = self.scn.zones[zone].points[0];
+        let mut pat = self.fresh_patient(seed, zone, point, Urgency::Green);
+        pat.other_call = true;
+        let p = self.patients.insert(pat);
+        self.amk_other_line(p);
     }
 
     pub(crate) fn new_need(&mut self, seed: u64, zone: ZoneId, channel: Channel, urgency: Urgency) {

@@ -35,11 +35,13 @@ pub enum Outcome {
     Transferred,
     /// A call to 116117 with no new need (administrative, repeat), answered.
     OtherCall,
+    /// A call on one of the AMK's other lines (orders, coordination), answered.
+    OtherAmkCall,
 }
 
 impl Outcome {
     /// Every outcome, in report order.
-    pub const ALL: [Outcome; 14] = [
+    pub const ALL: [Outcome; 15] = [
         Outcome::Suppressed,
         Outcome::OutsideHours,
         Outcome::Advice,
@@ -54,6 +56,7 @@ impl Outcome {
         Outcome::HungUp,
         Outcome::Transferred,
         Outcome::OtherCall,
+        Outcome::OtherAmkCall,
     ];
 
     /// Stable name used in `summary.json`.
@@ -73,6 +76,7 @@ impl Outcome {
             Outcome::HungUp => "hung_up_without_calling_again",
             Outcome::Transferred => "transferred_to_another_hospital",
             Outcome::OtherCall => "other_116117_call_answered",
+            Outcome::OtherAmkCall => "other_amk_line_call_answered",
         }
     }
 }

@@ -579,12 +579,15 @@ impl Score {
         let per_year = |n: u64| Some(n as f64 / cx.years);
         let min = |x: f64| x / MS_PER_MIN as f64;
         let s = |x: f64| x / MS_PER_S as f64;
-        k[Kpi::LvsWithin2Min] = ratio(self.lvs_within_2min, self.lvs_answer.len());
+        // Attempts = answered + hung up, as Helsedirektoratet counts "anrop" (answered and
+        // unanswered) and includes the unanswered in the answer-time shares.
+        let lvs_attempts = self.lvs_answer.len() + self.hung_up[0];
+        k[Kpi::LvsWithin2Min] = ratio(self.lvs_within_2min, lvs_attempts);
         k[Kpi::LvsAbandoned] = ratio(self.hung_up[0], self.hung_up[0] + self.lvs_answer.len());
         k[Kpi::LvsP90] = self.lvs_answer.quantile_ms(0.9).map(s);
         k[Kpi::LvsMean] = self.lvs_answer.mean_ms().map(s);
         k[Kpi::LvsUtil] = time_ratio(cx.lvs_time);
-        k[Kpi::LvsCallsPer1000] = per_1000(self.lvs_answer.len());
+        k[Kpi::LvsCallsPer1000] = per_1000(lvs_attempts);
         for (u, p90, mean) in [
             (Urgency::Red, Kpi::WaitP90Red, Kpi::WaitMeanRed),
             (Urgency::Yellow, Kpi::WaitP90Yellow, Kpi::WaitMeanYellow),
@@ -624,9 +627,11 @@ impl Score {
         k[Kpi::Calls113Per1000] = per_1000(self.calls_113);
         k[Kpi::TransfersPer1000] = per_1000(self.transfers);
         if cx.has_amk {
-            k[Kpi::AmkWithin10s] = ratio(self.amk_within_10s, self.amk_answer.len());
+            k[Kpi::AmkWithin10s] =
+                ratio(self.amk_within_10s, self.amk_answer.len() + self.hung_up[1]);
             k[Kpi::AmkAbandoned] = ratio(self.hung_up[1], self.hung_up[1] + self.amk_answer.len());
             k[Kpi::AmkP90] = self.amk_answer.quantile_ms(0.9).map(s);
+            k[Kpi::AmkOtherLinesPer1000] = per_1000(self.outcomes[Outcome::OtherAmkCall as usize]);
         }
         k[Kpi::RedUrban12] = ratio(self.response_ok[URBAN], self.response_n[URBAN]);
         k[Kpi::RedRural25] = ratio(self.response_ok[RURAL], self.response_n[RURAL]);

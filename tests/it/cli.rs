@@ -227,7 +227,7 @@ fn ctrl_c_writes_nothing_and_keeps_the_old_results() {
         out.as_os_str(),
     ]));
     let before = std::fs::read(out.join("summary.json")).unwrap();
-    let mut child = spawn_run("models/romsdal.toml", "400", "2", &out);
+    let mut child = spawn_run("models/more-og-romsdal.toml", "400", "2", &out);
     wait_for(|| staging_exists(&out));
     std::thread::sleep(Duration::from_millis(200));
     // SAFETY: sending a signal to our own child process.
@@ -251,7 +251,7 @@ fn ctrl_c_writes_nothing_and_keeps_the_old_results() {
 fn a_killed_run_leaves_the_old_results_and_the_next_run_cleans_up() {
     let tmp = tempfile::tempdir().unwrap();
     let out: PathBuf = tmp.path().join("res");
-    let mut child = spawn_run("models/romsdal.toml", "400", "3", &out);
+    let mut child = spawn_run("models/more-og-romsdal.toml", "400", "3", &out);
     wait_for(|| staging_exists(&out));
     child.kill().unwrap(); // SIGKILL: no clean-up possible
     child.wait().unwrap();

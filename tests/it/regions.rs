@@ -13,14 +13,20 @@ fn model(name: &str) -> akuttsim::input::scenario::Scenario {
 
 #[test]
 fn zones_from_the_national_table_sum_to_the_published_populations() {
-    // SSB table 04317, 1 Jan 2025 (models/SOURCES.md [SSB-04317]):
-    // Molde IKL = 33,117 + 13,434 + 3,749 + 7,181 + 7,189 = 64,670;
-    // SYS IKL = 22,654 + 2,924 + 2,923 + 1,277 + 3,889 + 1,112 (Balestrand area) = 34,779.
-    let r = model("romsdal.toml");
-    assert_eq!(r.population(), 64_670.0);
-    assert_eq!(r.zones.len(), 27); // 10 + 8 + 1 + 4 + 4 delområder
-    let s = model("sunnfjord-ytre-sogn.toml");
-    assert_eq!(s.population(), 34_779.0);
+    // SSB table 04317, 1 Jan 2025 (models/SOURCES.md [SSB-04317]): the 27 kommuner of Møre og
+    // Romsdal = 272,027; the 17 of Helse Førde without Gulen = 107,709.
+    let r = model("more-og-romsdal.toml");
+    assert_eq!(r.population(), 272_027.0);
+    let kommuner = |scn: &akuttsim::input::scenario::Scenario| {
+        scn.zones
+            .iter()
+            .filter_map(|z| z.kommune.clone())
+            .collect::<std::collections::BTreeSet<_>>()
+            .len()
+    };
+    assert_eq!(kommuner(&r), 27);
+    let s = model("sogn-og-fjordane.toml");
+    assert_eq!(s.population(), 107_709.0);
     // Per kommune, SSB 04317 (Midsund area = delområde 15061000, 2,004 of Molde's 33,117).
     let pop = |scn: &akuttsim::input::scenario::Scenario, prefix: &str| -> f64 {
         scn.zones
@@ -34,33 +40,167 @@ fn zones_from_the_national_table_sum_to_the_published_populations() {
     assert_eq!(pop(&r, "Sunndal: "), 7_189.0);
     assert_eq!(pop(&s, "Sogndal: Balestrand"), 1_112.0);
     assert_eq!(pop(&s, "Askvoll: "), 2_924.0);
-    // Urban zones are the ones named in the model; the rest rural.
+    // Molde town: the five central delområder named in the model are urban, the rest rural.
     let urban: f64 = r
         .zones
         .iter()
-        .filter(|z| z.class == akuttsim::input::scenario::ZoneClass::Urban)
+        .filter(|z| {
+            z.name.starts_with("Molde: ") && z.class == akuttsim::input::scenario::ZoneClass::Urban
+        })
         .map(|z| z.population)
         .sum();
     assert_eq!(urban, 23_715.0);
 }
 
+/// The structure variants of the pilot districts, their whole-area base and the district's
+/// kommuner (Molde IKL; SYS IKL with the Balestrand area, which the model files under 4638).
+const DISTRICT_VARIANTS: [(&str, &str, &[&str]); 8] = [
+    ("romsdal-central.toml", "more-og-romsdal.toml", &ROMSDAL),
+    ("romsdal-local.toml", "more-og-romsdal.toml", &ROMSDAL),
+    ("romsdal-doctor-car.toml", "more-og-romsdal.toml", &ROMSDAL),
+    (
+        "romsdal-doctor-car-station-doctor.toml",
+        "more-og-romsdal.toml",
+        &ROMSDAL,
+    ),
+    (
+        "sunnfjord-ytre-sogn-central.toml",
+        "sogn-og-fjordane.toml",
+        &SYS,
+    ),
+    (
+        "sunnfjord-ytre-sogn-local.toml",
+        "sogn-og-fjordane.toml",
+        &SYS,
+    ),
+    (
+        "sunnfjord-ytre-sogn-doctor-car.toml",
+        "sogn-og-fjordane.toml",
+        &SYS,
+    ),
+    (
+        "sunnfjord-ytre-sogn-doctor-car-station-doctor.toml",
+        "sogn-og-fjordane.toml",
+        &SYS,
+    ),
+];
+const ROMSDAL: [&str; 5] = ["1506", "1579", "1547", "1539", "1563"];
+const SYS: [&str; 5] = ["4647", "4645", "4646", "4637", "4638"];
+
 #[test]
-fn structure_variants_differ_only_where_they_say() {
-    let pilot = model("romsdal.toml");
-    let central = model("romsdal-central.toml");
-    let local = model("romsdal-local.toml");
-    let snr = model("romsdal-snr-2025.toml");
-    assert_eq!(pilot.satellites.len(), 4);
-    assert_eq!(central.satellites.len(), 0);
-    assert_eq!((local.satellites.len(), local.stations.len()), (0, 5));
-    assert_eq!(snr.hospitals.len(), 1);
-    assert_eq!(snr.hospitals.iter().next().unwrap().name, "SNR Hjelset");
-    for v in [&central, &local, &snr] {
-        assert_eq!(v.population(), pilot.population());
-        assert_eq!(v.vehicles.len(), pilot.vehicles.len());
+fn district_variants_differ_from_their_whole_area_base_only_in_the_district() {
+    // Compared as resolved input tables (the `extends` chain merged): outside the legevakt
+    // entries, satellites and doctor cars, everything — zones, demand, call centres, ambulance
+    // stations, hospitals, travel — is the base's; and every legevakt, satellite or doctor car
+    // that is new, changed or removed belongs to the district.
+    use akuttsim::input::scenario::overlay::read_model;
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("models");
+    let table = |f: &str| {
+        read_model(&dir.join(f))
+            .unwrap_or_else(|e| panic!("{f}: {e}"))
+            .table
+    };
+    let named = |t: &toml::Table, key: &str| -> std::collections::BTreeMap<String, String> {
+        t.get(key)
+            .and_then(|v| v.as_array())
+            .map(|a| {
+                a.iter()
+                    .map(|e| {
+                        let name = e["name"].as_str().unwrap().to_string();
+                        (name, e.to_string())
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    for (variant, base, district) in DISTRICT_VARIANTS {
+        let (b, v) = (table(base), table(variant));
+        let what = format!("{variant} vs {base}");
+        let district_keys = [
+            "name",
+            "description",
+            "legevakt",
+            "satellites",
+            "doctor_cars",
+        ];
+        for k in b.keys().chain(v.keys()) {
+            if !district_keys.contains(&k.as_str()) {
+                assert_eq!(b.get(k), v.get(k), "{what}: [{k}] differs");
+            }
+        }
+        // The district's legevakt stations: those whose kommuner lie in the district.
+        let in_district = |entry: &str| {
+            let t: toml::Table = toml::from_str(&format!("x = {entry}")).unwrap();
+            let ks = t["x"].get("kommuner").and_then(|k| k.as_array()).cloned();
+            ks.is_some_and(|ks| {
+                !ks.is_empty() && ks.iter().all(|k| district.contains(&k.as_str().unwrap()))
+            })
+        };
+        let (bl, vl) = (named(&b, "legevakt"), named(&v, "legevakt"));
+        let mut changed = 0;
+        for name in bl.keys().chain(vl.keys()) {
+            if bl.get(name) != vl.get(name) {
+                changed += 1;
+                let e = vl.get(name).or(bl.get(name)).unwrap();
+                assert!(
+                    in_district(e),
+                    "{what}: legevakt {name} outside the district changed"
+                );
+            }
+        }
+        let district_stations: Vec<&String> = bl
+            .iter()
+            .chain(vl.iter())
+            .filter(|(_, e)| in_district(e))
+            .map(|(n, _)| n)
+            .collect();
+        for key in ["satellites", "doctor_cars"] {
+            let (bs, vs) = (named(&b, key), named(&v, key));
+            for name in bs.keys().chain(vs.keys()) {
+                if bs.get(name) != vs.get(name) {
+                    changed += 1;
+                }
+                let e: toml::Table =
+                    toml::from_str(&format!("x = {}", vs.get(name).or(bs.get(name)).unwrap()))
+                        .unwrap();
+                let host = e["x"]
+                    .get("host")
+                    .or(e["x"].get("station"))
+                    .and_then(|h| h.as_str())
+                    .unwrap();
+                assert!(
+                    district_stations.iter().any(|s| s.as_str() == host),
+                    "{what}: {key} {name} is hosted outside the district ({host})"
+                );
+            }
+        }
+        assert!(
+            changed > 0,
+            "{what}: the variant changes nothing in the district"
+        );
+        // And the resolved scenarios keep the same people and vehicles.
+        let (bs, vs) = (model(base), model(variant));
+        assert_eq!(bs.population(), vs.population(), "{what}");
+        assert_eq!(bs.vehicles.len(), vs.vehicles.len(), "{what}");
     }
+}
+
+#[test]
+fn structure_variants_keep_the_patients_and_move_the_travel() {
+    let pilot = model("sogn-og-fjordane.toml");
+    let central = model("sunnfjord-ytre-sogn-central.toml");
+    let snr = model("romsdal-snr-2025.toml");
+    assert_eq!(pilot.satellites.len(), 5);
+    assert_eq!(central.satellites.len(), 0);
+    assert!(snr.hospitals.iter().any(|h| h.name == "SNR Hjelset"));
+    assert!(!snr.hospitals.iter().any(|h| h.name == "Molde sjukehus"));
     // The variant's inputs include its base files (for the manifest's hashes).
-    assert!(central.inputs.iter().any(|p| p.ends_with("romsdal.toml")));
+    assert!(
+        central
+            .inputs
+            .iter()
+            .any(|p| p.ends_with("sogn-og-fjordane.toml"))
+    );
     assert!(
         central
             .inputs
@@ -68,8 +208,8 @@ fn structure_variants_differ_only_where_they_say() {
             .any(|p| p.ends_with("national-defaults.toml"))
     );
     // Same seed, same patients; the satellites' effect shows in travel and suppressed demand.
-    let a = run(&pilot, 2, 60.0, 3.0, 1, 0);
-    let b = run(&central, 2, 60.0, 3.0, 1, 0);
+    let a = run(&pilot, 1, 30.0, 1.0, 1, 0);
+    let b = run(&central, 1, 30.0, 1.0, 1, 0);
     assert_eq!(a.patients.generated, b.patients.generated);
     assert!(
         kpi(&a, "legevakt_travel_within_40min_population_share").0
@@ -85,7 +225,7 @@ fn structure_variants_differ_only_where_they_say() {
 fn extends_and_zone_sources_report_their_problems() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("models");
     let bad = r#"
-extends = "romsdal.toml"
+extends = "more-og-romsdal.toml"
 name = "x"
 [[satellites]]
 name = "No such satellite"
@@ -107,7 +247,7 @@ remove = true
     .to_string();
     assert!(e.contains("extends") && e.contains("cannot read"), "{e}");
     let bad = r#"
-extends = "romsdal.toml"
+extends = "more-og-romsdal.toml"
 [[zone_sources]]
 csv = "data/norway/delomraader_2025.csv"
 kommuner = ["9999"]
@@ -124,31 +264,67 @@ urban = ["Nowhere: Centre"]
 }
 
 #[test]
-fn calibration_report_is_generated_from_a_run() {
+fn the_calibration_report_regenerates_byte_identically() {
+    // models/CALIBRATION.md is what `akuttsim calibrate` writes with its defaults (10
+    // replications × 365 days, seed 1): the published comparison cannot drift from the models.
     let out = tempfile::tempdir().unwrap();
     let md = out.path().join("CAL.md");
     let st = cli([
         OsStr::new("calibrate"),
         OsStr::new("models/calibration.toml"),
-        OsStr::new("--replications"),
-        OsStr::new("2"),
-        OsStr::new("--days"),
-        OsStr::new("20"),
         OsStr::new("--out"),
         md.as_os_str(),
     ]);
     assert_ok(&st);
-    let text = std::fs::read_to_string(&md).unwrap();
+    let fresh = std::fs::read_to_string(&md).unwrap();
+    let committed = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/models/CALIBRATION.md"
+    ))
+    .unwrap();
+    assert!(
+        fresh == committed,
+        "models/CALIBRATION.md is stale: run `cargo run --release -- calibrate` and commit it"
+    );
     for s in [
-        "## Romsdal",
-        "## Sunnfjord",
-        "red_response_within_12min_urban_share",
-        "71.1 %",
-        "88.2 %",
+        "## Møre og Romsdal",
+        "## Sogn og Fjordane",
+        "indicator_red_rural_within_25min_share",
+        "76.3 %",
+        "red drives at normal pace",
         "Parameters tuned",
     ] {
-        assert!(text.contains(s), "report lacks {s}");
+        assert!(fresh.contains(s), "report lacks {s}");
     }
+}
+
+#[test]
+fn a_calibration_figure_naming_an_unknown_experiment_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("cal.toml");
+    std::fs::write(
+        &f,
+        r#"
+[[region]]
+model = "fjordby.toml"
+label = "x"
+[[region.figure]]
+kpi = "ambulance_missions_per_1000"
+published = 1
+label = "x"
+source = "x"
+explanation = "x"
+experiments = ["nope"]
+"#,
+    )
+    .unwrap();
+    let st = cli([OsStr::new("calibrate"), f.as_os_str()]);
+    assert_eq!(st.status.code(), Some(1), "bad input: {st:?}");
+    let err = String::from_utf8_lossy(&st.stderr);
+    assert!(
+        err.contains("cal.toml") && err.contains("experiments") && err.contains("\"nope\""),
+        "{err}"
+    );
 }
 
 /// Two legevakt districts: "Nord" serves kommune 1111, "Sør" kommune 2222. Zone "Far" (1111)
@@ -239,14 +415,22 @@ fn a_legevakt_district_sends_its_zones_to_its_own_legevakt() {
 }
 
 #[test]
-fn a_kommune_in_two_districts_is_an_error_and_a_missing_one_a_warning() {
+fn a_kommune_in_two_districts_uses_both_stations_and_a_missing_one_is_a_warning() {
+    use akuttsim::base::ids::PointId;
+    use akuttsim::base::time::SimTime;
+    use akuttsim::base::urgency::Urgency;
+    // Kommune 1111 in the districts of Nord and Sør: its zone Far, nearer to Sør, now goes to
+    // Sør (the nearest of its districts' stations, as a local legevakt beside an inter-municipal
+    // one in romsdal-local.toml); kommune 2222 is Sør's alone and stays there.
     let t = districts("").replace("kommuner = [\"2222\"]", "kommuner = [\"2222\", \"1111\"]");
-    let p = problems(&t);
-    assert!(
-        p.iter().any(|x| x.contains("legevakt[1].kommuner")
-            && x.contains("already in the district of \"Nord\"")),
-        "{p:#?}"
-    );
+    let scn = scenario(&t);
+    let name = |pt: usize| {
+        scn.choose_site(PointId::new(pt), Urgency::Green, SimTime::ZERO, 0.5)
+            .site
+            .map(|s| scn.site_name(s).to_string())
+    };
+    assert_eq!(name(0).as_deref(), Some("Sør"));
+    assert_eq!(name(1).as_deref(), Some("Sør"));
     let t = districts("").replace("kommuner = [\"2222\"]", "kommuner = [\"2222\", \"3333\"]");
     let s = scenario(&t);
     assert!(

@@ -429,7 +429,10 @@ fn manifest_records_relative_paths_the_version_and_the_revision() {
         .map(|i| i["path"].as_str().unwrap())
         .collect();
     assert!(paths.contains(&"romsdal-structures.toml"), "{paths:?}");
-    assert!(paths.contains(&"../models/romsdal.toml"), "{paths:?}");
+    assert!(
+        paths.contains(&"../models/more-og-romsdal.toml"),
+        "{paths:?}"
+    );
     assert!(
         paths.contains(&"../models/data/norway/delomraader_2025.csv"),
         "{paths:?}"
@@ -483,7 +486,8 @@ fn nobody_is_sent_to_a_clinic_that_is_closed_now_because_it_opens_before_they_ar
     // Molde town (Reknes) at 14:35 on a Monday: Molde IKL opens at 16:00, the Sunndal satellite
     // (86 min away) too. The patient must not be sent to Sunndal because it will be open on
     // arrival: in the daytime the GP answers (no site).
-    let scn = akuttsim::input::scenario::load(std::path::Path::new("models/romsdal.toml")).unwrap();
+    let scn = akuttsim::input::scenario::load(std::path::Path::new("models/more-og-romsdal.toml"))
+        .unwrap();
     let z = scn
         .zones
         .iter_enumerated()

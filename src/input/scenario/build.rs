@@ -109,12 +109,14 @@ fn transfer_origins(scn: &Scenario) -> Vec<TransferOrigin> {
 type SiteTables = (IdVec<PointId, Vec<SiteId>>, IdVec<ZoneId, Option<LvsId>>);
 
 fn site_tables(scn: &Scenario) -> SiteTables {
-    // Legevakt districts: the zones of a district's kommuner use only its station and satellites.
-    let district: std::collections::HashMap<&str, StationId> = scn
-        .stations
-        .iter_enumerated()
-        .flat_map(|(i, st)| st.district.iter().map(move |k| (k.as_str(), i)))
-        .collect();
+    // Legevakt districts: the zones of a district's kommuner use only its station and satellites
+    // (a kommune in several districts: the stations of all of them, nearest first).
+    let mut district: std::collections::HashMap<&str, Vec<StationId>> = Default::default();
+    for (i, st) in scn.stations.iter_enumerated() {
+        for k in &st.district {
+            district.entry(k.as_str()).or_default().push(i);
+        }
+    }
     let station_of = |s: SiteId| match scn.sites[s] {
         Site::Station(i) => i,
         Site::Satellite(i) => scn.satellites[i].host,
@@ -124,11 +126,11 @@ fn site_tables(scn: &Scenario) -> SiteTables {
         let mine = scn.zones[scn.points[pt].zone]
             .kommune
             .as_deref()
-            .and_then(|k| district.get(k).copied());
+            .and_then(|k| district.get(k));
         let mut order: Vec<SiteId> = scn
             .sites
             .keys()
-            .filter(|&s| mine.is_none_or(|d| station_of(s) == d))
+            .filter(|&s| mine.is_none_or(|d| d.contains(&station_of(s))))
             .collect();
         order.sort_by(|&a, &b| {
             scn.point_site_min(pt, a)
@@ -196,8 +198,8 @@ fn dispatch_tables(scn: &Scenario) -> DispatchTables {
 /// be sent to can change — where any site opens or closes, shifted back by the zone's drive
 /// time to it (the sending rule looks at the opening hours on arrival); in each piece the site
 /// is fixed, found with the scenario's own choice rule, and the piece weighs as its share of
-/// 116117 demand. Pieces in which no site at all is open are left out (the figures are over
-/// opening hours). Shares are sums of the same non-negative terms in the same order, a subset
+/// 116117 demand. Pieces in which none of the point's sites is open are left out (the figures
+/// are over the opening hours of the legevakt each point may use). Shares are sums of the same non-negative terms in the same order, a subset
 /// for the numerator, so they never exceed 1.
 fn travel_figures(scn: &Scenario) -> TravelFigures {
     let nz = scn.zones.len();
@@ -246,12 +248,15 @@ fn travel_figures(scn: &Scenario) -> TravelFigures {
                 let (a, b) = (win[0], win[1]);
                 let w = profile.cumulative_at_minute(b) - profile.cumulative_at_minute(a);
                 let t = SimTime(i64::from(a) * MS_PER_MIN);
-                let any_open = scn.sites.keys().any(|s| scn.site_open(s).level_at(t) > 0);
-                if !any_open || w <= 0.0 {
+                // Only the sites this point may use count: in a model of several legevakt
+                // districts another district's 24-h legevakt does not serve it while its own is
+                // closed (then the GP does, outside these figures).
+                let sites = scn.site_probabilities(pt, t);
+                if sites.is_empty() || w <= 0.0 {
                     continue;
                 }
                 w_tot += w * pop;
-                for (s, prob) in scn.site_probabilities(pt, t) {
+                for (s, prob) in sites {
                     let m = scn.point_site_min(pt, s);
                     let wp = w * prob;
                     zsum += wp * scn.points[pt].weight * m;

@@ -483,6 +483,10 @@ pub struct Amk {
     pub callout_on_scene_min: Dist,
     /// Callers hanging up and redialling (None: nobody hangs up).
     pub abandonment: Option<Abandonment>,
+    /// Calls on the other lines \[per person per hour\].
+    pub other_calls_per_person_hour: f64,
+    /// Operator time per call on the other lines \[min\].
+    pub other_call_min: Dist,
 }
 
 /// Mission parameters of road and boat ambulances.

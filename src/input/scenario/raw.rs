@@ -480,6 +480,12 @@ pub struct RawAmk {
     pub callout_on_scene_min: Option<DistSpec>,
     /// Callers hang up after a patience time, and a share call again (default: nobody hangs up).
     pub abandonment: Option<RawAbandonment>,
+    /// Calls on the centre's other lines (ambulance orders from hospitals and GPs, coordination,
+    /// call-backs), per 1000 inhabitants per year (default 0). They take an operator and are
+    /// answered after every waiting 113 call.
+    pub other_calls_per_1000_per_year: Option<f64>,
+    /// Operator time for one call on the other lines \[min\] (required with other calls).
+    pub other_call_time_min: Option<DistSpec>,
 }
 
 /// `[ambulance]`: mission parameters common to all road and boat ambulances.

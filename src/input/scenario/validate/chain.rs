@@ -39,7 +39,22 @@ pub fn amk(a: &RawAmk, p: &mut Problems) -> Option<Amk> {
         p,
     );
     let abandonment = common::abandonment(&a.abandonment, "amk.abandonment", p);
+    let other = super::legevakt::other_calls(a.other_calls_per_1000_per_year, "amk", p);
+    let other_min = match (&a.other_call_time_min, other > 0.0) {
+        (Some(d), _) => common::dist(d, "amk.other_call_time_min", p),
+        (None, false) => Some(Dist::constant(0.0)),
+        (None, true) => {
+            p.push(
+                "amk.other_call_time_min",
+                "missing — calls on the other lines need an operator time, e.g. \
+                 other_call_time_min = { dist = \"lognormal\", mean = 1.5, sd = 1.0 }",
+            );
+            None
+        }
+    };
     Some(Amk {
+        other_calls_per_person_hour: other,
+        other_call_min: other_min?,
         abandonment: abandonment?,
         name: a.name.clone(),
         operators: ops?,

@@ -47,7 +47,7 @@ pub fn lvs(raw: &[Element<RawLvs>], p: &mut Problems) -> IdVec<LvsId, Lvs> {
 }
 
 /// Calls with no new need: per 1000 per year → per person per hour.
-fn other_calls(v: Option<f64>, path: &str, p: &mut Problems) -> f64 {
+pub(super) fn other_calls(v: Option<f64>, path: &str, p: &mut Problems) -> f64 {
     let x = v.unwrap_or(0.0);
     let max = crate::input::scenario::limits::MAX_RATE_PER_1000;
     if !(x.is_finite() && (0.0..=max).contains(&x)) {
@@ -181,18 +181,6 @@ pub fn stations(
                 rota_size: rota(s.doctor_rota_size, &path, p),
                 district: district(s.kommuner.as_deref(), &path, p),
             });
-        }
-    }
-    // A kommune belongs to one district at most.
-    let mut seen: HashMap<&str, &str> = HashMap::new();
-    for (i, st) in out.iter().enumerate() {
-        for k in &st.district {
-            if let Some(other) = seen.insert(k.as_str(), st.name.as_str()) {
-                p.push(
-                    format!("legevakt[{i}].kommuner"),
-                    format!("kommune {k} is already in the district of \"{other}\" — a kommune belongs to one legevakt district"),
-                );
-            }
         }
     }
     out
