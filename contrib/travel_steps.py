@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Travel KPIs of a shipped model with the 0.4.0 travel inputs added one at a time.
 
-Usage: python3 contrib/travel_steps.py models/romsdal.toml [--replications 20] [--bin target/release/akuttsim]
+Usage: python3 contrib/travel_steps.py models/more-og-romsdal.toml [--replications 20] [--bin target/release/akuttsim]
 
 Each step is a copy of the model (written beside it, so its relative paths hold, and removed
 afterwards) with the later inputs taken out:
