@@ -68,6 +68,16 @@ macro_rules! ids {
                 s.serialize_u32(self.raw())
             }
         }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let raw = <u32 as serde::Deserialize>::deserialize(d)?;
+                if raw == u32::MAX {
+                    return Err(serde::de::Error::custom(concat!(stringify!($name), " out of range")));
+                }
+                Ok(Self::new(raw as usize))
+            }
+        }
     )*};
 }
 

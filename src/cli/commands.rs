@@ -12,6 +12,7 @@ use crate::output::files::{OutputDir, Refused, write_atomic};
 use crate::output::report::{self, Manifest};
 use crate::output::{console, plot};
 use crate::run::{self, Shard};
+use crate::sim;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -31,6 +32,7 @@ pub fn run(cli: Cli, argv: Vec<String>) -> Result<(), Failure> {
         Command::Run { model, opts } => run_model(&model, &opts, argv),
         Command::Experiment { file, opts } => run_experiment(&file, &opts, argv),
         Command::Check { files } => check(&files),
+        Command::Merge { dirs, out } => merge(&dirs, &out, argv),
         Command::Kpis => {
             print!("{}", console::kpi_reference());
             Ok(())
@@ -191,16 +193,15 @@ enum Kind {
     Experiment,
 }
 
-/// Run an experiment (a model run is one of one variant), write every output into the output
-/// folder and put it in place. Returns the analysis, the folder as the user named it, and the
-/// start time.
-fn execute(
-    exp: &Experiment,
-    kind: Kind,
-    file: &Path,
-    opts: &RunArgs,
-    argv: Vec<String>,
-) -> Result<(Analysis, PathBuf, Instant), Failure> {
+/// What [`execute`] did: the whole run (its analysis, the output folder as the user named it,
+/// the start time) or one shard of it (the folder).
+enum Done {
+    Full(Box<Analysis>, PathBuf, Instant),
+    Shard(PathBuf),
+}
+
+/// Refuse a run whose load cannot be simulated, naming the set and variant.
+fn check_work(exp: &Experiment, kind: Kind, file: &Path) -> Result<(), Failure> {
     let sets: Vec<Option<&str>> = if exp.assumptions.is_empty() {
         vec![None]
     } else {
@@ -223,29 +224,103 @@ fn execute(
             }
         }
     }
-    catch_ctrl_c();
-    let out_path = out_dir(opts, file)?;
-    let out = OutputDir::create(&out_path).map_err(|e| {
+    Ok(())
+}
+
+fn create_out(out_path: &Path) -> Result<OutputDir, Failure> {
+    OutputDir::create(out_path).map_err(|e| {
         if e.downcast_ref::<Refused>().is_some() {
             bad_input(format!("{e:#}"))
         } else {
             Failure::from(e)
         }
-    })?;
-    let bar = progress(exp.replications * exp.cells().count() as u64, opts.quiet);
+    })
+}
+
+/// Run an experiment (a model run is one of one variant), or the shard of it that `--shard`
+/// names, write every output into the output folder and put it in place.
+fn execute(
+    exp: &Experiment,
+    kind: Kind,
+    file: &Path,
+    opts: &RunArgs,
+    argv: Vec<String>,
+) -> Result<Done, Failure> {
+    check_work(exp, kind, file)?;
+    catch_ctrl_c();
+    let out_path = out_dir(opts, file)?;
+    let out = create_out(&out_path)?;
+    let shard = opts.shard.unwrap_or(Shard::ALL);
+    let reps = shard.replications(exp.replications).count() as u64;
+    let bar = progress(reps * exp.cells().count() as u64, opts.quiet);
     let (started, started_unix) = (Instant::now(), unix_now());
     let run_opts = run::Options {
         threads: opts.threads as usize,
-        shard: Shard::ALL,
+        shard,
         on_done: &|| bar.inc(1),
         stop: &STOP,
     };
     let results = run::experiment(exp, &run_opts)?;
     bar.finish_and_clear();
-    let a = analysis::analyse_experiment(exp, &results);
+    if let Some(sh) = opts.shard {
+        let sf = report::ShardFile {
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            command: match kind {
+                Kind::Model => "run",
+                Kind::Experiment => "experiment",
+            }
+            .to_string(),
+            file: file.display().to_string(),
+            replications: exp.replications,
+            seed: exp.spec.seed,
+            days: exp.spec.days,
+            warmup_days: exp.spec.warmup_days,
+            trace: exp.spec.trace,
+            shard: sh.index + 1,
+            shards: sh.count,
+            inputs: report::hash_inputs(&exp.inputs, &exp.dir)?,
+            results,
+        };
+        out.write("shard.json", &report::to_json(&sf)?)?;
+        if STOP.load(Ordering::Relaxed) {
+            return Err(run::RunError::Interrupted.into());
+        }
+        out.commit()?;
+        return Ok(Done::Shard(out_path));
+    }
+    let a = write_outputs(
+        exp,
+        kind,
+        file,
+        opts,
+        argv,
+        &results,
+        &out,
+        (started, started_unix),
+    )?;
+    if STOP.load(Ordering::Relaxed) {
+        return Err(run::RunError::Interrupted.into());
+    }
+    out.commit()?;
+    Ok(Done::Full(Box::new(a), out_path, started))
+}
+
+/// Analyse the results of every (set, variant) cell and write the tables, plots and manifest.
+#[allow(clippy::too_many_arguments)]
+fn write_outputs(
+    exp: &Experiment,
+    kind: Kind,
+    file: &Path,
+    opts: &RunArgs,
+    argv: Vec<String>,
+    results: &[Vec<sim::ReplicationResult>],
+    out: &OutputDir,
+    (started, started_unix): (Instant, u64),
+) -> Result<Analysis, Failure> {
+    let a = analysis::analyse_experiment(exp, results);
     match kind {
-        Kind::Model => report::write_run(&a, &out)?,
-        Kind::Experiment => report::write_experiment(&a, &out)?,
+        Kind::Model => report::write_run(&a, out)?,
+        Kind::Experiment => report::write_experiment(&a, out)?,
     }
     plot::all(&a, out.path())?;
     let manifest = Manifest {
@@ -264,40 +339,21 @@ fn execute(
         started_unix_s: started_unix,
     };
     out.write("manifest.json", &report::to_json(&manifest)?)?;
-    if STOP.load(Ordering::Relaxed) {
-        return Err(run::RunError::Interrupted.into());
-    }
-    out.commit()?;
-    Ok((a, out_path, started))
+    Ok(a)
 }
 
-fn run_model(model: &Path, opts: &RunArgs, argv: Vec<String>) -> Result<(), Failure> {
+/// The experiment of one model run, with the run options applied.
+fn prepare_model(model: &Path, opts: &RunArgs) -> Result<Experiment, Failure> {
     utf8(model, "model")?;
     let spec = spec_of(opts, None)?;
     let replications = opts.replications.unwrap_or(10);
     let scn: Scenario = scenario::load(model)?;
     let dir = model.parent().unwrap_or(Path::new(".")).to_path_buf();
-    let exp = Experiment::of_model(scn, spec, replications, dir);
-    let (a, out_path, started) = execute(&exp, Kind::Model, model, opts, argv)?;
-    let s = &a.variants[0].summary;
-    println!(
-        "{} — {} replications × {} days (+{} warm-up), seed {}",
-        a.name, replications, spec.days, spec.warmup_days, spec.seed
-    );
-    print!("{}", console::kpi_table(s));
-    println!(
-        "patients: {} generated, {} completed, {} in the chain at the end; {} events in {:.2} s",
-        s.patients.generated,
-        s.patients.completed,
-        s.patients.in_system_at_end,
-        a.variants[0].events,
-        started.elapsed().as_secs_f64()
-    );
-    println!("wrote {}/", out_path.display());
-    Ok(())
+    Ok(Experiment::of_model(scn, spec, replications, dir))
 }
 
-fn run_experiment(file: &Path, opts: &RunArgs, argv: Vec<String>) -> Result<(), Failure> {
+/// An experiment file, with the run options applied.
+fn prepare_experiment(file: &Path, opts: &RunArgs) -> Result<Experiment, Failure> {
     utf8(file, "experiment file")?;
     let mut exp: Experiment = experiment::load(file)?;
     exp.spec = spec_of(opts, Some(&exp.spec))?;
@@ -309,7 +365,58 @@ fn run_experiment(file: &Path, opts: &RunArgs, argv: Vec<String>) -> Result<(), 
         }
         exp.replications = r;
     }
-    let (a, out_path, started) = execute(&exp, Kind::Experiment, file, opts, argv)?;
+    Ok(exp)
+}
+
+fn shard_done(out_path: &Path, opts: &RunArgs) {
+    if let Some(sh) = opts.shard {
+        println!(
+            "shard {}/{} written to {}/shard.json; when all {} shards have run: akuttsim merge DIR… --out DIR",
+            sh.index + 1,
+            sh.count,
+            out_path.display(),
+            sh.count
+        );
+    }
+}
+
+fn run_model(model: &Path, opts: &RunArgs, argv: Vec<String>) -> Result<(), Failure> {
+    let exp = prepare_model(model, opts)?;
+    match execute(&exp, Kind::Model, model, opts, argv)? {
+        Done::Shard(p) => shard_done(&p, opts),
+        Done::Full(a, out_path, started) => print_run(&a, &exp, &out_path, started),
+    }
+    Ok(())
+}
+
+fn print_run(a: &Analysis, exp: &Experiment, out_path: &Path, started: Instant) {
+    let s = &a.variants[0].summary;
+    println!(
+        "{} — {} replications × {} days (+{} warm-up), seed {}",
+        a.name, exp.replications, exp.spec.days, exp.spec.warmup_days, exp.spec.seed
+    );
+    print!("{}", console::kpi_table(s));
+    println!(
+        "patients: {} generated, {} completed, {} in the chain at the end; {} events in {:.2} s",
+        s.patients.generated,
+        s.patients.completed,
+        s.patients.in_system_at_end,
+        a.variants[0].events,
+        started.elapsed().as_secs_f64()
+    );
+    println!("wrote {}/", out_path.display());
+}
+
+fn run_experiment(file: &Path, opts: &RunArgs, argv: Vec<String>) -> Result<(), Failure> {
+    let exp = prepare_experiment(file, opts)?;
+    match execute(&exp, Kind::Experiment, file, opts, argv)? {
+        Done::Shard(p) => shard_done(&p, opts),
+        Done::Full(a, out_path, started) => print_experiment(&a, &exp, &out_path, started),
+    }
+    Ok(())
+}
+
+fn print_experiment(a: &Analysis, exp: &Experiment, out_path: &Path, started: Instant) {
     let sets = match exp.assumptions.len() {
         0 => String::new(),
         1 => "1 assumption set × ".to_string(),
@@ -325,7 +432,7 @@ fn run_experiment(file: &Path, opts: &RunArgs, argv: Vec<String>) -> Result<(), 
         exp.spec.seed,
         exp.baseline().name
     );
-    print!("{}", console::comparison_table(&a));
+    print!("{}", console::comparison_table(a));
     println!(
         "{} events in {:.2} s; wrote {}/ (summary.json, kpi.csv, comparison.csv, {}utilisation_by_hour.csv, plots)",
         a.variants.iter().map(|v| v.events).sum::<u64>(),
@@ -337,7 +444,6 @@ fn run_experiment(file: &Path, opts: &RunArgs, argv: Vec<String>) -> Result<(), 
             "robustness.csv, "
         }
     );
-    Ok(())
 }
 
 /// Check each file as what it is: a model, or an experiment (it names a `base`).
@@ -473,5 +579,143 @@ fn calibrate(
     write_atomic(out, md.as_bytes())?;
     print!("{md}");
     println!("wrote {}", out.display());
+    Ok(())
+}
+
+/// Read one shard folder's `shard.json`.
+fn read_shard(dir: &Path) -> Result<report::ShardFile, Failure> {
+    let f = dir.join("shard.json");
+    let file = std::fs::File::open(&f).map_err(|e| {
+        bad_input(format!(
+            "{}: {e} — give the folders written by `run` or `experiment` with --shard I/N",
+            f.display()
+        ))
+    })?;
+    serde_json::from_reader(std::io::BufReader::new(file)).map_err(|e| {
+        bad_input(format!(
+            "{}: not a shard file ({e}) — give the folders written with --shard I/N",
+            f.display()
+        ))
+    })
+}
+
+/// `akuttsim merge`: the shards of one run, checked to be one run split whole, combined in
+/// replication order and written as the single run would have written them.
+fn merge(dirs: &[PathBuf], out: &Path, argv: Vec<String>) -> Result<(), Failure> {
+    let started = (Instant::now(), unix_now());
+    let mut shards = Vec::with_capacity(dirs.len());
+    for d in dirs {
+        shards.push((d, read_shard(d)?));
+    }
+    let (d0, first) = &shards[0];
+    let version = env!("CARGO_PKG_VERSION");
+    let same = |s: &report::ShardFile| {
+        s.command == first.command
+            && s.file == first.file
+            && s.replications == first.replications
+            && s.seed == first.seed
+            && s.days.to_bits() == first.days.to_bits()
+            && s.warmup_days.to_bits() == first.warmup_days.to_bits()
+            && s.trace == first.trace
+            && s.shards == first.shards
+            && s.inputs == first.inputs
+    };
+    let mut seen = vec![None::<&PathBuf>; first.shards as usize];
+    for (d, s) in &shards {
+        if s.version != version {
+            return Err(bad_input(format!(
+                "{}: written by akuttsim {}, this is {version} — merge with the version that ran the shards",
+                d.display(),
+                s.version
+            )));
+        }
+        if !same(s) {
+            return Err(bad_input(format!(
+                "{} and {} are shards of different runs (file, options, shard count or inputs differ) — merge the shards of one run",
+                d0.display(),
+                d.display()
+            )));
+        }
+        let slot = &mut seen[(s.shard - 1) as usize];
+        if let Some(prev) = slot {
+            return Err(bad_input(format!(
+                "shard {}/{} is given twice ({} and {}) — give each shard once",
+                s.shard,
+                s.shards,
+                prev.display(),
+                d.display()
+            )));
+        }
+        *slot = Some(d);
+    }
+    let missing: Vec<String> = seen
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| d.is_none())
+        .map(|(i, _)| format!("{}/{}", i + 1, first.shards))
+        .collect();
+    if !missing.is_empty() {
+        return Err(bad_input(format!(
+            "shard(s) {} missing — run them with --shard and give every folder",
+            missing.join(", ")
+        )));
+    }
+    let file = PathBuf::from(&first.file);
+    let opts = RunArgs {
+        replications: Some(first.replications),
+        seed: Some(first.seed),
+        days: Some(first.days),
+        warmup_days: Some(first.warmup_days),
+        threads: 0,
+        out: Some(out.to_path_buf()),
+        quiet: true,
+        trace: first.trace,
+        shard: None,
+    };
+    let (exp, kind) = match first.command.as_str() {
+        "run" => (prepare_model(&file, &opts)?, Kind::Model),
+        _ => (prepare_experiment(&file, &opts)?, Kind::Experiment),
+    };
+    if report::hash_inputs(&exp.inputs, &exp.dir)? != first.inputs {
+        return Err(bad_input(format!(
+            "{}: the model or experiment files changed since the shards ran — rerun the shards, or restore the files they ran on",
+            file.display()
+        )));
+    }
+    let n_shards = first.shards;
+    let cells = exp.cells().count();
+    let mut results: Vec<Vec<sim::ReplicationResult>> = (0..cells).map(|_| Vec::new()).collect();
+    for (d, s) in shards {
+        if s.results.len() != cells {
+            return Err(bad_input(format!(
+                "{}: {} scenarios in the shard, {cells} in {} — rerun the shard",
+                d.display(),
+                s.results.len(),
+                file.display()
+            )));
+        }
+        for (c, r) in s.results.into_iter().enumerate() {
+            results[c].extend(r);
+        }
+    }
+    for r in &mut results {
+        r.sort_by_key(|x| x.replication);
+        let ok = r.len() as u64 == exp.replications
+            && r.iter().enumerate().all(|(i, x)| x.replication == i as u64);
+        if !ok {
+            return Err(bad_input(format!(
+                "the shards do not hold replications 0..{} exactly once — rerun them",
+                exp.replications
+            )));
+        }
+    }
+    let out_dir = create_out(out)?;
+    let a = write_outputs(&exp, kind, &file, &opts, argv, &results, &out_dir, started)?;
+    out_dir.commit()?;
+    match kind {
+        Kind::Model => print_run(&a, &exp, out, started.0),
+        Kind::Experiment => print_experiment(&a, &exp, out, started.0),
+    }
+    println!("merged {n_shards} shards");
     Ok(())
 }

@@ -57,7 +57,33 @@ pub struct RunArgs {
     /// red response; memory and file size grow with the horizon).
     #[arg(long)]
     pub trace: bool,
+    /// Run only shard I of N (1 ≤ I ≤ N): the replications r with r mod N = I − 1. The output
+    /// folder then holds shard.json for `akuttsim merge`, which combines the N shard folders
+    /// into exactly the outputs of the single run.
+    #[arg(long, value_name = "I/N", value_parser = parse_shard)]
+    pub shard: Option<crate::run::Shard>,
 }
+
+/// `--shard I/N` → the 0-based shard.
+fn parse_shard(s: &str) -> Result<crate::run::Shard, String> {
+    let bad =
+        || format!("\"{s}\" — give --shard I/N with 1 ≤ I ≤ N ≤ {MAX_SHARDS}, e.g. --shard 2/4");
+    let (i, n) = s.split_once('/').ok_or_else(bad)?;
+    let (i, n): (u64, u64) = (
+        i.trim().parse().map_err(|_| bad())?,
+        n.trim().parse().map_err(|_| bad())?,
+    );
+    if i == 0 || i > n || n > MAX_SHARDS {
+        return Err(bad());
+    }
+    Ok(crate::run::Shard {
+        index: i - 1,
+        count: n,
+    })
+}
+
+/// Most shards of one run.
+pub const MAX_SHARDS: u64 = 10_000;
 
 /// Sub-commands.
 #[derive(Subcommand, Debug)]
@@ -79,6 +105,16 @@ pub enum Command {
         /// Run options (they override the file's).
         #[command(flatten)]
         opts: RunArgs,
+    },
+    /// Combine the shard folders of one run or experiment (`--shard I/N`, every I of N) into
+    /// the outputs of the single run: the same summary.json, kpi.csv and comparison.csv.
+    Merge {
+        /// The shard folders (any order).
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+        /// Output folder for the merged results.
+        #[arg(long)]
+        out: PathBuf,
     },
     /// Check model and experiment files and report every problem at once.
     Check {

@@ -105,7 +105,7 @@ pub fn sha256_file(path: &Path) -> anyhow::Result<String> {
 }
 
 /// One input file and its hash.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct InputHash {
     /// Path relative to the folder of the model or experiment file that was run.
     pub path: String,
@@ -345,4 +345,33 @@ mod tests {
                 .is_empty()
         );
     }
+}
+
+/// `shard.json`: what one shard of a run or experiment computed, for `akuttsim merge`.
+#[derive(Debug, Serialize, serde::Deserialize)]
+pub struct ShardFile {
+    /// akuttsim version that wrote it (a merge needs the same version).
+    pub version: String,
+    /// `run` or `experiment`.
+    pub command: String,
+    /// The file that was run, as given (relative to the working folder).
+    pub file: String,
+    /// Replications of the whole run (per scenario).
+    pub replications: u64,
+    /// Base seed.
+    pub seed: u64,
+    /// Measured days.
+    pub days: f64,
+    /// Warm-up days.
+    pub warmup_days: f64,
+    /// Traces recorded.
+    pub trace: bool,
+    /// This shard, 1-based.
+    pub shard: u64,
+    /// Number of shards.
+    pub shards: u64,
+    /// Every input with its hash (a merge checks they are unchanged).
+    pub inputs: Vec<InputHash>,
+    /// Per (set, variant) cell, in the experiment's cell order: this shard's replications.
+    pub results: Vec<Vec<crate::sim::ReplicationResult>>,
 }

@@ -49,7 +49,7 @@ use serde::Serialize;
 use std::collections::BTreeSet;
 
 /// Vehicle state.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
 pub enum VState {
     /// Not on duty.
     Off,

@@ -1,10 +1,10 @@
 //! What one replication returns: plain data, no references into the engine.
 
 use crate::base::ids::{AmbStationId, StationId, VehicleId};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Where a patient's path through the chain ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[repr(usize)]
 pub enum Outcome {
     /// Did not contact the service because of distance (decay), and the need went unmet.
@@ -85,7 +85,7 @@ impl Outcome {
 pub const N_OUTCOMES: usize = Outcome::ALL.len();
 
 /// The role of a pool of servers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// Legevaktsentral nurses (116117).
@@ -120,7 +120,7 @@ impl Role {
 }
 
 /// Busy and available server-hours by hour of the week for one pool, over the measured period.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct HourlyPool {
     /// Pool label, e.g. "Molde interkommunale legevakt doctors".
     pub pool: String,
@@ -136,7 +136,7 @@ pub struct HourlyPool {
 }
 
 /// Figures of one ambulance station in one replication.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct AmbStationResult {
     /// Station.
     pub station: AmbStationId,
@@ -154,7 +154,7 @@ pub struct AmbStationResult {
 
 /// Figures of one legevakt station in one replication (measured period). Hours are doctor-hours
 /// summed over the station's doctors.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct LegevaktStationResult {
     /// Station.
     pub station: StationId,
@@ -189,7 +189,7 @@ pub struct LegevaktStationResult {
 pub const ZONE_BINS: usize = 121;
 
 /// Figures of one zone in one replication (measured period).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ZoneResult {
     /// Red events reached by a ground ambulance.
     pub responses: u64,
@@ -206,7 +206,7 @@ pub struct ZoneResult {
 }
 
 /// One vehicle state change, for traces and tests.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Transition {
     /// Vehicle.
     pub vehicle: VehicleId,
@@ -219,7 +219,7 @@ pub struct Transition {
 }
 
 /// One ambulance response to a red event, for traces and tests.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ResponseRecord {
     /// 113 call rang \[min since start\].
     pub t_ring_min: f64,
@@ -234,7 +234,7 @@ pub struct ResponseRecord {
 }
 
 /// A per-vehicle and per-response record of one replication (asked for with `RunSpec::trace`).
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Trace {
     /// Every vehicle state change.
     pub transitions: Vec<Transition>,
@@ -251,7 +251,7 @@ pub const RESPONSE_BINS: usize = 241;
 pub type ResponseBins = Vec<u64>;
 
 /// The result of one replication: plain data.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ReplicationResult {
     /// Replication index.
     pub replication: u64,

@@ -12,6 +12,7 @@ mod models;
 mod osm;
 mod regions;
 mod regressions;
+mod shard;
 mod theory;
 mod travel;
 mod validation;
