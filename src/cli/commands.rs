@@ -33,6 +33,13 @@ pub fn run(cli: Cli, argv: Vec<String>) -> Result<(), Failure> {
         Command::Experiment { file, opts } => run_experiment(&file, &opts, argv),
         Command::Check { files } => check(&files),
         Command::Merge { dirs, out } => merge(&dirs, &out, argv),
+        Command::Region {
+            kommuner,
+            name,
+            out,
+            data,
+            force,
+        } => region(&kommuner, &name, &out, &data, force),
         Command::Kpis => {
             print!("{}", console::kpi_reference());
             Ok(())
@@ -717,5 +724,65 @@ fn merge(dirs: &[PathBuf], out: &Path, argv: Vec<String>) -> Result<(), Failure>
         Kind::Experiment => print_experiment(&a, &exp, out, started.0),
     }
     println!("merged {n_shards} shards");
+    Ok(())
+}
+
+/// `akuttsim region`: write a model for a set of kommuner from the facility tables, check that
+/// it loads, and list every assumption it had to make.
+fn region(kommuner: &str, name: &str, out: &Path, data: &Path, force: bool) -> Result<(), Failure> {
+    use crate::input::region::generate;
+    let ks = generate::parse_kommuner(kommuner, data).map_err(|e| bad_input(format!("{e:#}")))?;
+    if out.exists() && !force {
+        return Err(bad_input(format!(
+            "{} exists — it may hold your edits; give another --out, or --force to replace it",
+            out.display()
+        )));
+    }
+    if out.extension().is_none_or(|e| e != "toml") {
+        return Err(bad_input(format!(
+            "--out {} — give a .toml file name",
+            out.display()
+        )));
+    }
+    let models = data
+        .parent()
+        .and_then(Path::parent)
+        .ok_or_else(|| bad_input("--data must be the models/data/norway folder of a checkout"))?;
+    let out_dir = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(out_dir)
+        .map_err(|e| bad_input(format!("cannot create {}: {e}", out_dir.display())))?;
+    let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let rel = pathdiff::diff_paths(abs(models), abs(out_dir)).unwrap_or_else(|| abs(models));
+    let rel = rel.to_string_lossy().replace('\\', "/");
+    let rel = if rel.is_empty() {
+        String::new()
+    } else {
+        format!("{rel}/")
+    };
+    let g = generate::region_toml(data, &rel, &ks, name)?;
+    let scn = scenario::load_str(&g.toml, out_dir, &out.display().to_string())?;
+    write_atomic(out, g.toml.as_bytes())?;
+    println!(
+        "wrote {}: \"{name}\" — {} zones ({:.0} inhabitants), {} legevakt stations, {} ambulance stations and bases, {} hospitals; it loads",
+        out.display(),
+        g.counts.0,
+        scn.population(),
+        g.counts.1,
+        g.counts.2,
+        g.counts.3
+    );
+    for w in &scn.warnings {
+        println!("  warning: {w}");
+    }
+    println!(
+        "{} assumptions (each marked [assumption] in the file):",
+        g.assumptions.len()
+    );
+    for a in &g.assumptions {
+        println!("  - {a}");
+    }
     Ok(())
 }

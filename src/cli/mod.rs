@@ -167,6 +167,26 @@ pub enum Command {
         #[arg(long, default_value_t = 1.0)]
         maxspeed_factor: f64,
     },
+    /// Write a complete, editable model for a set of kommuner from the facility tables in
+    /// models/data/norway/: zones, legevakter, legevaktsentral, AMK, ambulance stations,
+    /// helicopters and hospitals; every gap filled by a rule marked `[assumption]` and listed.
+    Region {
+        /// Kommune numbers (2024), comma-separated, e.g. 1505,1554,1560,1557.
+        #[arg(long)]
+        kommuner: String,
+        /// The model's name, e.g. "Kristiansund IKL".
+        #[arg(long)]
+        name: String,
+        /// Output model file; its folder's path to models/ is written into it.
+        #[arg(long)]
+        out: PathBuf,
+        /// The facility tables.
+        #[arg(long, default_value = "models/data/norway")]
+        data: PathBuf,
+        /// Replace an existing file.
+        #[arg(long)]
+        force: bool,
+    },
     /// Write the national scale-test model (all kommuner, services placed by rule).
     NationalModel {
         /// Kommune table.

@@ -10,6 +10,7 @@ mod fuzz;
 mod mechanism;
 mod models;
 mod osm;
+mod region;
 mod regions;
 mod regressions;
 mod shard;

@@ -1,4 +1,5 @@
 //! Generating model files from the data tables.
 
+pub mod generate;
 pub mod mmc;
 pub mod national;
