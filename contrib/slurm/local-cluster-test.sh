@@ -53,8 +53,15 @@ cleanup() {
 trap cleanup EXIT
 fail() { echo "FAIL: $*"; for f in "$tmp"/*.log; do [ -f "$f" ] && { echo "--- $f"; tail -20 "$f"; }; done; exit 1; }
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-ctl_port=$(free_port); d_port=$(free_port)
+# In the private namespace every port is free; outside it, ask the kernel for free ones.
+if [ -n "${AKUTTSIM_SLURM_NETNS:-}" ]; then
+    ctl_port=6817 d_port=6818
+elif command -v python3 > /dev/null; then
+    free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+    ctl_port=$(free_port) d_port=$(free_port)
+else
+    ctl_port=$((20000 + RANDOM % 20000)) d_port=$((40000 + RANDOM % 20000))
+fi
 host=$(hostname -s)
 mkdir -p "$tmp/state" "$tmp/spool" "$tmp/out"
 
