@@ -35,11 +35,19 @@ pub fn run(cli: Cli, argv: Vec<String>) -> Result<(), Failure> {
         Command::Merge { dirs, out } => merge(&dirs, &out, argv),
         Command::Region {
             kommuner,
+            amk,
             name,
             out,
             data,
             force,
-        } => region(&kommuner, &name, &out, &data, force),
+        } => region(
+            kommuner.as_deref(),
+            amk.as_deref(),
+            &name,
+            &out,
+            &data,
+            force,
+        ),
         Command::Kpis => {
             print!("{}", console::kpi_reference());
             Ok(())
@@ -729,9 +737,21 @@ fn merge(dirs: &[PathBuf], out: &Path, argv: Vec<String>) -> Result<(), Failure>
 
 /// `akuttsim region`: write a model for a set of kommuner from the facility tables, check that
 /// it loads, and list every assumption it had to make.
-fn region(kommuner: &str, name: &str, out: &Path, data: &Path, force: bool) -> Result<(), Failure> {
+fn region(
+    kommuner: Option<&str>,
+    amk: Option<&str>,
+    name: &str,
+    out: &Path,
+    data: &Path,
+    force: bool,
+) -> Result<(), Failure> {
     use crate::input::region::generate;
-    let ks = generate::parse_kommuner(kommuner, data).map_err(|e| bad_input(format!("{e:#}")))?;
+    let ks = match (kommuner, amk) {
+        (_, Some(a)) => generate::amk_kommuner(a, data),
+        (Some(k), None) => generate::parse_kommuner(k, data),
+        (None, None) => Err(anyhow::anyhow!("give --kommuner 1505,1554,… or --amk NAME")),
+    }
+    .map_err(|e| bad_input(format!("{e:#}")))?;
     if out.exists() && !force {
         return Err(bad_input(format!(
             "{} exists — it may hold your edits; give another --out, or --force to replace it",

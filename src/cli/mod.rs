@@ -172,8 +172,12 @@ pub enum Command {
     /// helicopters and hospitals; every gap filled by a rule marked `[assumption]` and listed.
     Region {
         /// Kommune numbers (2024), comma-separated, e.g. 1505,1554,1560,1557.
+        #[arg(long, required_unless_present = "amk", conflicts_with = "amk")]
+        kommuner: Option<String>,
+        /// Instead of --kommuner: every kommune of an AMK area (amk_kommuner.csv), e.g.
+        /// "AMK Møre og Romsdal".
         #[arg(long)]
-        kommuner: String,
+        amk: Option<String>,
         /// The model's name, e.g. "Kristiansund IKL".
         #[arg(long)]
         name: String,

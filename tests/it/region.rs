@@ -115,3 +115,39 @@ fn bad_kommuner_lists_and_an_existing_file_get_a_clear_error() {
         "the user's file is kept"
     );
 }
+
+#[test]
+fn a_whole_amk_area_by_name_takes_every_kommune_of_the_area_table() {
+    // amk_kommuner.csv: AMK Førde = the 17 kommuner of Helse Førde without Gulen, 107,709
+    // inhabitants (SSB 04317), the same area as models/sogn-og-fjordane.toml.
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("forde.toml");
+    let o = cli([
+        OsStr::new("region"),
+        OsStr::new("--amk"),
+        OsStr::new("AMK Førde"),
+        OsStr::new("--name"),
+        OsStr::new("AMK Førde area"),
+        OsStr::new("--out"),
+        out.as_os_str(),
+    ]);
+    assert_ok(&o);
+    let scn = akuttsim::input::scenario::load(&out).unwrap();
+    assert_eq!(scn.population(), 107_709.0);
+    assert_eq!(scn.amk.as_ref().unwrap().name, "AMK Førde");
+    let o = cli([
+        OsStr::new("region"),
+        OsStr::new("--amk"),
+        OsStr::new("AMK Nowhere"),
+        OsStr::new("--name"),
+        OsStr::new("x"),
+        OsStr::new("--out"),
+        tmp.path().join("x.toml").as_os_str(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        e.contains("give one of") && e.contains("\"AMK Førde\""),
+        "{e}"
+    );
+}

@@ -11,7 +11,8 @@
 //!   kommuner, each with the kommuner it serves as its district; a kommune served by none gets one
 //!   at its own point \[assumption\]; hours, doctors and times \[assumption\] unless the table says 24 h;
 //! * one legevaktsentral for the area, nurses sized for ≈ 570 call attempts per 1000 \[assumption\];
-//! * the AMK of `amk.csv` nearest the area, operators sized for the area's share \[assumption\];
+//! * the AMK that `amk_kommuner.csv` gives most of the area's people, operators sized for the
+//!   area's share \[assumption\];
 //! * hospitals: every akuttmottak of `hospitals.csv` in the kommuner, and the nearest outside
 //!   (two when the kommuner have none: transfers go between hospitals);
 //! * helicopters: the HEMS bases of `air_bases.csv` within 200 km;
@@ -100,6 +101,13 @@ struct StationRow {
     staffing: String,
     boat: String,
     source: String,
+    confidence: String,
+}
+
+#[derive(Deserialize)]
+struct AmkKommuneRow {
+    kommune_no: String,
+    amk: String,
     confidence: String,
 }
 
@@ -216,6 +224,7 @@ struct Area {
     amks: Vec<AmkRow>,
     air: Vec<AirRow>,
     stations: Vec<StationRow>,
+    amk_of: Vec<AmkKommuneRow>,
     models_rel: String,
     lvs_name: String,
 }
@@ -460,11 +469,49 @@ fn lvs_section(a: &Area, o: &mut Out) -> anyhow::Result<()> {
 /// The nearest AMK, operators by Erlang C.
 fn amk_section(a: &Area, o: &mut Out) -> anyhow::Result<()> {
     // ---- AMK ----
-    let amk = a
-        .amks
+    // The AMK that amk_kommuner.csv gives most of the area's people; else the nearest.
+    let mut by_amk: BTreeMap<&str, f64> = BTreeMap::new();
+    for k in &a.sel {
+        if let Some(r) = a.amk_of.iter().find(|r| r.kommune_no == k.kommune_no) {
+            *by_amk.entry(r.amk.as_str()).or_default() += k.population_2025;
+        }
+    }
+    let main = by_amk
         .iter()
-        .filter_map(|c| Some((great_circle_km(a.clat, a.clon, c.lat?, c.lon?), c)))
-        .min_by(|a, b| a.0.total_cmp(&b.0));
+        .max_by(|x, y| x.1.total_cmp(y.1).then(y.0.cmp(x.0)))
+        .and_then(|(n, _)| a.amks.iter().find(|c| c.name == *n));
+    if by_amk.len() > 1 {
+        o.assumptions.push(format!(
+            "AMK: the kommuner belong to {} AMK areas (amk_kommuner.csv); one AMK, {}, takes all their calls",
+            by_amk.len(),
+            main.map_or("?", |c| c.name.as_str())
+        ));
+    }
+    let amk = match main {
+        Some(c) => Some((
+            c.lat
+                .zip(c.lon)
+                .map_or(0.0, |(la, lo)| great_circle_km(a.clat, a.clon, la, lo)),
+            c,
+        )),
+        None => a
+            .amks
+            .iter()
+            .filter_map(|c| Some((great_circle_km(a.clat, a.clon, c.lat?, c.lon?), c)))
+            .min_by(|a, b| a.0.total_cmp(&b.0)),
+    };
+    let low: Vec<&str> = a
+        .amk_of
+        .iter()
+        .filter(|r| a.in_sel(&r.kommune_no) && r.confidence == "low")
+        .map(|r| r.kommune_no.as_str())
+        .collect();
+    if !low.is_empty() {
+        o.assumptions.push(format!(
+            "AMK area of kommune(s) {} is low-confidence in amk_kommuner.csv",
+            low.join(", ")
+        ));
+    }
     // 113 attempts ≈ 140 per 1000 a year at ≈ 7.3 operator-min; other lines 783 per 1000 at
     // 1.5 min; the busiest hour 1.5 × the mean; ≥ 90 % within 10 s.
     let load_per_min = a.pop / 1000.0 / (365.0 * 24.0 * 60.0) * 1.5;
@@ -476,7 +523,7 @@ fn amk_section(a: &Area, o: &mut Out) -> anyhow::Result<()> {
     match amk {
         Some((km, c)) => writeln!(
             o.body,
-            "# The AMK of amk.csv nearest the area ({km:.0} km): {} ({}). Only this area's calls are simulated.",
+            "# The AMK of the area's kommuner (amk_kommuner.csv; centre {km:.0} km away): {} ({}). Only this area's calls are simulated.",
             c.name,
             short(&c.source, 80)
         )?,
@@ -723,6 +770,7 @@ pub fn region_toml(
         amks: read(data_dir, "amk.csv")?,
         air: read(data_dir, "air_bases.csv")?,
         stations: read(data_dir, "ambulance_stations.csv")?,
+        amk_of: read(data_dir, "amk_kommuner.csv")?,
         models_rel: models_rel.to_string(),
         lvs_name: format!("{name} legevaktsentral"),
     };
@@ -775,4 +823,37 @@ pub fn region_toml(
         assumptions: o.assumptions,
         counts: (n_zones, n_legevakt, n_stations, n_hospitals),
     })
+}
+
+/// The kommuner of an AMK area (`amk_kommuner.csv`), by the centre's name as in `amk.csv` or
+/// its beginning ("AMK Førde", "AMK Oslo").
+pub fn amk_kommuner(amk: &str, data_dir: &Path) -> anyhow::Result<Vec<String>> {
+    let rows: Vec<AmkKommuneRow> = read(data_dir, "amk_kommuner.csv")?;
+    let names: BTreeSet<&str> = rows.iter().map(|r| r.amk.as_str()).collect();
+    let want = amk.trim().to_lowercase();
+    let hits: Vec<&str> = names
+        .iter()
+        .copied()
+        .filter(|n| {
+            let n = n.to_lowercase();
+            n == want || n.starts_with(&format!("{want} ")) || n.starts_with(&format!("{want}("))
+        })
+        .collect();
+    match hits.as_slice() {
+        [one] => Ok(rows
+            .iter()
+            .filter(|r| r.amk == *one)
+            .map(|r| r.kommune_no.clone())
+            .collect()),
+        _ => Err(BadKommuner(format!(
+            "--amk \"{amk}\" names {} AMK centre(s) — give one of: {}",
+            hits.len(),
+            names
+                .iter()
+                .map(|n| format!("\"{n}\""))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))
+        .into()),
+    }
 }
