@@ -61,21 +61,27 @@ struct Callout {
 
 /// The AMK's operator pool, the red events being followed and the call-outs under way.
 pub(crate) struct Amk {
-    operators: Option<PoolId>,
+    /// Operator pools: `[amk]`'s, then one per further centre (empty without an AMK).
+    operators: Vec<PoolId>,
     red_events: Slab<RedEvent>,
     callouts: Slab<Callout>,
 }
 
 impl Amk {
     pub fn new(scn: &Scenario, pools: &mut Pools) -> Amk {
+        let mut operators = Vec::new();
+        if let Some(a) = &scn.amk {
+            operators.push(pools.add(
+                &a.operators,
+                format!("{} operators", a.name),
+                Role::AmkOperators,
+            ));
+            for (name, ops, _) in &a.centres {
+                operators.push(pools.add(ops, format!("{name} operators"), Role::AmkOperators));
+            }
+        }
         Amk {
-            operators: scn.amk.as_ref().map(|a| {
-                pools.add(
-                    &a.operators,
-                    format!("{} operators", a.name),
-                    Role::AmkOperators,
-                )
-            }),
+            operators,
             red_events: Slab::new(),
             callouts: Slab::new(),
         }
@@ -86,10 +92,19 @@ impl Amk {
 const OTHER_LINE_PRIORITY: u8 = 1;
 
 impl World<'_> {
+    /// The operators of the AMK centre patient `p`'s zone calls.
+    fn amk_pool(&self, p: PatientId) -> Option<PoolId> {
+        let z = self.patients[p].zone;
+        self.amk
+            .operators
+            .get(self.scn.derived.zone_amk[z])
+            .copied()
+    }
+
     /// A patient reaches 113.
     pub(super) fn reach_amk(&mut self, p: PatientId) {
         self.score.call_113(self.now);
-        let Some(pool) = self.amk.operators else {
+        let Some(pool) = self.amk_pool(p) else {
             self.complete(p, Outcome::ToAmk);
             return;
         };
@@ -119,7 +134,7 @@ impl World<'_> {
 
     /// A call on the AMK's other lines joins the operators' queue behind every 113 call.
     pub(super) fn amk_other_line(&mut self, p: PatientId) {
-        let Some(pool) = self.amk.operators else {
+        let Some(pool) = self.amk_pool(p) else {
             self.complete(p, Outcome::OtherAmkCall);
             return;
         };
@@ -158,7 +173,7 @@ impl World<'_> {
     /// The response is decided and the ambulance notified.
     pub(super) fn amk_call_end(&mut self, p: PatientId) {
         let amk = self.scn.amk.as_ref().expect("AMK pool implies AMK");
-        let operators = self.amk.operators.expect("AMK pool");
+        let operators = self.amk_pool(p).expect("AMK pool");
         if self.patients[p].other_call {
             self.release(operators);
             self.complete(p, Outcome::OtherAmkCall);

@@ -151,3 +151,38 @@ fn a_whole_amk_area_by_name_takes_every_kommune_of_the_area_table() {
         "{e}"
     );
 }
+
+#[test]
+fn kommuner_of_two_amk_areas_call_their_own_centres() {
+    // Rauma, Sunndal and Surnadal are AMK Møre og Romsdal's, Oppdal and Rennebu AMK
+    // Sør-Trøndelag's (amk_kommuner.csv): the model gets one further centre for the two.
+    let tmp = tempfile::tempdir().unwrap();
+    let (file, _) = generate(
+        "1539,1563,1566,5021,5022",
+        "Across two AMK areas",
+        tmp.path(),
+    );
+    let scn = akuttsim::input::scenario::load(&file).unwrap();
+    let amk = scn.amk.as_ref().unwrap();
+    assert_eq!(amk.name, "AMK Møre og Romsdal");
+    assert_eq!(amk.centres.len(), 1);
+    assert!(amk.centres[0].0.starts_with("AMK Sør-Trøndelag"));
+    let oppdal = scn
+        .zones
+        .iter_enumerated()
+        .find(|(_, z)| z.kommune.as_deref() == Some("5021"))
+        .unwrap()
+        .0;
+    let rauma = scn
+        .zones
+        .iter_enumerated()
+        .find(|(_, z)| z.kommune.as_deref() == Some("1539"))
+        .unwrap()
+        .0;
+    assert_eq!(
+        (scn.derived.zone_amk[oppdal], scn.derived.zone_amk[rauma]),
+        (1, 0)
+    );
+    let s = run(&scn, 1, 5.0, 1.0, 1, 0);
+    assert!(kpi(&s, "amk_answered_within_10s_share").0 > 0.0);
+}

@@ -310,3 +310,57 @@ fn calls_with_no_new_need_load_the_nurses_as_erlang_c_says() {
     let b = replications(&base, 1, &sp, 1);
     assert_eq!(a[0].demand_fingerprint, b[0].demand_fingerprint);
 }
+
+#[test]
+fn two_amk_centres_are_two_loss_systems_not_one_pool() {
+    // Two zones of 10,000 in kommuner 1111 and 2222; [amk] answers for 1111 with 1 operator and
+    // a further centre answers for 2222 with 1 operator. Callers with no patience, handling 2
+    // min, λ = 0.375 /min per zone (0.75 Erlang each): each centre loses B(1, 0.75) = 0.75 ÷ 1.75
+    // = 0.4286 of its calls; one pool of 2 operators would lose B(2, 1.5) = 0.3103.
+    // 10 × 10 days ≈ 108,000 calls: SE ≈ 0.4 %, tolerance 3 %.
+    let zones = r#"
+[[zones]]
+name = "Nord"
+population = 10000
+lat = 60.0
+lon = 10.0
+class = "urban"
+kommune = "1111"
+[[zones]]
+name = "Sør"
+population = 10000
+lat = 60.01
+lon = 10.0
+class = "urban"
+kommune = "2222"
+"#;
+    let text = crate::travel::red_model(zones, 0.375 * 525_600.0 / 10.0, "").replace(
+        "count = 20 }]\nhandling_time_min",
+        "count = 1 }]\nabandonment = { patience_min = { dist = \"constant\", value = 0 } }\ncentres = [{ name = \"AMK Sør\", operators = [{ days = \"all\", from = \"00:00\", to = \"24:00\", count = 1 }], kommuner = [\"2222\"] }]\nhandling_time_min",
+    );
+    assert!(text.contains("centres"), "the model was edited");
+    let scn = scenario(&text);
+    assert_eq!(scn.amk.as_ref().unwrap().centres.len(), 1);
+    let s = run(&scn, 10, 10.0, 1.0, 4, 0);
+    let b1 = 0.75 / 1.75;
+    check(
+        "113 calls lost per centre (Erlang B, c = 1)",
+        kpi(&s, "amk_abandoned_share"),
+        b1,
+        0.03,
+    );
+    // The same demand with both zones on [amk]'s operators, now 2: the pooled loss.
+    let pooled = scenario(
+        &text
+            .replace("count = 1 }]\nabandonment", "count = 2 }]\nabandonment")
+            .replace("kommuner = [\"2222\"]", "kommuner = [\"3333\"]"),
+    );
+    let s = run(&pooled, 10, 10.0, 1.0, 4, 0);
+    let b2 = (1.5f64.powi(2) / 2.0) / (1.0 + 1.5 + 1.5f64.powi(2) / 2.0);
+    check(
+        "113 calls lost, one pool of 2 (Erlang B)",
+        kpi(&s, "amk_abandoned_share"),
+        b2,
+        0.03,
+    );
+}

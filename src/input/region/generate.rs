@@ -377,7 +377,11 @@ fn legevakt_section(a: &Area, o: &mut Out) -> anyhow::Result<usize> {
             &cite,
         )?;
         n_legevakt += 1;
-        if open == default_open {
+        // The table's hours are the usual pattern (weekday evenings and nights, weekends 24 h)
+        // when it says so; only a station with no or other hours gets the rule.
+        let h = l.opening_hours.to_lowercase();
+        let usual = h.contains("24 h") && h.contains("weekend");
+        if open == default_open && !usual {
             o.assumptions.push(format!(
                 "{}: open weekdays 16–08 and weekends 24 h (the table gives \"{}\")",
                 l.name,
@@ -466,7 +470,19 @@ fn lvs_section(a: &Area, o: &mut Out) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The nearest AMK, operators by Erlang C.
+/// Operators (08–23, night) for `pop` inhabitants [assumption]: ≈ 140 113-attempts per 1000 a
+/// year at ≈ 7.3 operator-min and 783 other-line calls at 1.5 min; the busiest hour 1.5 × the
+/// mean (night a third of it); ≥ 90 % answered within 10 s (Erlang C).
+fn operators_for(pop: f64) -> (u32, u32) {
+    let lam = pop / 1000.0 / (365.0 * 24.0 * 60.0) * 1.5 * (140.0 + 783.0);
+    let mean_min = (140.0 * 7.3 + 783.0 * 1.5) / (140.0 + 783.0);
+    (
+        servers_for(lam, 1.0 / mean_min, 10.0 / 60.0, 0.1).max(1),
+        servers_for(lam / 3.0, 1.0 / mean_min, 10.0 / 60.0, 0.1).max(1),
+    )
+}
+
+/// The AMK of the area's kommuner, and further centres for kommuner of other AMK areas.
 fn amk_section(a: &Area, o: &mut Out) -> anyhow::Result<()> {
     // ---- AMK ----
     // The AMK that amk_kommuner.csv gives most of the area's people; else the nearest.
@@ -480,13 +496,6 @@ fn amk_section(a: &Area, o: &mut Out) -> anyhow::Result<()> {
         .iter()
         .max_by(|x, y| x.1.total_cmp(y.1).then(y.0.cmp(x.0)))
         .and_then(|(n, _)| a.amks.iter().find(|c| c.name == *n));
-    if by_amk.len() > 1 {
-        o.assumptions.push(format!(
-            "AMK: the kommuner belong to {} AMK areas (amk_kommuner.csv); one AMK, {}, takes all their calls",
-            by_amk.len(),
-            main.map_or("?", |c| c.name.as_str())
-        ));
-    }
     let amk = match main {
         Some(c) => Some((
             c.lat
@@ -512,13 +521,9 @@ fn amk_section(a: &Area, o: &mut Out) -> anyhow::Result<()> {
             low.join(", ")
         ));
     }
-    // 113 attempts ≈ 140 per 1000 a year at ≈ 7.3 operator-min; other lines 783 per 1000 at
-    // 1.5 min; the busiest hour 1.5 × the mean; ≥ 90 % within 10 s.
-    let load_per_min = a.pop / 1000.0 / (365.0 * 24.0 * 60.0) * 1.5;
-    let lam = load_per_min * (140.0 + 783.0);
-    let mean_min = (140.0 * 7.3 + 783.0 * 1.5) / (140.0 + 783.0);
-    let ops = servers_for(lam, 1.0 / mean_min, 10.0 / 60.0, 0.1).max(1);
-    let ops_night = servers_for(lam / 3.0, 1.0 / mean_min, 10.0 / 60.0, 0.1).max(1);
+    let main_name = amk.map_or("AMK", |(_, c)| c.name.as_str());
+    let main_pop = by_amk.get(main_name).copied().unwrap_or(a.pop);
+    let (ops, ops_night) = operators_for(main_pop);
     writeln!(o.body, "\n# ---- AMK (113) ----")?;
     match amk {
         Some((km, c)) => writeln!(
@@ -554,6 +559,39 @@ fn amk_section(a: &Area, o: &mut Out) -> anyhow::Result<()> {
     o.assumptions.push(format!(
         "AMK: {ops} operators 08–23 and {ops_night} at night for this area's share (Erlang C); other lines at AMK Møre og Romsdal's rate"
     ));
+    // Kommuner of other AMK areas call their own centre (amk_kommuner.csv).
+    let others: Vec<(&str, f64)> = by_amk
+        .iter()
+        .filter(|(n, _)| **n != main_name)
+        .map(|(n, p)| (*n, *p))
+        .collect();
+    if !others.is_empty() {
+        writeln!(
+            o.body,
+            "# The kommuner of other AMK areas call their own centre (amk_kommuner.csv), operators as above:"
+        )?;
+        writeln!(o.body, "centres = [")?;
+        for (n, p) in others {
+            let (d, night) = operators_for(p);
+            let ks: Vec<String> = a
+                .amk_of
+                .iter()
+                .filter(|r| r.amk == n && a.in_sel(&r.kommune_no))
+                .map(|r| r.kommune_no.clone())
+                .collect();
+            writeln!(
+                o.body,
+                "  {{ name = {}, operators = [{{ days = \"all\", from = \"08:00\", to = \"23:00\", count = {d} }}, {{ days = \"all\", from = \"23:00\", to = \"08:00\", count = {night} }}], kommuner = [{}] }},",
+                q(n),
+                a.list(&ks)
+            )?;
+            o.assumptions.push(format!(
+                "{n}: {d} operators 08–23 and {night} at night for its {} kommune(s) here (Erlang C)",
+                ks.len()
+            ));
+        }
+        writeln!(o.body, "]")?;
+    }
 
     Ok(())
 }

@@ -23,6 +23,8 @@ pub struct Derived {
     pub travel_figures: TravelFigures,
     /// Where hospital transfers start and go, with their share of the demand.
     pub transfer_origins: Vec<TransferOrigin>,
+    /// For each zone, the AMK centre it calls: 0 = `[amk]`, i = `[amk] centres[i − 1]`.
+    pub zone_amk: IdVec<ZoneId, usize>,
 }
 
 /// A hospital that sends transfers (`[demand.hospital_transfers]`).
@@ -63,6 +65,17 @@ pub fn derive(mut scn: Scenario) -> Scenario {
     scn.derived.place_hospital = ph;
     scn.derived.travel_figures = travel_figures(&scn);
     scn.derived.transfer_origins = transfer_origins(&scn);
+    scn.derived.zone_amk = scn
+        .zones
+        .iter()
+        .map(|z| {
+            let centres = scn.amk.as_ref().map_or(&[][..], |a| &a.centres[..]);
+            z.kommune
+                .as_deref()
+                .and_then(|k| centres.iter().position(|c| c.2.iter().any(|x| x == k)))
+                .map_or(0, |i| i + 1)
+        })
+        .collect();
     scn
 }
 

@@ -487,6 +487,8 @@ pub struct Amk {
     pub other_calls_per_person_hour: f64,
     /// Operator time per call on the other lines \[min\].
     pub other_call_min: Dist,
+    /// Further centres (name, operators, kommuner); zones of other kommuner call the main one.
+    pub centres: Vec<(String, Weekly, Vec<String>)>,
 }
 
 /// Mission parameters of road and boat ambulances.

@@ -486,6 +486,22 @@ pub struct RawAmk {
     pub other_calls_per_1000_per_year: Option<f64>,
     /// Operator time for one call on the other lines \[min\] (required with other calls).
     pub other_call_time_min: Option<DistSpec>,
+    /// Further AMK centres with their own operators, each answering for the zones of its
+    /// kommuner; zones of other kommuner call this `[amk]`'s operators. Every other AMK
+    /// parameter is shared.
+    pub centres: Option<Vec<RawAmkCentre>>,
+}
+
+/// One more AMK centre in `[amk] centres`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAmkCentre {
+    /// Name.
+    pub name: String,
+    /// Operators, by shift.
+    pub operators: Vec<ShiftSpec>,
+    /// The kommuner (4-digit 2024 numbers) whose zones call this centre.
+    pub kommuner: Vec<String>,
 }
 
 /// `[ambulance]`: mission parameters common to all road and boat ambulances.

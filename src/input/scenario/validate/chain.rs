@@ -52,7 +52,44 @@ pub fn amk(a: &RawAmk, p: &mut Problems) -> Option<Amk> {
             None
         }
     };
+    let mut centres = Vec::new();
+    let mut seen: HashMap<String, String> = HashMap::new();
+    for (i, c) in a.centres.iter().flatten().enumerate() {
+        let path = format!("amk.centres[{i}]");
+        let ops = common::weekly(&c.operators, &format!("{path}.operators"), p);
+        if c.kommuner.is_empty() {
+            p.push(
+                format!("{path}.kommuner"),
+                "empty — list the kommuner (4-digit numbers) whose zones call this centre",
+            );
+        }
+        for k in &c.kommuner {
+            if let Some(prev) = seen.insert(k.clone(), c.name.clone()) {
+                p.push(
+                    format!("{path}.kommuner"),
+                    format!("kommune {k} is already answered by \"{prev}\" — a kommune calls one AMK centre"),
+                );
+            }
+        }
+        if c.name == a.name
+            || centres
+                .iter()
+                .any(|(n, _, _): &(String, Weekly, Vec<String>)| n == &c.name)
+        {
+            p.push(
+                format!("{path}.name"),
+                format!(
+                    "\"{}\" is used twice — every AMK centre needs its own name",
+                    c.name
+                ),
+            );
+        }
+        if let Some(o) = ops {
+            centres.push((c.name.clone(), o, c.kommuner.clone()));
+        }
+    }
     Some(Amk {
+        centres,
         other_calls_per_person_hour: other,
         other_call_min: other_min?,
         abandonment: abandonment?,
