@@ -186,3 +186,23 @@ fn kommuner_of_two_amk_areas_call_their_own_centres() {
     let s = run(&scn, 1, 5.0, 1.0, 1, 0);
     assert!(kpi(&s, "amk_answered_within_10s_share").0 > 0.0);
 }
+
+#[test]
+fn a_city_whose_delomraader_are_split_by_bydel_generates_a_model_that_loads() {
+    // Oslo's delområder are split by bydel, so several rows share "Oslo: Sentrum 2"; the model
+    // names them as the loader does (with the zone id) and marks them all urban (tettbygd).
+    let tmp = tempfile::tempdir().unwrap();
+    let (file, _) = generate("0301", "Oslo", tmp.path());
+    let scn = akuttsim::input::scenario::load(&file).unwrap();
+    assert_eq!(scn.population(), 722_278.0);
+    assert!(
+        scn.zones
+            .iter()
+            .all(|z| z.class == akuttsim::input::scenario::ZoneClass::Urban)
+    );
+    assert!(
+        scn.zones
+            .iter()
+            .any(|z| z.name.starts_with("Oslo: Sentrum 2 ("))
+    );
+}

@@ -15,9 +15,9 @@
 //!   area's share \[assumption\];
 //! * hospitals: every akuttmottak of `hospitals.csv` in the kommuner, and the nearest outside
 //!   (two when the kommuner have none: transfers go between hospitals);
-//! * helicopters: the HEMS bases of `air_bases.csv` within 200 km;
+//! * helicopters: the HEMS bases of `air_bases.csv` within 200 km of one of the kommuner;
 //! * ambulance stations from `ambulance_stations.csv` in the kommuner; a kommune with none gets
-//!   one 24-h car at its legevakt or its own point \[assumption\].
+//!   ⌈population / 30,000⌉ 24-h cars at its point \[assumption\].
 
 use anyhow::Context;
 use serde::Deserialize;
@@ -236,6 +236,30 @@ impl Area {
     fn d(&self, p: &str) -> String {
         format!("{}{p}", self.models_rel)
     }
+    /// The name a selected zone gets when the model loads: "Kommune: Delområde", with the zone
+    /// id added where two selected rows share that name (the bydel splits of the big cities).
+    fn zone_names(&self) -> BTreeMap<&str, String> {
+        let sel: Vec<&ZoneRow> = self
+            .zones
+            .iter()
+            .filter(|z| self.in_sel(&z.kommune_no))
+            .collect();
+        let mut count: BTreeMap<String, usize> = BTreeMap::new();
+        for z in &sel {
+            *count.entry(z.zone_name()).or_default() += 1;
+        }
+        sel.iter()
+            .map(|z| {
+                let n = z.zone_name();
+                let n = if count[&n] > 1 {
+                    format!("{n} ({})", z.zone_id)
+                } else {
+                    n
+                };
+                (z.zone_id.as_str(), n)
+            })
+            .collect()
+    }
     fn list(&self, v: &[String]) -> String {
         v.iter().map(|s| q(s)).collect::<Vec<_>>().join(", ")
     }
@@ -251,11 +275,12 @@ struct Out {
 /// Zones: every delområde of the kommuner, urban = the tettbygd kommuner' zones.
 fn zones_section(a: &Area, o: &mut Out) -> anyhow::Result<usize> {
     // ---- zones ----
+    let names = a.zone_names();
     let urban: Vec<String> = a
         .zones
         .iter()
         .filter(|z| a.in_sel(&z.kommune_no) && a.tett.contains(&z.kommune_no))
-        .map(ZoneRow::zone_name)
+        .map(|z| names[z.zone_id.as_str()].clone())
         .collect();
     let n_zones = a.zones.iter().filter(|z| a.in_sel(&z.kommune_no)).count();
     writeln!(
@@ -628,11 +653,12 @@ fn stations_section(a: &Area, o: &mut Out) -> anyhow::Result<usize> {
         writeln!(o.body, "lat = {}\nlon = {}", s.lat, s.lon)?;
         let kind = if boat { "boat" } else { "road" };
         let extra = if boat {
+            let names = a.zone_names();
             let zs: Vec<String> = a
                 .zones
                 .iter()
                 .filter(|z| z.kommune_no == s.kommune_no)
-                .map(ZoneRow::zone_name)
+                .map(|z| names[z.zone_id.as_str()].clone())
                 .collect();
             format!(
                 ", speed_kmh = 45.0, detour_factor = 1.3, zones = [{}]",
@@ -664,19 +690,22 @@ fn stations_section(a: &Area, o: &mut Out) -> anyhow::Result<usize> {
         if with_station.contains(&k.kommune_no) {
             continue;
         }
+        // ⌈population / 30,000⌉ cars: the rule of the national scale model (451 cars for
+        // Norway, against the 526 that drove the road missions of 2023, [MeldSt23-2025]).
+        let cars = (k.population_2025 / 30_000.0).ceil().max(1.0) as u32;
         writeln!(o.body, "\n[[ambulance_stations]]")?;
         writeln!(
             o.body,
-            "name = {}   # [assumption]: no station of ambulance_stations.csv in this kommune; one 24-h car at its point",
+            "name = {}   # [assumption]: no station of ambulance_stations.csv in this kommune; ⌈population / 30,000⌉ 24-h cars at its point",
             q(&format!("Ambulanse {}", k.kommune_name))
         )?;
         writeln!(o.body, "lat = {}\nlon = {}", k.lat, k.lon)?;
         writeln!(
             o.body,
-            "vehicles = [{{ kind = \"road\", count = 1, staffed = [{{ days = \"all\", from = \"00:00\", to = \"24:00\" }}] }}]"
+            "vehicles = [{{ kind = \"road\", count = {cars}, staffed = [{{ days = \"all\", from = \"00:00\", to = \"24:00\" }}] }}]"
         )?;
         o.assumptions.push(format!(
-            "Ambulanse {}: no station in the table — one 24-h car at the kommune's point",
+            "Ambulanse {}: no station in the table — {cars} 24-h car(s) at the kommune's point (⌈population / 30,000⌉)",
             k.kommune_name
         ));
         n_stations += 1;
@@ -690,11 +719,17 @@ fn air_section(a: &Area, o: &mut Out) -> anyhow::Result<usize> {
     // ---- helicopters ----
     writeln!(
         o.body,
-        "\n# ---- ambulance helicopters within 200 km (air_bases.csv); dispatch rule and speeds as the shipped models [assumption] ----"
+        "\n# ---- ambulance helicopters within 200 km of a kommune (air_bases.csv); dispatch rule and speeds as the shipped models [assumption] ----"
     )?;
     let mut n = 0;
     for (i, b) in a.air.iter().enumerate() {
-        if b.kind != "hems_helicopter" || great_circle_km(a.clat, a.clon, b.lat, b.lon) > 200.0 {
+        // Within 200 km of one of the kommuner (not of the area's centre: a large area has
+        // bases far from its middle).
+        let near = a
+            .sel
+            .iter()
+            .any(|k| great_circle_km(k.lat, k.lon, b.lat, b.lon) <= 200.0);
+        if b.kind != "hems_helicopter" || !near {
             continue;
         }
         writeln!(o.body, "\n[[ambulance_stations]]")?;
@@ -750,8 +785,24 @@ fn hospitals_section(a: &Area, o: &mut Out) -> anyhow::Result<usize> {
             chosen.push(i);
         }
     }
-    for i in &chosen {
+    // Each hospital's catchment: the kommuner nearest to it (by their points).
+    let mut catchment = vec![0.0; chosen.len()];
+    for k in &a.sel {
+        let near = (0..chosen.len()).min_by(|&x, &y| {
+            let d = |j: usize| {
+                let h = &a.hospitals[chosen[j]];
+                great_circle_km(k.lat, k.lon, h.lat, h.lon)
+            };
+            d(x).total_cmp(&d(y))
+        });
+        if let Some(j) = near {
+            catchment[j] += k.population_2025;
+        }
+    }
+    for (j, i) in chosen.iter().enumerate() {
         let h = &a.hospitals[*i];
+        // 10 + ⌈catchment / 10,000⌉ bays: the national scale model's rule [assumption].
+        let bays = 10 + (catchment[j] / 10_000.0).ceil() as u32;
         writeln!(o.body, "\n[[hospitals]]")?;
         writeln!(
             o.body,
@@ -762,7 +813,11 @@ fn hospitals_section(a: &Area, o: &mut Out) -> anyhow::Result<usize> {
             short(&h.source, 80)
         )?;
         writeln!(o.body, "lat = {}\nlon = {}", h.lat, h.lon)?;
-        writeln!(o.body, "ed_bays = 10   # [assumption]")?;
+        writeln!(
+            o.body,
+            "ed_bays = {bays}   # 10 + ⌈{:.0} inhabitants nearest / 10,000⌉ [assumption]",
+            catchment[j]
+        )?;
         writeln!(
             o.body,
             "ed_time_min = {{ dist = \"lognormal\", mean = 240.0, sd = 120.0 }}   # mean ≈ 4 h ([Akershus-ED-2019])"
@@ -772,8 +827,10 @@ fn hospitals_section(a: &Area, o: &mut Out) -> anyhow::Result<usize> {
             "admission_share = {{ red = 0.74, yellow = 0.67, green = 0.61 }}    # 61–74 % (2021, [Nummedal2024])"
         )?;
     }
-    o.assumptions
-        .push(format!("hospitals: {} ED bays each", 10));
+    o.assumptions.push(
+        "hospitals: 10 + ⌈population nearest / 10,000⌉ ED bays each (the national scale model's rule)"
+            .into(),
+    );
 
     Ok(chosen.len())
 }
