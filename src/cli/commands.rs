@@ -209,10 +209,10 @@ enum Kind {
 }
 
 /// What [`execute`] did: the whole run (its analysis, the output folder as the user named it,
-/// the start time) or one shard of it (the folder).
+/// the start time) or one shard of it (the folder, the shard).
 enum Done {
     Full(Box<Analysis>, PathBuf, Instant),
-    Shard(PathBuf),
+    Shard(PathBuf, Shard),
 }
 
 /// Refuse a run whose load cannot be simulated, naming the set and variant.
@@ -301,7 +301,7 @@ fn execute(
             return Err(run::RunError::Interrupted.into());
         }
         out.commit()?;
-        return Ok(Done::Shard(out_path));
+        return Ok(Done::Shard(out_path, sh));
     }
     let a = write_outputs(
         exp,
@@ -383,22 +383,20 @@ fn prepare_experiment(file: &Path, opts: &RunArgs) -> Result<Experiment, Failure
     Ok(exp)
 }
 
-fn shard_done(out_path: &Path, opts: &RunArgs) {
-    if let Some(sh) = opts.shard {
-        println!(
-            "shard {}/{} written to {}/shard.json; when all {} shards have run: akuttsim merge DIR… --out DIR",
-            sh.index + 1,
-            sh.count,
-            out_path.display(),
-            sh.count
-        );
-    }
+fn shard_done(out_path: &Path, sh: Shard) {
+    println!(
+        "shard {}/{} written to {}/shard.json; when all {} shards have run: akuttsim merge DIR… --out DIR",
+        sh.index + 1,
+        sh.count,
+        out_path.display(),
+        sh.count
+    );
 }
 
 fn run_model(model: &Path, opts: &RunArgs, argv: Vec<String>) -> Result<(), Failure> {
     let exp = prepare_model(model, opts)?;
     match execute(&exp, Kind::Model, model, opts, argv)? {
-        Done::Shard(p) => shard_done(&p, opts),
+        Done::Shard(p, sh) => shard_done(&p, sh),
         Done::Full(a, out_path, started) => print_run(&a, &exp, &out_path, started),
     }
     Ok(())
@@ -425,7 +423,7 @@ fn print_run(a: &Analysis, exp: &Experiment, out_path: &Path, started: Instant) 
 fn run_experiment(file: &Path, opts: &RunArgs, argv: Vec<String>) -> Result<(), Failure> {
     let exp = prepare_experiment(file, opts)?;
     match execute(&exp, Kind::Experiment, file, opts, argv)? {
-        Done::Shard(p) => shard_done(&p, opts),
+        Done::Shard(p, sh) => shard_done(&p, sh),
         Done::Full(a, out_path, started) => print_experiment(&a, &exp, &out_path, started),
     }
     Ok(())
@@ -724,9 +722,9 @@ fn merge(dirs: &[PathBuf], out: &Path, argv: Vec<String>) -> Result<(), Failure>
             )));
         }
     }
-    let out_dir = create_out(out)?;
-    let a = write_outputs(&exp, kind, &file, &opts, argv, &results, &out_dir, started)?;
-    out_dir.commit()?;
+    let dest = create_out(out)?;
+    let a = write_outputs(&exp, kind, &file, &opts, argv, &results, &dest, started)?;
+    dest.commit()?;
     match kind {
         Kind::Model => print_run(&a, &exp, out, started.0),
         Kind::Experiment => print_experiment(&a, &exp, out, started.0),
@@ -768,14 +766,14 @@ fn region(
         .parent()
         .and_then(Path::parent)
         .ok_or_else(|| bad_input("--data must be the models/data/norway folder of a checkout"))?;
-    let out_dir = out
+    let folder = out
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(out_dir)
-        .map_err(|e| bad_input(format!("cannot create {}: {e}", out_dir.display())))?;
+    std::fs::create_dir_all(folder)
+        .map_err(|e| bad_input(format!("cannot create {}: {e}", folder.display())))?;
     let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
-    let rel = pathdiff::diff_paths(abs(models), abs(out_dir)).unwrap_or_else(|| abs(models));
+    let rel = pathdiff::diff_paths(abs(models), abs(folder)).unwrap_or_else(|| abs(models));
     let rel = rel.to_string_lossy().replace('\\', "/");
     let rel = if rel.is_empty() {
         String::new()
@@ -783,7 +781,7 @@ fn region(
         format!("{rel}/")
     };
     let g = generate::region_toml(data, &rel, &ks, name)?;
-    let scn = scenario::load_str(&g.toml, out_dir, &out.display().to_string())?;
+    let scn = scenario::load_str(&g.toml, folder, &out.display().to_string())?;
     write_atomic(out, g.toml.as_bytes())?;
     println!(
         "wrote {}: \"{name}\" — {} zones ({:.0} inhabitants), {} legevakt stations, {} ambulance stations and bases, {} hospitals; it loads",

@@ -227,6 +227,8 @@ struct Area {
     amk_of: Vec<AmkKommuneRow>,
     models_rel: String,
     lvs_name: String,
+    /// Zone id → the name the zone gets when the model loads (see [`zone_names`]).
+    names: BTreeMap<String, String>,
 }
 
 impl Area {
@@ -236,33 +238,47 @@ impl Area {
     fn d(&self, p: &str) -> String {
         format!("{}{p}", self.models_rel)
     }
-    /// The name a selected zone gets when the model loads: "Kommune: Delområde", with the zone
-    /// id added where two selected rows share that name (the bydel splits of the big cities).
-    fn zone_names(&self) -> BTreeMap<&str, String> {
-        let sel: Vec<&ZoneRow> = self
-            .zones
-            .iter()
-            .filter(|z| self.in_sel(&z.kommune_no))
-            .collect();
-        let mut count: BTreeMap<String, usize> = BTreeMap::new();
-        for z in &sel {
-            *count.entry(z.zone_name()).or_default() += 1;
-        }
-        sel.iter()
-            .map(|z| {
-                let n = z.zone_name();
-                let n = if count[&n] > 1 {
-                    format!("{n} ({})", z.zone_id)
-                } else {
-                    n
-                };
-                (z.zone_id.as_str(), n)
-            })
-            .collect()
-    }
     fn list(&self, v: &[String]) -> String {
         v.iter().map(|s| q(s)).collect::<Vec<_>>().join(", ")
     }
+}
+
+/// The name each selected zone gets when the model loads: "Kommune: Delområde", with the zone
+/// id added where two selected rows share that name (the bydel splits of the big cities).
+fn zone_names(zones: &[ZoneRow], kommuner: &[String]) -> BTreeMap<String, String> {
+    let sel: Vec<&ZoneRow> = zones
+        .iter()
+        .filter(|z| kommuner.contains(&z.kommune_no))
+        .collect();
+    let mut count: BTreeMap<String, usize> = BTreeMap::new();
+    for z in &sel {
+        *count.entry(z.zone_name()).or_default() += 1;
+    }
+    sel.iter()
+        .map(|z| {
+            let n = z.zone_name();
+            let n = if count[&n] > 1 {
+                format!("{n} ({})", z.zone_id)
+            } else {
+                n
+            };
+            (z.zone_id.clone(), n)
+        })
+        .collect()
+}
+
+/// One `[[ambulance_stations]]` entry: name (with its comment), point and vehicles.
+fn station_entry(
+    o: &mut Out,
+    name: &str,
+    comment: &str,
+    (lat, lon): (f64, f64),
+    vehicles: &str,
+) -> std::fmt::Result {
+    writeln!(o.body, "\n[[ambulance_stations]]")?;
+    writeln!(o.body, "name = {}   # {comment}", q(name))?;
+    writeln!(o.body, "lat = {lat}\nlon = {lon}")?;
+    writeln!(o.body, "vehicles = {vehicles}")
 }
 
 /// What the sections write: the model's body and the assumptions made.
@@ -274,13 +290,11 @@ struct Out {
 
 /// Zones: every delområde of the kommuner, urban = the tettbygd kommuner' zones.
 fn zones_section(a: &Area, o: &mut Out) -> anyhow::Result<usize> {
-    // ---- zones ----
-    let names = a.zone_names();
     let urban: Vec<String> = a
         .zones
         .iter()
         .filter(|z| a.in_sel(&z.kommune_no) && a.tett.contains(&z.kommune_no))
-        .map(|z| names[z.zone_id.as_str()].clone())
+        .map(|z| a.names[&z.zone_id].clone())
         .collect();
     let n_zones = a.zones.iter().filter(|z| a.in_sel(&z.kommune_no)).count();
     writeln!(
@@ -327,7 +341,6 @@ fn zones_section(a: &Area, o: &mut Out) -> anyhow::Result<usize> {
 
 /// Legevakt stations with their districts.
 fn legevakt_section(a: &Area, o: &mut Out) -> anyhow::Result<usize> {
-    // ---- legevakt ----
     writeln!(
         o.body,
         "\n# ---- legevakt stations (legevakt.csv; districts by the kommuner each serves) ----"
@@ -440,7 +453,6 @@ fn legevakt_section(a: &Area, o: &mut Out) -> anyhow::Result<usize> {
 
 /// One legevaktsentral for the area.
 fn lvs_section(a: &Area, o: &mut Out) -> anyhow::Result<()> {
-    // ---- legevaktsentral ----
     // ≈ 570 call attempts per 1000 a year; the busiest hour carries ≈ 2.5 × the mean rate; 7.8-min
     // calls; ≥ 80 % answered within 2 min in that hour (Erlang C).
     let peak_per_min = a.pop * 570.0 / 1000.0 / (365.0 * 24.0 * 60.0) * 2.5;
@@ -509,7 +521,6 @@ fn operators_for(pop: f64) -> (u32, u32) {
 
 /// The AMK of the area's kommuner, and further centres for kommuner of other AMK areas.
 fn amk_section(a: &Area, o: &mut Out) -> anyhow::Result<()> {
-    // ---- AMK ----
     // The AMK that amk_kommuner.csv gives most of the area's people; else the nearest.
     let mut by_amk: BTreeMap<&str, f64> = BTreeMap::new();
     for k in &a.sel {
@@ -623,7 +634,6 @@ fn amk_section(a: &Area, o: &mut Out) -> anyhow::Result<()> {
 
 /// Ambulance stations and boats of the table; a car in each kommune without one.
 fn stations_section(a: &Area, o: &mut Out) -> anyhow::Result<usize> {
-    // ---- ambulance stations ----
     writeln!(
         o.body,
         "\n# ---- ambulance stations (ambulance_stations.csv) ----"
@@ -641,24 +651,13 @@ fn stations_section(a: &Area, o: &mut Out) -> anyhow::Result<usize> {
             .next()
             .and_then(|c| c.parse().ok())
             .unwrap_or(1);
-        writeln!(o.body, "\n[[ambulance_stations]]")?;
-        writeln!(
-            o.body,
-            "name = {}   # ambulance_stations.csv row {} ({} confidence): {}",
-            q(&s.station),
-            i + 2,
-            s.confidence,
-            short(&s.source, 80)
-        )?;
-        writeln!(o.body, "lat = {}\nlon = {}", s.lat, s.lon)?;
         let kind = if boat { "boat" } else { "road" };
         let extra = if boat {
-            let names = a.zone_names();
             let zs: Vec<String> = a
                 .zones
                 .iter()
                 .filter(|z| z.kommune_no == s.kommune_no)
-                .map(|z| names[z.zone_id.as_str()].clone())
+                .map(|z| a.names[&z.zone_id].clone())
                 .collect();
             format!(
                 ", speed_kmh = 45.0, detour_factor = 1.3, zones = [{}]",
@@ -667,10 +666,20 @@ fn stations_section(a: &Area, o: &mut Out) -> anyhow::Result<usize> {
         } else {
             String::new()
         };
-        writeln!(
-            o.body,
-            "vehicles = [{{ kind = \"{kind}\", count = {cars}, staffed = [{{ days = \"all\", from = \"00:00\", to = \"24:00\" }}]{extra} }}]   # staffed around the clock [assumption unless the table says: \"{}\"]",
-            short(&s.staffing, 50)
+        station_entry(
+            o,
+            &s.station,
+            &format!(
+                "ambulance_stations.csv row {} ({} confidence): {}",
+                i + 2,
+                s.confidence,
+                short(&s.source, 80)
+            ),
+            (s.lat, s.lon),
+            &format!(
+                "[{{ kind = \"{kind}\", count = {cars}, staffed = [{{ days = \"all\", from = \"00:00\", to = \"24:00\" }}]{extra} }}]   # staffed around the clock [assumption unless the table says: \"{}\"]",
+                short(&s.staffing, 50)
+            ),
         )?;
         o.assumptions.push(format!(
             "{}: {cars} {kind} vehicle(s) staffed around the clock{}",
@@ -693,16 +702,14 @@ fn stations_section(a: &Area, o: &mut Out) -> anyhow::Result<usize> {
         // ⌈population / 30,000⌉ cars: the rule of the national scale model (451 cars for
         // Norway, against the 526 that drove the road missions of 2023, [MeldSt23-2025]).
         let cars = (k.population_2025 / 30_000.0).ceil().max(1.0) as u32;
-        writeln!(o.body, "\n[[ambulance_stations]]")?;
-        writeln!(
-            o.body,
-            "name = {}   # [assumption]: no station of ambulance_stations.csv in this kommune; ⌈population / 30,000⌉ 24-h cars at its point",
-            q(&format!("Ambulanse {}", k.kommune_name))
-        )?;
-        writeln!(o.body, "lat = {}\nlon = {}", k.lat, k.lon)?;
-        writeln!(
-            o.body,
-            "vehicles = [{{ kind = \"road\", count = {cars}, staffed = [{{ days = \"all\", from = \"00:00\", to = \"24:00\" }}] }}]"
+        station_entry(
+            o,
+            &format!("Ambulanse {}", k.kommune_name),
+            "[assumption]: no station of ambulance_stations.csv in this kommune; ⌈population / 30,000⌉ 24-h cars at its point",
+            (k.lat, k.lon),
+            &format!(
+                "[{{ kind = \"road\", count = {cars}, staffed = [{{ days = \"all\", from = \"00:00\", to = \"24:00\" }}] }}]"
+            ),
         )?;
         o.assumptions.push(format!(
             "Ambulanse {}: no station in the table — {cars} 24-h car(s) at the kommune's point (⌈population / 30,000⌉)",
@@ -716,7 +723,6 @@ fn stations_section(a: &Area, o: &mut Out) -> anyhow::Result<usize> {
 
 /// Ambulance helicopters within 200 km.
 fn air_section(a: &Area, o: &mut Out) -> anyhow::Result<usize> {
-    // ---- helicopters ----
     writeln!(
         o.body,
         "\n# ---- ambulance helicopters within 200 km of a kommune (air_bases.csv); dispatch rule and speeds as the shipped models [assumption] ----"
@@ -732,18 +738,12 @@ fn air_section(a: &Area, o: &mut Out) -> anyhow::Result<usize> {
         if b.kind != "hems_helicopter" || !near {
             continue;
         }
-        writeln!(o.body, "\n[[ambulance_stations]]")?;
-        writeln!(
-            o.body,
-            "name = {}   # air_bases.csv row {}: {}",
-            q(&format!("Ambulansehelikopter {}", b.name)),
-            i + 2,
-            short(&b.source, 80)
-        )?;
-        writeln!(o.body, "lat = {}\nlon = {}", b.lat, b.lon)?;
-        writeln!(
-            o.body,
-            "vehicles = [{{ kind = \"air\", staffed = [{{ days = \"all\", from = \"00:00\", to = \"24:00\" }}], speed_kmh = 240.0, activation_min = {{ dist = \"constant\", value = 9.0 }}, on_scene_min = {{ dist = \"lognormal\", median = 10.0, sigma = 0.86 }}, urgencies = [\"red\"], min_road_response_min = 30.0, availability_share = 0.8 }}]   # [Heli-DemoConfig], [HEMS-OnScene-2017]"
+        station_entry(
+            o,
+            &format!("Ambulansehelikopter {}", b.name),
+            &format!("air_bases.csv row {}: {}", i + 2, short(&b.source, 80)),
+            (b.lat, b.lon),
+            "[{ kind = \"air\", staffed = [{ days = \"all\", from = \"00:00\", to = \"24:00\" }], speed_kmh = 240.0, activation_min = { dist = \"constant\", value = 9.0 }, on_scene_min = { dist = \"lognormal\", median = 10.0, sigma = 0.86 }, urgencies = [\"red\"], min_road_response_min = 30.0, availability_share = 0.8 }]   # [Heli-DemoConfig], [HEMS-OnScene-2017]",
         )?;
         n += 1;
     }
@@ -753,7 +753,6 @@ fn air_section(a: &Area, o: &mut Out) -> anyhow::Result<usize> {
 
 /// Akuttmottak in the area and the nearest outside.
 fn hospitals_section(a: &Area, o: &mut Out) -> anyhow::Result<usize> {
-    // ---- hospitals ----
     writeln!(
         o.body,
         "\n# ---- hospitals with an akuttmottak (hospitals.csv): those in the kommuner and the nearest outside ----"
@@ -849,13 +848,15 @@ pub fn region_toml(
         .filter_map(|k| all.iter().find(|r| &r.kommune_no == k).cloned())
         .collect();
     let pop: f64 = sel.iter().map(|k| k.population_2025).sum();
+    let zones: Vec<ZoneRow> = read(data_dir, "delomraader_2025.csv")?;
     let a = Area {
+        names: zone_names(&zones, kommuner),
         kommuner: kommuner.to_vec(),
         clat: sel.iter().map(|k| k.lat * k.population_2025).sum::<f64>() / pop,
         clon: sel.iter().map(|k| k.lon * k.population_2025).sum::<f64>() / pop,
         pop,
         sel,
-        zones: read(data_dir, "delomraader_2025.csv")?,
+        zones,
         tett: read::<TettbygdRow>(data_dir, "tettbygd_kommuner.csv")?
             .into_iter()
             .map(|r| r.kommune_no)
