@@ -36,6 +36,7 @@ pub fn run(cli: Cli, argv: Vec<String>) -> Result<(), Failure> {
         Command::Region {
             kommuner,
             amk,
+            all,
             name,
             out,
             data,
@@ -43,6 +44,7 @@ pub fn run(cli: Cli, argv: Vec<String>) -> Result<(), Failure> {
         } => region(
             kommuner.as_deref(),
             amk.as_deref(),
+            all,
             &name,
             &out,
             &data,
@@ -77,21 +79,6 @@ pub fn run(cli: Cli, argv: Vec<String>) -> Result<(), Failure> {
                 maxspeed_factor,
             },
         ),
-        Command::NationalModel { kommuner, out } => {
-            let text = crate::input::region::national::national_toml(&kommuner)?;
-            write_atomic(&out, text.as_bytes())?;
-            let scn = scenario::load(&out)?;
-            println!(
-                "wrote {} — {} zones, {:.0} inhabitants, {} legevakter, {} ambulances, {} hospitals",
-                out.display(),
-                scn.zones.len(),
-                scn.population(),
-                scn.stations.len(),
-                scn.vehicles.len(),
-                scn.hospitals.len()
-            );
-            Ok(())
-        }
         Command::Bench {
             quick,
             update_readme,
@@ -738,6 +725,7 @@ fn merge(dirs: &[PathBuf], out: &Path, argv: Vec<String>) -> Result<(), Failure>
 fn region(
     kommuner: Option<&str>,
     amk: Option<&str>,
+    all: bool,
     name: &str,
     out: &Path,
     data: &Path,
@@ -745,9 +733,12 @@ fn region(
 ) -> Result<(), Failure> {
     use crate::input::region::generate;
     let ks = match (kommuner, amk) {
+        _ if all => generate::all_kommuner(data),
         (_, Some(a)) => generate::amk_kommuner(a, data),
         (Some(k), None) => generate::parse_kommuner(k, data),
-        (None, None) => Err(anyhow::anyhow!("give --kommuner 1505,1554,… or --amk NAME")),
+        (None, None) => Err(anyhow::anyhow!(
+            "give --kommuner 1505,1554,…, --amk NAME or --all"
+        )),
     }
     .map_err(|e| bad_input(format!("{e:#}")))?;
     if out.exists() && !force {

@@ -172,12 +172,16 @@ pub enum Command {
     /// helicopters and hospitals; every gap filled by a rule marked `[assumption]` and listed.
     Region {
         /// Kommune numbers (2024), comma-separated, e.g. 1505,1554,1560,1557.
-        #[arg(long, required_unless_present = "amk", conflicts_with = "amk")]
+        #[arg(long, required_unless_present_any = ["amk", "all"], conflicts_with_all = ["amk", "all"])]
         kommuner: Option<String>,
         /// Instead of --kommuner: every kommune of an AMK area (amk_kommuner.csv), e.g.
         /// "AMK Møre og Romsdal".
-        #[arg(long)]
+        #[arg(long, conflicts_with = "all")]
         amk: Option<String>,
+        /// Instead of --kommuner: every kommune of the country (the national model,
+        /// models/norway.toml).
+        #[arg(long)]
+        all: bool,
         /// The model's name, e.g. "Kristiansund IKL".
         #[arg(long)]
         name: String,
@@ -190,15 +194,6 @@ pub enum Command {
         /// Replace an existing file.
         #[arg(long)]
         force: bool,
-    },
-    /// Write the national scale-test model (all kommuner, services placed by rule).
-    NationalModel {
-        /// Kommune table.
-        #[arg(long, default_value = "models/data/norway/kommuner_2025.csv")]
-        kommuner: PathBuf,
-        /// Output file (its folder must hold common/national-defaults.toml and data/).
-        #[arg(long, default_value = "models/norway-kommuner.toml")]
-        out: PathBuf,
     },
     /// Benchmark suite (release build): M/M/c events/s, Romsdal and national years, peak memory,
     /// thread scaling, SimPy comparison. Prints a table; writes output/bench/.

@@ -59,6 +59,9 @@ pub fn kpi_table(s: &Summary) -> String {
         .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
         .collect();
     let mut out = String::new();
+    if let Some(f) = &s.facilities {
+        out.push_str(&format!("Facilities ({}): {}.\n", f.generated_by, f.note));
+    }
     for (i, r) in rows.iter().enumerate() {
         let line: Vec<String> = r
             .iter()

@@ -41,7 +41,7 @@ use crate::base::ids::{
 };
 use crate::base::rng::{Purpose, patient_rng};
 use crate::base::time::{Dur, MS_PER_HOUR, SimTime};
-use crate::base::urgency::Urgency;
+use crate::base::urgency::{PerUrgency, Urgency};
 use crate::input::scenario::{Scenario, VehicleKind};
 use crate::input::travel::Place;
 use rand::RngExt;
@@ -177,6 +177,9 @@ pub(crate) struct Fleet {
     /// Vehicles available at each station now (for the reserve rule).
     available_at: IdVec<AmbStationId, u32>,
     any_air: bool,
+    /// The lowest air threshold (`min_road_response_min`) of the air units that take each
+    /// urgency (infinite where none does): a ground response at or below it never calls air.
+    air_threshold: PerUrgency<f64>,
     any_reserve: bool,
     warmup: SimTime,
 }
@@ -189,6 +192,13 @@ impl Fleet {
             returning: Vec::new(),
             available_at: IdVec::from(vec![0; scn.amb_stations.len()]),
             any_air: scn.vehicles.iter().any(|v| v.kind == VehicleKind::Air),
+            air_threshold: PerUrgency::from_fn(|u| {
+                scn.vehicles
+                    .iter()
+                    .filter(|v| v.kind == VehicleKind::Air && v.urgencies[u])
+                    .map(|v| v.min_road_response_min)
+                    .fold(f64::INFINITY, f64::min)
+            }),
             any_reserve: scn.amb_stations.iter().any(|s| s.reserve_last_for_red),
             warmup: SimTime::ZERO,
         }
@@ -486,13 +496,23 @@ impl World<'_> {
             }
         };
         let mut found = [false, false];
+        // Air is looked for only while it could be sent: [`Self::air_rule`] calls it only
+        // when the ground response (travel + mean activation) exceeds the unit's threshold,
+        // so a ground unit at or below the lowest threshold ends the search for air too.
+        let threshold = self.fleet.air_threshold[u];
+        let mut need_air = self.fleet.any_air && threshold.is_finite();
         for &v in &scn.derived.place_vehicles[scene] {
             if self.fleet.veh[v].state == VState::Available && self.eligible(v, scene, u) {
-                consider(v, scn.vehicle_travel_min(v, scn.vehicle_home(v), scene));
-                found[is_air(v)] = true;
+                let t = scn.vehicle_travel_min(v, scn.vehicle_home(v), scene);
+                let air = is_air(v);
+                if air == 0 && !found[0] && t + self.activation_mean(v, u) <= threshold {
+                    need_air = false;
+                }
+                consider(v, t);
+                found[air] = true;
                 // The list is sorted by this time: nothing later in it can beat a found one of
-                // the same kind; stop once both kinds are found (or there is no air unit).
-                if found[0] && (found[1] || !self.fleet.any_air) {
+                // the same kind; stop once both kinds are found (or air is not needed).
+                if found[0] && (found[1] || !need_air) {
                     break;
                 }
             }

@@ -206,3 +206,114 @@ fn a_city_whose_delomraader_are_split_by_bydel_generates_a_model_that_loads() {
             .any(|z| z.name.starts_with("Oslo: Sentrum 2 ("))
     );
 }
+
+/// Rows of a facility table as (name column value, lat, lon).
+fn table_points(file: &str, name_col: &str) -> Vec<(String, f64, f64)> {
+    let mut r = csv::Reader::from_path(Path::new("models/data/norway").join(file)).unwrap();
+    let h = r.headers().unwrap().clone();
+    let col = |c: &str| h.iter().position(|x| x == c).unwrap();
+    let (n, la, lo) = (col(name_col), col("lat"), col("lon"));
+    r.records()
+        .map(|x| x.unwrap())
+        .map(|x| {
+            (
+                x[n].to_string(),
+                x[la].parse().unwrap_or(f64::NAN),
+                x[lo].parse().unwrap_or(f64::NAN),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn every_facility_of_the_national_model_is_a_table_row_or_counted_as_placed_by_rule() {
+    // The shipped national model is what `region --all` writes today (so it follows the tables).
+    let tmp = tempfile::tempdir().unwrap();
+    let fresh = tmp.path().join("norway.toml");
+    let o = cli([
+        OsStr::new("region"),
+        OsStr::new("--all"),
+        OsStr::new("--name"),
+        OsStr::new("Norway"),
+        OsStr::new("--out"),
+        fresh.as_os_str(),
+    ]);
+    assert_ok(&o);
+    let shipped = std::fs::read_to_string("models/norway.toml").unwrap();
+    let strip = |s: &str| {
+        s.lines()
+            .filter(|l| !l.starts_with("extends") && !l.contains("models/data") && !l.contains("csv = "))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert_eq!(
+        strip(&shipped),
+        strip(&std::fs::read_to_string(&fresh).unwrap()),
+        "models/norway.toml is stale: akuttsim region --all --name Norway --out models/norway.toml --force"
+    );
+    let m: toml::Table = toml::from_str(&shipped).unwrap();
+    let near = |rows: &[(String, f64, f64)], name: &str, lat: f64, lon: f64| {
+        rows.iter().any(|(n, la, lo)| {
+            (name.contains(n.as_str()) || n.contains(name))
+                && (la - lat).abs() < 1e-4
+                && (lo - lon).abs() < 1e-4
+        })
+    };
+    let (legevakt, stations, air, hospitals) = (
+        table_points("legevakt.csv", "name"),
+        table_points("ambulance_stations.csv", "station"),
+        table_points("air_bases.csv", "name"),
+        table_points("hospitals.csv", "name"),
+    );
+    let mut tabled = 0;
+    let mut ruled = 0;
+    for (key, rows) in [
+        ("legevakt", &legevakt),
+        ("ambulance_stations", &stations),
+        ("hospitals", &hospitals),
+    ] {
+        for e in m[key].as_array().unwrap() {
+            let name = e["name"].as_str().unwrap();
+            let (lat, lon) = (e["lat"].as_float().unwrap(), e["lon"].as_float().unwrap());
+            let is_air = name.starts_with("Ambulansehelikopter ");
+            let rows = if is_air { &air } else { rows };
+            let n = name.trim_start_matches("Ambulansehelikopter ");
+            if near(rows, n, lat, lon) {
+                tabled += 1;
+            } else {
+                // Not a table row: then the generator placed it by rule at a kommune's point.
+                let k = table_points("kommuner_2025.csv", "kommune_name");
+                assert!(
+                    k.iter().any(|(kn, la, lo)| name.contains(kn.as_str())
+                        && (la - lat).abs() < 1e-4
+                        && (lo - lon).abs() < 1e-4),
+                    "{key} \"{name}\" ({lat}, {lon}) is neither a table row nor at a kommune's point"
+                );
+                ruled += 1;
+            }
+        }
+    }
+    // Every legevaktsentral is placed by rule (the tables do not say which answers); AMK centres
+    // are rows of amk.csv.
+    let lvs = m["legevaktsentral"].as_array().unwrap().len();
+    let amk_rows = table_points("amk.csv", "name");
+    let a = m["amk"].as_table().unwrap();
+    let mut centres = vec![a["name"].as_str().unwrap().to_string()];
+    for c in a["centres"].as_array().unwrap() {
+        centres.push(c["name"].as_str().unwrap().to_string());
+    }
+    assert_eq!(centres.len(), 16, "the 16 AMK centres");
+    for c in &centres {
+        assert!(amk_rows.iter().any(|r| &r.0 == c), "AMK {c} is not in amk.csv");
+    }
+    let g = m["generated"].as_table().unwrap();
+    assert_eq!(
+        g["placed_by_rule"].as_integer().unwrap() as usize,
+        ruled + lvs,
+        "[generated] placed_by_rule"
+    );
+    assert_eq!(
+        g["facilities"].as_integer().unwrap() as usize,
+        tabled + ruled + lvs + centres.len()
+    );
+}

@@ -226,6 +226,7 @@ struct Area {
     stations: Vec<StationRow>,
     amk_of: Vec<AmkKommuneRow>,
     models_rel: String,
+    /// The legevaktsentral of the area, or the prefix of one per AMK area (see [`Area::lvs_of`]).
     lvs_name: String,
     /// Zone id → the name the zone gets when the model loads (see [`zone_names`]).
     names: BTreeMap<String, String>,
@@ -240,6 +241,50 @@ impl Area {
     }
     fn list(&self, v: &[String]) -> String {
         v.iter().map(|s| q(s)).collect::<Vec<_>>().join(", ")
+    }
+    /// The AMK area of a kommune (`amk_kommuner.csv`), if the table has it.
+    fn amk_area(&self, k: &str) -> Option<&str> {
+        self.amk_of
+            .iter()
+            .find(|r| r.kommune_no == k)
+            .map(|r| r.amk.as_str())
+    }
+    /// Do the kommuner belong to more than one AMK area?
+    fn several_amk_areas(&self) -> bool {
+        let areas: BTreeSet<Option<&str>> = self
+            .sel
+            .iter()
+            .map(|k| self.amk_area(&k.kommune_no))
+            .collect();
+        areas.len() > 1
+    }
+    /// The legevaktsentral answering kommune `k`: the area's one, or where the kommuner belong
+    /// to several AMK areas, one per AMK area ("… legevaktsentral (AMK Bergen area)").
+    fn lvs_of(&self, k: &str) -> String {
+        match self.amk_area(k) {
+            Some(amk) if self.several_amk_areas() => format!("{} ({amk} area)", self.lvs_name),
+            _ => self.lvs_name.clone(),
+        }
+    }
+    /// The legevakt of `legevakter` (with a point) that serves kommune `k`, if any: its district.
+    fn legevakt_of(&self, k: &KommuneRow) -> Option<usize> {
+        self.legevakter
+            .iter()
+            .position(|l| l.lat.is_some() && l.lon.is_some() && serves(l, k))
+    }
+    /// Each legevaktsentral with the inhabitants of the kommuner it answers: those of the
+    /// legevakt districts whose first kommune it answers (as [`legevakt_section`] assigns them).
+    fn lvs_populations(&self) -> BTreeMap<String, f64> {
+        let mut first: BTreeMap<usize, &str> = BTreeMap::new();
+        let mut m = BTreeMap::new();
+        for k in &self.sel {
+            let f = match self.legevakt_of(k) {
+                Some(i) => *first.entry(i).or_insert(k.kommune_no.as_str()),
+                None => k.kommune_no.as_str(),
+            };
+            *m.entry(self.lvs_of(f)).or_default() += k.population_2025;
+        }
+        m
     }
 }
 
@@ -281,11 +326,16 @@ fn station_entry(
     writeln!(o.body, "vehicles = {vehicles}")
 }
 
-/// What the sections write: the model's body and the assumptions made.
+/// What the sections write: the model's body, the assumptions made and the facility counts.
 #[derive(Default)]
 struct Out {
     body: String,
     assumptions: Vec<String>,
+    /// Facilities from a table row (each has some detail set by rule: hours, staffing or
+    /// capacity).
+    tabled: u32,
+    /// Facilities placed by a rule where the tables have no row.
+    placed: u32,
 }
 
 /// Zones: every delområde of the kommuner, urban = the tettbygd kommuner' zones.
@@ -348,11 +398,7 @@ fn legevakt_section(a: &Area, o: &mut Out) -> anyhow::Result<usize> {
     let mut district: BTreeMap<usize, Vec<String>> = BTreeMap::new();
     let mut orphans = Vec::new();
     for k in &a.sel {
-        match a
-            .legevakter
-            .iter()
-            .position(|l| l.lat.is_some() && l.lon.is_some() && serves(l, k))
-        {
+        match a.legevakt_of(k) {
             Some(i) => district.entry(i).or_default().push(k.kommune_no.clone()),
             None => orphans.push(k),
         }
@@ -367,10 +413,17 @@ fn legevakt_section(a: &Area, o: &mut Out) -> anyhow::Result<usize> {
                          ks: &[String],
                          cite: &str|
      -> std::fmt::Result {
+        let pop: f64 = a
+            .sel
+            .iter()
+            .filter(|k| ks.contains(&k.kommune_no))
+            .map(|k| k.population_2025)
+            .sum();
+        let doctors = doctors_for(pop);
         writeln!(b, "\n[[legevakt]]")?;
         writeln!(b, "name = {}   # {cite}", q(name))?;
         writeln!(b, "lat = {lat}\nlon = {lon}")?;
-        writeln!(b, "legevaktsentral = {}", q(&a.lvs_name))?;
+        writeln!(b, "legevaktsentral = {}", q(&a.lvs_of(&ks[0])))?;
         writeln!(
             b,
             "kommuner = [{}]",
@@ -379,8 +432,8 @@ fn legevakt_section(a: &Area, o: &mut Out) -> anyhow::Result<usize> {
         writeln!(b, "open = {open}")?;
         writeln!(
             b,
-            "doctors = {}   # one doctor whenever open [assumption]",
-            open.replace(" }", ", count = 1 }")
+            "doctors = {}   # whenever open, sized for the district's {pop:.0} inhabitants [assumption]",
+            open.replace(" }", &format!(", count = {doctors} }}"))
         )?;
         writeln!(
             b,
@@ -414,6 +467,7 @@ fn legevakt_section(a: &Area, o: &mut Out) -> anyhow::Result<usize> {
             ks,
             &cite,
         )?;
+        o.tabled += 1;
         n_legevakt += 1;
         // The table's hours are the usual pattern (weekday evenings and nights, weekends 24 h)
         // when it says so; only a station with no or other hours gets the rule.
@@ -438,6 +492,7 @@ fn legevakt_section(a: &Area, o: &mut Out) -> anyhow::Result<usize> {
             std::slice::from_ref(&k.kommune_no),
             "[assumption]: no legevakt of legevakt.csv serves this kommune; one at the kommune's point",
         )?;
+        o.placed += 1;
         n_legevakt += 1;
         o.assumptions.push(format!(
             "{n}: no legevakt in the table serves {} — one at the kommune's point, weekdays 16–08 and weekends 24 h",
@@ -445,28 +500,47 @@ fn legevakt_section(a: &Area, o: &mut Out) -> anyhow::Result<usize> {
         ));
     }
     o.assumptions.push(
-        "every legevakt: one doctor whenever open, consultation 17.5 min, home visit 30 min".into(),
+        "every legevakt: doctors whenever open sized for its district (Erlang C: ≈ 165 consultations and home visits per 1000 a year, the busiest hour at 2.5 × the mean, P(wait > 30 min) ≤ 20 %), consultation 17.5 min, home visit 30 min".into(),
     );
 
     Ok(n_legevakt)
 }
 
-/// One legevaktsentral for the area.
+/// Legevakt doctors on duty for a district of `pop` inhabitants \[assumption\]: ≈ 165
+/// consultations and home visits per 1000 a year (Vakttårn 2023: 330 contacts per 1000, 47.9 %
+/// doctor consultations, 1.4 % home visits), the busiest hour at 2.5 × the mean rate, 17.5-min
+/// consultations, P(wait > 30 min) ≤ 20 % in that hour (Erlang C); at least one.
+fn doctors_for(pop: f64) -> u32 {
+    let peak_per_min = pop * 165.0 / 1000.0 / (365.0 * 24.0 * 60.0) * 2.5;
+    servers_for(peak_per_min, 1.0 / 17.5, 30.0, 0.2)
+}
+
+/// The legevaktsentraler: one for the area, or one per AMK area when the kommuner belong to
+/// several (the tables do not say which centre answers; see [`Area::lvs_of`]).
 fn lvs_section(a: &Area, o: &mut Out) -> anyhow::Result<()> {
+    writeln!(
+        o.body,
+        "\n# ---- legevaktsentral (116117) [assumption: the tables do not say which centre answers; one per AMK area of the kommuner] ----"
+    )?;
+    for (name, pop) in a.lvs_populations() {
+        lvs_entry(o, &name, pop)?;
+    }
+    Ok(())
+}
+
+/// One `[[legevaktsentral]]` for `pop` inhabitants.
+fn lvs_entry(o: &mut Out, name: &str, pop: f64) -> anyhow::Result<()> {
     // ≈ 570 call attempts per 1000 a year; the busiest hour carries ≈ 2.5 × the mean rate; 7.8-min
     // calls; ≥ 80 % answered within 2 min in that hour (Erlang C).
-    let peak_per_min = a.pop * 570.0 / 1000.0 / (365.0 * 24.0 * 60.0) * 2.5;
+    let peak_per_min = pop * 570.0 / 1000.0 / (365.0 * 24.0 * 60.0) * 2.5;
     let nurses = servers_for(peak_per_min, 1.0 / 7.8, 2.0, 0.2);
     let night = servers_for(peak_per_min / 4.0, 1.0 / 7.8, 2.0, 0.2);
     writeln!(
         o.body,
-        "\n# ---- legevaktsentral (116117) for the area [assumption: the tables do not say which centre answers] ----"
+        "\n# Nurses [assumption]: Erlang C for ≈ 570 call attempts per 1000 a year ([Hdir-Svartid116117-2023]) from {pop:.0} inhabitants, the busiest hour at 2.5 × the mean rate, 7.8-min calls ([Mohammed2012]), 80 % within 2 min: {nurses} 08–23, {night} at night."
     )?;
-    writeln!(
-        o.body,
-        "# Nurses [assumption]: Erlang C for ≈ 570 call attempts per 1000 a year ([Hdir-Svartid116117-2023]), the busiest hour at 2.5 × the mean rate, 7.8-min calls ([Mohammed2012]), 80 % within 2 min: {nurses} 08–23, {night} at night."
-    )?;
-    writeln!(o.body, "[[legevaktsentral]]\nname = {}", q(&a.lvs_name))?;
+    writeln!(o.body, "[[legevaktsentral]]\nname = {}", q(name))?;
+    o.placed += 1;
     writeln!(
         o.body,
         "nurses = [{{ days = \"all\", from = \"08:00\", to = \"23:00\", count = {nurses} }}, {{ days = \"all\", from = \"23:00\", to = \"08:00\", count = {night} }}]"
@@ -500,8 +574,7 @@ fn lvs_section(a: &Area, o: &mut Out) -> anyhow::Result<()> {
         "green  = {{ advice = 0.5638, legevakt = 0.4261, home_visit = 0.0088, forward_113 = 0.0013 }}"
     )?;
     o.assumptions.push(format!(
-        "{}: one centre for the area, {nurses} nurses 08–23 and {night} at night (Erlang C), patience and calls without a new need as the whole-area models",
-        a.lvs_name
+        "{name}: {nurses} nurses 08–23 and {night} at night for {pop:.0} inhabitants (Erlang C), patience and calls without a new need as the whole-area models"
     ));
 
     Ok(())
@@ -575,6 +648,11 @@ fn amk_section(a: &Area, o: &mut Out) -> anyhow::Result<()> {
         "# Operators [assumption]: this area's share of the centre, Erlang C for ≈ 140 113-calls (7.3 operator-min) and 783 other-line calls (1.5 min) per 1000 a year (as models/more-og-romsdal.toml), the busiest hour at 1.5 × the mean, 90 % within 10 s."
     )?;
     writeln!(o.body, "[amk]")?;
+    if amk.is_some() {
+        o.tabled += 1;
+    } else {
+        o.placed += 1;
+    }
     writeln!(
         o.body,
         "name = {}",
@@ -625,6 +703,7 @@ fn amk_section(a: &Area, o: &mut Out) -> anyhow::Result<()> {
                 "{n}: {d} operators 08–23 and {night} at night for its {} kommune(s) here (Erlang C)",
                 ks.len()
             ));
+            o.tabled += 1;
         }
         writeln!(o.body, "]")?;
     }
@@ -690,6 +769,7 @@ fn stations_section(a: &Area, o: &mut Out) -> anyhow::Result<usize> {
                 ""
             }
         ));
+        o.tabled += 1;
         n_stations += 1;
         if !boat {
             with_station.insert(s.kommune_no.clone());
@@ -699,8 +779,8 @@ fn stations_section(a: &Area, o: &mut Out) -> anyhow::Result<usize> {
         if with_station.contains(&k.kommune_no) {
             continue;
         }
-        // ⌈population / 30,000⌉ cars: the rule of the national scale model (451 cars for
-        // Norway, against the 526 that drove the road missions of 2023, [MeldSt23-2025]).
+        // ⌈population / 30,000⌉ cars [assumption]: with the tabled stations about 460 cars for
+        // Norway, against the 526 that drove the road missions of 2023 ([MeldSt23-2025]).
         let cars = (k.population_2025 / 30_000.0).ceil().max(1.0) as u32;
         station_entry(
             o,
@@ -715,36 +795,45 @@ fn stations_section(a: &Area, o: &mut Out) -> anyhow::Result<usize> {
             "Ambulanse {}: no station in the table — {cars} 24-h car(s) at the kommune's point (⌈population / 30,000⌉)",
             k.kommune_name
         ));
+        o.placed += 1;
         n_stations += 1;
     }
 
     Ok(n_stations)
 }
 
-/// Ambulance helicopters within 200 km.
+/// Ambulance helicopters within 200 km of a kommune. The planes of `air_bases.csv` are left out:
+/// they fly mostly transfers between hospitals, which the model gives to road ambulances, and
+/// the air rule sends the nearest air unit, which near an airport would be a plane.
 fn air_section(a: &Area, o: &mut Out) -> anyhow::Result<usize> {
     writeln!(
         o.body,
-        "\n# ---- ambulance helicopters within 200 km of a kommune (air_bases.csv); dispatch rule and speeds as the shipped models [assumption] ----"
+        "\n# ---- ambulance helicopters within 200 km of a kommune (air_bases.csv; the planes fly mostly transfers, not modelled); dispatch rule and speeds as the shipped models [assumption] ----"
     )?;
     let mut n = 0;
     for (i, b) in a.air.iter().enumerate() {
-        // Within 200 km of one of the kommuner (not of the area's centre: a large area has
-        // bases far from its middle).
-        let near = a
-            .sel
-            .iter()
-            .any(|k| great_circle_km(k.lat, k.lon, b.lat, b.lon) <= 200.0);
-        if b.kind != "hems_helicopter" || !near {
-            continue;
-        }
+        // Within reach of one of the kommuner (not of the area's centre: a large area has bases
+        // far from its middle).
+        let within = |km: f64| {
+            a.sel
+                .iter()
+                .any(|k| great_circle_km(k.lat, k.lon, b.lat, b.lon) <= km)
+        };
+        let (name, vehicle) = match b.kind.as_str() {
+            "hems_helicopter" if within(200.0) => (
+                format!("Ambulansehelikopter {}", b.name),
+                "[{ kind = \"air\", staffed = [{ days = \"all\", from = \"00:00\", to = \"24:00\" }], speed_kmh = 240.0, activation_min = { dist = \"constant\", value = 9.0 }, on_scene_min = { dist = \"lognormal\", median = 10.0, sigma = 0.86 }, urgencies = [\"red\"], min_road_response_min = 30.0, availability_share = 0.8 }]   # [Heli-DemoConfig], [HEMS-OnScene-2017]",
+            ),
+            _ => continue,
+        };
         station_entry(
             o,
-            &format!("Ambulansehelikopter {}", b.name),
+            &name,
             &format!("air_bases.csv row {}: {}", i + 2, short(&b.source, 80)),
             (b.lat, b.lon),
-            "[{ kind = \"air\", staffed = [{ days = \"all\", from = \"00:00\", to = \"24:00\" }], speed_kmh = 240.0, activation_min = { dist = \"constant\", value = 9.0 }, on_scene_min = { dist = \"lognormal\", median = 10.0, sigma = 0.86 }, urgencies = [\"red\"], min_road_response_min = 30.0, availability_share = 0.8 }]   # [Heli-DemoConfig], [HEMS-OnScene-2017]",
+            vehicle,
         )?;
+        o.tabled += 1;
         n += 1;
     }
 
@@ -800,9 +889,10 @@ fn hospitals_section(a: &Area, o: &mut Out) -> anyhow::Result<usize> {
     }
     for (j, i) in chosen.iter().enumerate() {
         let h = &a.hospitals[*i];
-        // 10 + ⌈catchment / 10,000⌉ bays: the national scale model's rule [assumption].
+        // 10 + ⌈catchment / 10,000⌉ bays [assumption]: no table gives ED bays.
         let bays = 10 + (catchment[j] / 10_000.0).ceil() as u32;
         writeln!(o.body, "\n[[hospitals]]")?;
+        o.tabled += 1;
         writeln!(
             o.body,
             "name = {}   # hospitals.csv row {} ({}): {}",
@@ -827,7 +917,7 @@ fn hospitals_section(a: &Area, o: &mut Out) -> anyhow::Result<usize> {
         )?;
     }
     o.assumptions.push(
-        "hospitals: 10 + ⌈population nearest / 10,000⌉ ED bays each (the national scale model's rule)"
+        "hospitals: 10 + ⌈population nearest / 10,000⌉ ED bays each (no table gives ED bays)"
             .into(),
     );
 
@@ -913,12 +1003,37 @@ pub fn region_toml(
             n_hospitals
         ))
     )?;
+    writeln!(
+        t,
+        "# What the tables gave and what a rule placed (the KPI output reports it; update it when you"
+    )?;
+    writeln!(
+        t,
+        "# replace assumed facilities with real ones, or remove it): every facility from a table has"
+    )?;
+    writeln!(
+        t,
+        "# some detail set by rule (hours, staffing or capacity)."
+    )?;
+    writeln!(
+        t,
+        "[generated]\nby = \"akuttsim region\"\nfacilities = {}\nplaced_by_rule = {}\nwith_assumed_details = {}",
+        o.tabled + o.placed,
+        o.placed,
+        o.tabled
+    )?;
     t.push_str(&o.body);
     Ok(Generated {
         toml: t,
         assumptions: o.assumptions,
         counts: (n_zones, n_legevakt, n_stations, n_hospitals),
     })
+}
+
+/// Every kommune of the kommune table (`kommuner_2025.csv`), in its order: the national model.
+pub fn all_kommuner(data_dir: &Path) -> anyhow::Result<Vec<String>> {
+    let rows: Vec<KommuneRow> = read(data_dir, "kommuner_2025.csv")?;
+    Ok(rows.into_iter().map(|r| r.kommune_no).collect())
 }
 
 /// The kommuner of an AMK area (`amk_kommuner.csv`), by the centre's name as in `amk.csv` or

@@ -2,4 +2,3 @@
 
 pub mod generate;
 pub mod mmc;
-pub mod national;

@@ -227,14 +227,10 @@ fn travel_figures(scn: &Scenario) -> TravelFigures {
         .as_ref()
         .map(|d| d.profile.clone())
         .unwrap_or_else(Profile::flat);
-    let changes: Vec<(SiteId, Vec<u32>)> = scn
+    let changes: IdVec<SiteId, Vec<u32>> = scn
         .sites
         .keys()
-        .map(|s| (s, scn.site_open(s).change_minutes().collect()))
-        .collect();
-    let global: Vec<u32> = changes
-        .iter()
-        .flat_map(|(_, c)| c.iter().copied())
+        .map(|s| scn.site_open(s).change_minutes().collect())
         .collect();
     let (mut w_tot, mut w40, mut w60) = (0.0, 0.0, 0.0);
     let mut zone_mean_min = IdVec::with_capacity(nz);
@@ -243,11 +239,18 @@ fn travel_figures(scn: &Scenario) -> TravelFigures {
         for &pt in &zone.points {
             // The point's share of the zone's inhabitants (1 for a zone of one point).
             let pop = zone.population * scn.points[pt].weight;
+            // Only the sites the point may use change its choice: the week is cut where one of
+            // them opens or closes, now or on arrival.
+            let mut mine: Vec<SiteId> = scn.derived.point_sites[pt].clone();
+            mine.extend(zone.preferred_site);
+            mine.sort_unstable();
+            mine.dedup();
             let mut cuts: Vec<u32> = vec![0, MIN_PER_WEEK];
-            cuts.extend(global.iter().copied());
-            for (s, c) in &changes {
+            cuts.extend(mine.iter().flat_map(|&s| changes[s].iter().copied()));
+            for &s in &mine {
+                let c = &changes[s];
                 let lead = scn
-                    .point_site_min(pt, *s)
+                    .point_site_min(pt, s)
                     .round()
                     .clamp(0.0, f64::from(MIN_PER_WEEK)) as u32;
                 cuts.extend(

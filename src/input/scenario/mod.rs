@@ -719,6 +719,9 @@ pub struct Scenario {
     pub name: String,
     /// Free text.
     pub description: String,
+    /// What `akuttsim region` generated the model from (facilities from the tables and placed
+    /// by rule), when it did.
+    pub generated: Option<raw::RawGenerated>,
     /// Files read (scenario, the files it extends and its CSV tables), for the manifest.
     pub inputs: Vec<PathBuf>,
     /// Zones.

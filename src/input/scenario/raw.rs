@@ -617,6 +617,23 @@ pub struct RawIncident {
     pub urgency: Closed<Urgency>,
 }
 
+/// `[generated]`: what `akuttsim region` wrote this model from — how many facilities come from
+/// the facility tables and how many it placed by rule (`[assumption]`). Update or remove it when
+/// you replace assumed facilities with real ones.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawGenerated {
+    /// The command that wrote the model, e.g. "akuttsim region 0.6.0".
+    pub by: String,
+    /// Facilities in the model (legevakter, legevaktsentraler, AMK centres, ambulance and air
+    /// bases, hospitals).
+    pub facilities: u32,
+    /// Of them, placed by a rule where the tables have no row (`[assumption]`).
+    pub placed_by_rule: u32,
+    /// Of those from the tables, how many have an assumed detail (hours, staffing, capacity).
+    pub with_assumed_details: u32,
+}
+
 /// `[[zone_sources]]`: zones read from a CSV table (e.g. the national delområde or kommune table
 /// in `models/data/norway/`), selected by kommune number and/or delområde number.
 #[derive(Debug, Clone, Deserialize, Serialize)]

@@ -43,6 +43,7 @@ pub const TOP_KEYS: &[&str] = &[
     "doctor_cars",
     "costs",
     "indicator",
+    "generated",
 ];
 
 /// Facility points as the validators add them (stations, satellites, ambulance stations,
@@ -84,6 +85,7 @@ pub(super) struct RawScenario {
     doctor_cars: Vec<Element<RawDoctorCar>>,
     costs: Option<RawCosts>,
     indicator: RawIndicator,
+    generated: Option<RawGenerated>,
 }
 
 fn deserialise(mut t: toml::Table, p: &mut Problems) -> RawScenario {
@@ -126,6 +128,7 @@ fn deserialise(mut t: toml::Table, p: &mut Problems) -> RawScenario {
         doctor_cars: de_array(t.remove("doctor_cars"), "doctor_cars", p),
         costs: de_section(&mut t, "costs", p),
         indicator: de_section(&mut t, "indicator", p).unwrap_or_default(),
+        generated: de_section(&mut t, "generated", p),
     }
 }
 
@@ -275,10 +278,13 @@ pub fn scenario(
     warnings.extend(travel.as_ref().and_then(unknown_travel_names));
     let name = r.name.clone();
     let description = r.description.clone();
+    check_generated(r.generated.as_ref(), &mut p);
+    let generated = r.generated.clone();
     p.finish(label, || ())?;
     let scn = Scenario {
         name: name.expect("checked: no problems"),
         description,
+        generated,
         inputs,
         zones: zone_list,
         points,
@@ -308,6 +314,21 @@ pub fn scenario(
         derived: super::Derived::default(),
     };
     Ok(super::build::derive(scn))
+}
+
+/// `[generated]`: the counts must add up.
+fn check_generated(g: Option<&RawGenerated>, p: &mut Problems) {
+    if let Some(g) = g
+        && g.placed_by_rule + g.with_assumed_details > g.facilities
+    {
+        p.push(
+            "generated",
+            format!(
+                "placed_by_rule ({}) + with_assumed_details ({}) exceed facilities ({}) — correct the counts or remove [generated]",
+                g.placed_by_rule, g.with_assumed_details, g.facilities
+            ),
+        );
+    }
 }
 
 /// Warnings about legevakt districts: a district kommune with no zone, zones in no district.
