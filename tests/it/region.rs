@@ -242,7 +242,9 @@ fn every_facility_of_the_national_model_is_a_table_row_or_counted_as_placed_by_r
     let shipped = std::fs::read_to_string("models/norway.toml").unwrap();
     let strip = |s: &str| {
         s.lines()
-            .filter(|l| !l.starts_with("extends") && !l.contains("models/data") && !l.contains("csv = "))
+            .filter(|l| {
+                !l.starts_with("extends") && !l.contains("models/data") && !l.contains("csv = ")
+            })
             .collect::<Vec<_>>()
             .join("\n")
     };
@@ -304,7 +306,10 @@ fn every_facility_of_the_national_model_is_a_table_row_or_counted_as_placed_by_r
     }
     assert_eq!(centres.len(), 16, "the 16 AMK centres");
     for c in &centres {
-        assert!(amk_rows.iter().any(|r| &r.0 == c), "AMK {c} is not in amk.csv");
+        assert!(
+            amk_rows.iter().any(|r| &r.0 == c),
+            "AMK {c} is not in amk.csv"
+        );
     }
     let g = m["generated"].as_table().unwrap();
     assert_eq!(
