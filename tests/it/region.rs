@@ -6,16 +6,22 @@ use std::path::Path;
 
 /// Generate a model for `kommuner` into `dir`, returning its path and the command's output.
 fn generate(kommuner: &str, name: &str, dir: &Path) -> (std::path::PathBuf, String) {
+    generate_with(&["--kommuner", kommuner], name, dir)
+}
+
+/// Generate a model for the kommuner `select` chooses (`--kommuner …`, `--amk …`, `--all`) into
+/// `dir`, returning its path and the command's output.
+fn generate_with(select: &[&str], name: &str, dir: &Path) -> (std::path::PathBuf, String) {
     let out = dir.join("model.toml");
-    let o = cli([
-        OsStr::new("region"),
-        OsStr::new("--kommuner"),
-        OsStr::new(kommuner),
+    let mut args: Vec<&OsStr> = vec![OsStr::new("region")];
+    args.extend(select.iter().map(OsStr::new));
+    args.extend([
         OsStr::new("--name"),
         OsStr::new(name),
         OsStr::new("--out"),
         out.as_os_str(),
     ]);
+    let o = cli(args);
     assert_ok(&o);
     (out, String::from_utf8_lossy(&o.stdout).to_string())
 }
@@ -121,17 +127,7 @@ fn a_whole_amk_area_by_name_takes_every_kommune_of_the_area_table() {
     // amk_kommuner.csv: AMK Førde = the 17 kommuner of Helse Førde without Gulen, 107,709
     // inhabitants (SSB 04317), the same area as models/sogn-og-fjordane.toml.
     let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("forde.toml");
-    let o = cli([
-        OsStr::new("region"),
-        OsStr::new("--amk"),
-        OsStr::new("AMK Førde"),
-        OsStr::new("--name"),
-        OsStr::new("AMK Førde area"),
-        OsStr::new("--out"),
-        out.as_os_str(),
-    ]);
-    assert_ok(&o);
+    let (out, _) = generate_with(&["--amk", "AMK Førde"], "AMK Førde area", tmp.path());
     let scn = akuttsim::input::scenario::load(&out).unwrap();
     assert_eq!(scn.population(), 107_709.0);
     assert_eq!(scn.amk.as_ref().unwrap().name, "AMK Førde");
@@ -229,16 +225,7 @@ fn table_points(file: &str, name_col: &str) -> Vec<(String, f64, f64)> {
 fn every_facility_of_the_national_model_is_a_table_row_or_counted_as_placed_by_rule() {
     // The shipped national model is what `region --all` writes today (so it follows the tables).
     let tmp = tempfile::tempdir().unwrap();
-    let fresh = tmp.path().join("norway.toml");
-    let o = cli([
-        OsStr::new("region"),
-        OsStr::new("--all"),
-        OsStr::new("--name"),
-        OsStr::new("Norway"),
-        OsStr::new("--out"),
-        fresh.as_os_str(),
-    ]);
-    assert_ok(&o);
+    let (fresh, _) = generate_with(&["--all"], "Norway", tmp.path());
     let shipped = std::fs::read_to_string("models/norway.toml").unwrap();
     let strip = |s: &str| {
         s.lines()
@@ -267,6 +254,7 @@ fn every_facility_of_the_national_model_is_a_table_row_or_counted_as_placed_by_r
         table_points("air_bases.csv", "name"),
         table_points("hospitals.csv", "name"),
     );
+    let kommune_points = table_points("kommuner_2025.csv", "kommune_name");
     let mut tabled = 0;
     let mut ruled = 0;
     for (key, rows) in [
@@ -284,11 +272,12 @@ fn every_facility_of_the_national_model_is_a_table_row_or_counted_as_placed_by_r
                 tabled += 1;
             } else {
                 // Not a table row: then the generator placed it by rule at a kommune's point.
-                let k = table_points("kommuner_2025.csv", "kommune_name");
                 assert!(
-                    k.iter().any(|(kn, la, lo)| name.contains(kn.as_str())
-                        && (la - lat).abs() < 1e-4
-                        && (lo - lon).abs() < 1e-4),
+                    kommune_points
+                        .iter()
+                        .any(|(kn, la, lo)| name.contains(kn.as_str())
+                            && (la - lat).abs() < 1e-4
+                            && (lo - lon).abs() < 1e-4),
                     "{key} \"{name}\" ({lat}, {lon}) is neither a table row nor at a kommune's point"
                 );
                 ruled += 1;

@@ -228,6 +228,8 @@ struct Area {
     models_rel: String,
     /// The legevaktsentral of the area, or the prefix of one per AMK area (see [`Area::lvs_of`]).
     lvs_name: String,
+    /// Do the kommuner belong to more than one AMK area (`amk_kommuner.csv`)?
+    several_amk_areas: bool,
     /// Zone id → the name the zone gets when the model loads (see [`zone_names`]).
     names: BTreeMap<String, String>,
 }
@@ -249,20 +251,11 @@ impl Area {
             .find(|r| r.kommune_no == k)
             .map(|r| r.amk.as_str())
     }
-    /// Do the kommuner belong to more than one AMK area?
-    fn several_amk_areas(&self) -> bool {
-        let areas: BTreeSet<Option<&str>> = self
-            .sel
-            .iter()
-            .map(|k| self.amk_area(&k.kommune_no))
-            .collect();
-        areas.len() > 1
-    }
     /// The legevaktsentral answering kommune `k`: the area's one, or where the kommuner belong
     /// to several AMK areas, one per AMK area ("… legevaktsentral (AMK Bergen area)").
     fn lvs_of(&self, k: &str) -> String {
         match self.amk_area(k) {
-            Some(amk) if self.several_amk_areas() => format!("{} ({amk} area)", self.lvs_name),
+            Some(amk) if self.several_amk_areas => format!("{} ({amk} area)", self.lvs_name),
             _ => self.lvs_name.clone(),
         }
     }
@@ -272,17 +265,31 @@ impl Area {
             .iter()
             .position(|l| l.lat.is_some() && l.lon.is_some() && serves(l, k))
     }
-    /// Each legevaktsentral with the inhabitants of the kommuner it answers: those of the
-    /// legevakt districts whose first kommune it answers (as [`legevakt_section`] assigns them).
-    fn lvs_populations(&self) -> BTreeMap<String, f64> {
-        let mut first: BTreeMap<usize, &str> = BTreeMap::new();
-        let mut m = BTreeMap::new();
+    /// The legevakt districts: each table legevakt that serves some of the kommuner, with them
+    /// (in the kommuner' order), and the kommuner no legevakt of the table serves.
+    fn districts(&self) -> (BTreeMap<usize, Vec<&KommuneRow>>, Vec<&KommuneRow>) {
+        let mut district: BTreeMap<usize, Vec<&KommuneRow>> = BTreeMap::new();
+        let mut orphans = Vec::new();
         for k in &self.sel {
-            let f = match self.legevakt_of(k) {
-                Some(i) => *first.entry(i).or_insert(k.kommune_no.as_str()),
-                None => k.kommune_no.as_str(),
-            };
-            *m.entry(self.lvs_of(f)).or_default() += k.population_2025;
+            match self.legevakt_of(k) {
+                Some(i) => district.entry(i).or_default().push(k),
+                None => orphans.push(k),
+            }
+        }
+        (district, orphans)
+    }
+    /// Each legevaktsentral with the inhabitants of the kommuner it answers: a district goes
+    /// to the centre of its first kommune, as [`legevakt_section`] writes it.
+    fn lvs_populations(&self) -> BTreeMap<String, f64> {
+        let (district, orphans) = self.districts();
+        let mut m = BTreeMap::new();
+        for ks in district
+            .values()
+            .map(Vec::as_slice)
+            .chain(orphans.chunks(1))
+        {
+            *m.entry(self.lvs_of(&ks[0].kommune_no)).or_default() +=
+                ks.iter().map(|k| k.population_2025).sum::<f64>();
         }
         m
     }
@@ -395,14 +402,7 @@ fn legevakt_section(a: &Area, o: &mut Out) -> anyhow::Result<usize> {
         o.body,
         "\n# ---- legevakt stations (legevakt.csv; districts by the kommuner each serves) ----"
     )?;
-    let mut district: BTreeMap<usize, Vec<String>> = BTreeMap::new();
-    let mut orphans = Vec::new();
-    for k in &a.sel {
-        match a.legevakt_of(k) {
-            Some(i) => district.entry(i).or_default().push(k.kommune_no.clone()),
-            None => orphans.push(k),
-        }
-    }
+    let (district, orphans) = a.districts();
     let default_open = "[{ days = \"mon-fri\", from = \"16:00\", to = \"08:00\" }, { days = \"sat-sun\", from = \"08:00\", to = \"08:00\" }]";
     let all_day = "[{ days = \"all\", from = \"00:00\", to = \"24:00\" }]";
     let station_block = |b: &mut String,
@@ -410,24 +410,22 @@ fn legevakt_section(a: &Area, o: &mut Out) -> anyhow::Result<usize> {
                          lat: f64,
                          lon: f64,
                          open: &str,
-                         ks: &[String],
+                         ks: &[&KommuneRow],
                          cite: &str|
      -> std::fmt::Result {
-        let pop: f64 = a
-            .sel
-            .iter()
-            .filter(|k| ks.contains(&k.kommune_no))
-            .map(|k| k.population_2025)
-            .sum();
+        let pop: f64 = ks.iter().map(|k| k.population_2025).sum();
         let doctors = doctors_for(pop);
         writeln!(b, "\n[[legevakt]]")?;
         writeln!(b, "name = {}   # {cite}", q(name))?;
         writeln!(b, "lat = {lat}\nlon = {lon}")?;
-        writeln!(b, "legevaktsentral = {}", q(&a.lvs_of(&ks[0])))?;
+        writeln!(b, "legevaktsentral = {}", q(&a.lvs_of(&ks[0].kommune_no)))?;
         writeln!(
             b,
             "kommuner = [{}]",
-            ks.iter().map(|s| q(s)).collect::<Vec<_>>().join(", ")
+            ks.iter()
+                .map(|k| q(&k.kommune_no))
+                .collect::<Vec<_>>()
+                .join(", ")
         )?;
         writeln!(b, "open = {open}")?;
         writeln!(
@@ -489,7 +487,7 @@ fn legevakt_section(a: &Area, o: &mut Out) -> anyhow::Result<usize> {
             k.lat,
             k.lon,
             default_open,
-            std::slice::from_ref(&k.kommune_no),
+            std::slice::from_ref(k),
             "[assumption]: no legevakt of legevakt.csv serves this kommune; one at the kommune's point",
         )?;
         o.placed += 1;
@@ -812,26 +810,21 @@ fn air_section(a: &Area, o: &mut Out) -> anyhow::Result<usize> {
     )?;
     let mut n = 0;
     for (i, b) in a.air.iter().enumerate() {
-        // Within reach of one of the kommuner (not of the area's centre: a large area has bases
-        // far from its middle).
-        let within = |km: f64| {
-            a.sel
-                .iter()
-                .any(|k| great_circle_km(k.lat, k.lon, b.lat, b.lon) <= km)
-        };
-        let (name, vehicle) = match b.kind.as_str() {
-            "hems_helicopter" if within(200.0) => (
-                format!("Ambulansehelikopter {}", b.name),
-                "[{ kind = \"air\", staffed = [{ days = \"all\", from = \"00:00\", to = \"24:00\" }], speed_kmh = 240.0, activation_min = { dist = \"constant\", value = 9.0 }, on_scene_min = { dist = \"lognormal\", median = 10.0, sigma = 0.86 }, urgencies = [\"red\"], min_road_response_min = 30.0, availability_share = 0.8 }]   # [Heli-DemoConfig], [HEMS-OnScene-2017]",
-            ),
-            _ => continue,
-        };
+        // Within 200 km of one of the kommuner (not of the area's centre: a large area has
+        // bases far from its middle).
+        let near = a
+            .sel
+            .iter()
+            .any(|k| great_circle_km(k.lat, k.lon, b.lat, b.lon) <= 200.0);
+        if b.kind != "hems_helicopter" || !near {
+            continue;
+        }
         station_entry(
             o,
-            &name,
+            &format!("Ambulansehelikopter {}", b.name),
             &format!("air_bases.csv row {}: {}", i + 2, short(&b.source, 80)),
             (b.lat, b.lon),
-            vehicle,
+            "[{ kind = \"air\", staffed = [{ days = \"all\", from = \"00:00\", to = \"24:00\" }], speed_kmh = 240.0, activation_min = { dist = \"constant\", value = 9.0 }, on_scene_min = { dist = \"lognormal\", median = 10.0, sigma = 0.86 }, urgencies = [\"red\"], min_road_response_min = 30.0, availability_share = 0.8 }]   # [Heli-DemoConfig], [HEMS-OnScene-2017]",
         )?;
         o.tabled += 1;
         n += 1;
@@ -939,7 +932,7 @@ pub fn region_toml(
         .collect();
     let pop: f64 = sel.iter().map(|k| k.population_2025).sum();
     let zones: Vec<ZoneRow> = read(data_dir, "delomraader_2025.csv")?;
-    let a = Area {
+    let mut a = Area {
         names: zone_names(&zones, kommuner),
         kommuner: kommuner.to_vec(),
         clat: sel.iter().map(|k| k.lat * k.population_2025).sum::<f64>() / pop,
@@ -959,7 +952,10 @@ pub fn region_toml(
         amk_of: read(data_dir, "amk_kommuner.csv")?,
         models_rel: models_rel.to_string(),
         lvs_name: format!("{name} legevaktsentral"),
+        several_amk_areas: false,
     };
+    let areas: BTreeSet<Option<&str>> = a.sel.iter().map(|k| a.amk_area(&k.kommune_no)).collect();
+    a.several_amk_areas = areas.len() > 1;
     let mut o = Out::default();
     let n_zones = zones_section(&a, &mut o)?;
     let n_legevakt = legevakt_section(&a, &mut o)?;
