@@ -13,6 +13,7 @@ mod osm;
 mod region;
 mod regions;
 mod regressions;
+mod release;
 mod shard;
 mod theory;
 mod travel;
