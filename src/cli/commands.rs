@@ -1,6 +1,6 @@
 //! What each sub-command does: the only place where the layers are wired together.
 
-use super::{Cli, Command, Failure, RunArgs, bad_input};
+use super::{Cli, Command, Failure, Format, RunArgs, bad_input};
 use crate::analysis::{self, Analysis};
 use crate::base::names::file_slug;
 use crate::input::experiment::{self, Experiment};
@@ -10,7 +10,7 @@ use crate::input::scenario::{self, Scenario, de::parse_toml};
 use crate::input::{RunSpec, calibration};
 use crate::output::files::{OutputDir, Refused, write_atomic};
 use crate::output::report::{self, Manifest};
-use crate::output::{console, plot};
+use crate::output::{console, html, lines, plot};
 use crate::run::{self, Shard};
 use crate::sim;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -325,6 +325,17 @@ fn write_outputs(
         Kind::Experiment => report::write_experiment(&a, out)?,
     }
     plot::all(&a, out.path())?;
+    let ctx = html::Context {
+        command: match kind {
+            Kind::Model => "run",
+            Kind::Experiment => "experiment",
+        },
+        file,
+        inputs: &exp.inputs,
+        base: &exp.dir,
+        description: &exp.description,
+    };
+    out.write("report.html", &html::render(&a, &ctx, out.path())?)?;
     let manifest = Manifest {
         version: env!("CARGO_PKG_VERSION").to_string(),
         source_revision: report::SOURCE_REVISION.to_string(),
@@ -384,19 +395,52 @@ fn run_model(model: &Path, opts: &RunArgs, argv: Vec<String>) -> Result<(), Fail
     let exp = prepare_model(model, opts)?;
     match execute(&exp, Kind::Model, model, opts, argv)? {
         Done::Shard(p, sh) => shard_done(&p, sh),
-        Done::Full(a, out_path, started) => print_run(&a, &exp, &out_path, started),
+        Done::Full(a, out_path, started) => print_run(&a, &exp, &out_path, started, opts.format)?,
     }
     Ok(())
 }
 
-fn print_run(a: &Analysis, exp: &Experiment, out_path: &Path, started: Instant) {
+/// Print the KPI lines of a run or an experiment as JSON or CSV on standard output.
+fn print_machine<T: serde::Serialize>(rows: &[T], format: Format) -> anyhow::Result<()> {
+    let bytes = match format {
+        Format::Json => report::to_json(&rows)?,
+        _ => report::to_csv(rows)?,
+    };
+    std::io::Write::write_all(&mut std::io::stdout().lock(), &bytes)?;
+    Ok(())
+}
+
+/// Print a line for people: on standard output with the table, else on standard error (so
+/// standard output holds only the JSON or CSV).
+macro_rules! say {
+    ($format:expr, $($arg:tt)*) => {
+        if $format == Format::Table { println!($($arg)*) } else { eprintln!($($arg)*) }
+    };
+}
+
+fn print_run(
+    a: &Analysis,
+    exp: &Experiment,
+    out_path: &Path,
+    started: Instant,
+    format: Format,
+) -> anyhow::Result<()> {
     let s = &a.variants[0].summary;
-    println!(
+    say!(
+        format,
         "{} — {} replications × {} days (+{} warm-up), seed {}",
-        a.name, exp.replications, exp.spec.days, exp.spec.warmup_days, exp.spec.seed
+        a.name,
+        exp.replications,
+        exp.spec.days,
+        exp.spec.warmup_days,
+        exp.spec.seed
     );
-    print!("{}", console::kpi_table(s));
-    println!(
+    match format {
+        Format::Table => print!("{}", console::kpi_table(s)),
+        _ => print_machine(&lines::kpi_lines(s), format)?,
+    }
+    say!(
+        format,
         "patients: {} generated, {} completed, {} in the chain at the end; {} events in {:.2} s",
         s.patients.generated,
         s.patients.completed,
@@ -404,25 +448,38 @@ fn print_run(a: &Analysis, exp: &Experiment, out_path: &Path, started: Instant) 
         a.variants[0].events,
         started.elapsed().as_secs_f64()
     );
-    println!("wrote {}/", out_path.display());
+    say!(
+        format,
+        "wrote {}/ (report.html, summary.json, kpi.csv, plots)",
+        out_path.display()
+    );
+    Ok(())
 }
 
 fn run_experiment(file: &Path, opts: &RunArgs, argv: Vec<String>) -> Result<(), Failure> {
     let exp = prepare_experiment(file, opts)?;
     match execute(&exp, Kind::Experiment, file, opts, argv)? {
         Done::Shard(p, sh) => shard_done(&p, sh),
-        Done::Full(a, out_path, started) => print_experiment(&a, &exp, &out_path, started),
+        Done::Full(a, out_path, started) => {
+            print_experiment(&a, &exp, &out_path, started, opts.format)?
+        }
     }
     Ok(())
 }
 
-fn print_experiment(a: &Analysis, exp: &Experiment, out_path: &Path, started: Instant) {
+fn print_experiment(
+    a: &Analysis,
+    exp: &Experiment,
+    out_path: &Path,
+    started: Instant,
+    format: Format,
+) -> anyhow::Result<()> {
     let sets = match exp.assumptions.len() {
         0 => String::new(),
         1 => "1 assumption set × ".to_string(),
         n => format!("{n} assumption sets × "),
     };
-    println!(
+    let head = format!(
         "{} — {sets}{} variants × {} replications × {} days (+{} warm-up), seed {}; baseline \"{}\"",
         exp.name,
         exp.variants.len(),
@@ -432,9 +489,13 @@ fn print_experiment(a: &Analysis, exp: &Experiment, out_path: &Path, started: In
         exp.spec.seed,
         exp.baseline().name
     );
-    print!("{}", console::comparison_table(a));
-    println!(
-        "{} events in {:.2} s; wrote {}/ (summary.json, kpi.csv, comparison.csv, {}utilisation_by_hour.csv, plots)",
+    say!(format, "{}", console::wrap(&head).trim_end());
+    match format {
+        Format::Table => print!("{}", console::comparison_table(a)),
+        _ => print_machine(&lines::variant_lines(a), format)?,
+    }
+    let tail = format!(
+        "{} events in {:.2} s; wrote {}/ (report.html, summary.json, kpi.csv, comparison.csv, {}utilisation_by_hour.csv, plots)",
         a.variants.iter().map(|v| v.events).sum::<u64>(),
         started.elapsed().as_secs_f64(),
         out_path.display(),
@@ -444,6 +505,8 @@ fn print_experiment(a: &Analysis, exp: &Experiment, out_path: &Path, started: In
             "robustness.csv, "
         }
     );
+    say!(format, "{}", console::wrap(&tail).trim_end());
+    Ok(())
 }
 
 /// Check each file as what it is: a model, or an experiment (it names a `base`).
@@ -671,6 +734,7 @@ fn merge(dirs: &[PathBuf], out: &Path, argv: Vec<String>) -> Result<(), Failure>
         quiet: true,
         trace: first.trace,
         shard: None,
+        format: Format::Table,
     };
     let (exp, kind) = match first.command.as_str() {
         "run" => (prepare_model(&file, &opts)?, Kind::Model),
@@ -713,8 +777,8 @@ fn merge(dirs: &[PathBuf], out: &Path, argv: Vec<String>) -> Result<(), Failure>
     let a = write_outputs(&exp, kind, &file, &opts, argv, &results, &dest, started)?;
     dest.commit()?;
     match kind {
-        Kind::Model => print_run(&a, &exp, out, started.0),
-        Kind::Experiment => print_experiment(&a, &exp, out, started.0),
+        Kind::Model => print_run(&a, &exp, out, started.0, Format::Table)?,
+        Kind::Experiment => print_experiment(&a, &exp, out, started.0, Format::Table)?,
     }
     println!("merged {n_shards} shards");
     Ok(())

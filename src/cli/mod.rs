@@ -62,6 +62,21 @@ pub struct RunArgs {
     /// into exactly the outputs of the single run.
     #[arg(long, value_name = "I/N", value_parser = parse_shard)]
     pub shard: Option<crate::run::Shard>,
+    /// How the KPIs are printed: a table (≤ 100 columns, shares in per cent), or JSON or CSV
+    /// on standard output for a program (shares as 0..1; the other lines go to standard error)
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+/// How `run` and `experiment` print their KPIs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// A table for people.
+    Table,
+    /// JSON: an array of KPI lines.
+    Json,
+    /// CSV: one row per KPI line.
+    Csv,
 }
 
 /// `--shard I/N` → the 0-based shard.

@@ -1,87 +1,100 @@
 //! What is printed on the terminal: the KPI table of a run, the key comparisons of an
 //! experiment, and the KPI reference (`akuttsim kpis`).
 
+use super::lines::{ci, kpi_lines, national, target, value};
 use crate::analysis::{Analysis, ComparisonRow, Summary};
 use crate::base::kpi::{KPI_DEFS, Kpi};
 
-fn fmt_val(x: Option<f64>, unit: &str) -> String {
-    match x {
-        None => "–".into(),
-        Some(v) if unit == "share" => format!("{v:.3}"),
-        Some(v) if v.abs() >= 100.0 => format!("{v:.0}"),
-        Some(v) => format!("{v:.1}"),
+/// Widest line the console tables print.
+pub const WIDTH: usize = 100;
+
+/// Wrap a paragraph to [`WIDTH`] columns.
+pub fn wrap(text: &str) -> String {
+    let mut out = textwrap::fill(text, WIDTH);
+    out.push('\n');
+    out
+}
+
+/// Pad `s` to `w` characters, on the left (`right`: right-aligned) or the right.
+fn pad(s: &str, w: usize, right: bool) -> String {
+    let fill = " ".repeat(w.saturating_sub(s.chars().count()));
+    if right {
+        format!("{fill}{s}")
+    } else {
+        format!("{s}{fill}")
     }
 }
 
-/// The KPI table as text: value, 95 % CI, target, unit, national reference.
+/// The KPI table as text, at most [`WIDTH`] columns: plain names grouped by part of the chain,
+/// mean and 95 % CI (shares in per cent), the target and whether it is met, the published
+/// figure.
 pub fn kpi_table(s: &Summary) -> String {
-    let mut rows: Vec<[String; 6]> = vec![[
-        "KPI".into(),
-        "mean".into(),
-        "95 % CI".into(),
-        "target".into(),
-        "unit".into(),
-        "national figure".into(),
-    ]];
-    for def in KPI_DEFS {
-        let e = &s.kpi[def.name];
-        if e.n == 0 && def.target.is_none() {
-            continue; // nothing to show, e.g. no red patients at legevakt
-        }
-        let ci = match (e.ci95_low, e.ci95_high) {
-            (Some(a), Some(b)) => format!(
-                "{} – {}",
-                fmt_val(Some(a), def.unit),
-                fmt_val(Some(b), def.unit)
-            ),
-            _ => "–".into(),
-        };
-        let target = def
-            .target
-            .map(|t| {
-                format!(
-                    "{} {}",
-                    if t.at_least { "≥" } else { "≤" },
-                    fmt_val(Some(t.value), def.unit)
-                )
-            })
-            .unwrap_or_default();
-        rows.push([
-            def.name.into(),
-            fmt_val(e.mean, def.unit),
-            ci,
-            target,
-            def.unit.into(),
-            def.reference.into(),
-        ]);
-    }
-    let w: Vec<usize> = (0..6)
-        .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
+    let lines = kpi_lines(s);
+    let head = ["", "mean", "95 % CI", "target", "", "published"];
+    let rows: Vec<[String; 6]> = lines
+        .iter()
+        .map(|l| {
+            [
+                l.label.to_string(),
+                value(l.mean, l.unit),
+                ci(l),
+                target(l),
+                l.target_met.to_string(),
+                national(l),
+            ]
+        })
         .collect();
-    let mut out = String::new();
-    if let Some(f) = &s.facilities {
-        out.push_str(&format!("Facilities ({}): {}.\n", f.generated_by, f.note));
-    }
-    for (i, r) in rows.iter().enumerate() {
-        let line: Vec<String> = r
-            .iter()
-            .enumerate()
-            .map(|(c, v)| {
-                let pad = w[c] - v.chars().count();
-                if c == 1 || c == 2 {
-                    format!("{}{}", " ".repeat(pad), v)
+    let mut w: Vec<usize> = (0..6)
+        .map(|c| {
+            rows.iter()
+                .map(|r| r[c].chars().count())
+                .chain([head[c].chars().count()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    w[0] += 2; // rows are indented under their part's heading
+    let right = [false, true, true, false, false, false];
+    let line = |r: [&str; 6], indent: &str| -> String {
+        let cells: Vec<String> = (0..6)
+            .map(|c| {
+                let text = if c == 0 {
+                    format!("{indent}{}", r[0])
                 } else {
-                    format!("{}{}", v, " ".repeat(pad))
-                }
+                    r[c].to_string()
+                };
+                pad(&text, w[c], right[c])
             })
             .collect();
-        out.push_str(line.join("  ").trim_end());
-        out.push('\n');
-        if i == 0 {
-            out.push_str(&"-".repeat(w.iter().sum::<usize>() + 10));
+        let mut l = cells.join("  ").trim_end().to_string();
+        // Never wider than the terminal budget: the published figure (last) is cut first.
+        if l.chars().count() > WIDTH {
+            l = l.chars().take(WIDTH - 1).collect::<String>() + "…";
+        }
+        l + "\n"
+    };
+    let mut out = String::new();
+    if let Some(f) = &s.facilities {
+        out.push_str(&wrap(&format!(
+            "Facilities ({}): {}.",
+            f.generated_by, f.note
+        )));
+    }
+    out.push_str(&line(head, ""));
+    let mut part = "";
+    for (l, r) in lines.iter().zip(&rows) {
+        if l.part != part {
+            part = l.part;
+            out.push_str(part);
             out.push('\n');
         }
+        out.push_str(&line([&r[0], &r[1], &r[2], &r[3], &r[4], &r[5]], "  "));
     }
+    out.push_str(&wrap(
+        "/1,000: per 1,000 inhabitants a year. p90: 90th percentile. Targets are judged on the \
+         95 % CI: borderline = the CI contains the target. Every KPI's meaning and source: \
+         akuttsim kpis.",
+    ));
     out
 }
 
@@ -107,62 +120,88 @@ const KEY_KPIS: [Kpi; 17] = [
 ];
 
 /// Key KPIs of an experiment: value per variant and paired difference vs the baseline (with
-/// assumption sets: [`comparison_by_set`]).
+/// assumption sets: [`comparison_by_set`]), at most [`WIDTH`] columns.
 pub fn comparison_table(a: &Analysis) -> String {
     if !a.assumptions.is_empty() {
         return comparison_by_set(a);
     }
-    let key = KEY_KPIS;
-    let rows = &a.comparison;
     let mut out = String::new();
     for (v, var) in a.variants.iter().enumerate() {
-        let name = &var.name;
+        let base = v == a.baseline;
         out.push_str(&format!(
             "\n{}{}\n",
-            name,
-            if v == a.baseline { " (baseline)" } else { "" }
+            var.name,
+            if base { " (baseline)" } else { "" }
         ));
-        for k in key {
-            let def = k.def();
-            let k = def.name;
-            let e = &var.summary.kpi[k];
-            if e.n == 0 {
+        let lines = kpi_lines(&var.summary);
+        let mut rows: Vec<[String; 4]> = Vec::new();
+        for k in KEY_KPIS {
+            let Some(l) = lines.iter().find(|l| l.kpi == k.def().name && l.n > 0) else {
                 continue;
-            }
-            let diff = rows
+            };
+            let r = a
+                .comparison
                 .iter()
-                .find(|r| r.variant == *name && r.kpi == k)
-                .and_then(|r| Some((r.difference?, r.ci95_low?, r.ci95_high?)))
-                .map(|(d, l, h)| {
-                    format!(
-                        "   Δ {} [{} – {}]",
-                        fmt_val(Some(d), def.unit),
-                        fmt_val(Some(l), def.unit),
-                        fmt_val(Some(h), def.unit)
-                    )
-                })
-                .unwrap_or_default();
-            out.push_str(&format!(
-                "  {:<48} {:>9} {}{}\n",
-                k,
-                fmt_val(e.mean, def.unit),
-                def.unit,
-                diff
-            ));
+                .find(|r| r.variant == var.name && r.kpi == l.kpi);
+            let (d, sig) = match r {
+                Some(r) if !base => (delta(r, l.unit), r.significant()),
+                _ => (String::new(), false),
+            };
+            rows.push([
+                format!("  {}", l.label),
+                value(l.mean, l.unit),
+                d,
+                if sig {
+                    "significant".into()
+                } else {
+                    String::new()
+                },
+            ]);
+        }
+        let w: Vec<usize> = (0..4)
+            .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
+            .collect();
+        for r in &rows {
+            let line = format!(
+                "{}  {}  {}  {}",
+                pad(&r[0], w[0], false),
+                pad(&r[1], w[1], true),
+                pad(&r[2], w[2], false),
+                r[3]
+            );
+            out.push_str(line.trim_end());
+            out.push('\n');
         }
     }
+    out.push_str(&wrap(
+        "\nΔ: the paired difference from the baseline (same seed, same patients) with its 95 % \
+         CI; pp = percentage points; significant = the CI excludes 0. Every KPI of every variant: \
+         comparison.csv, or --format csv.",
+    ));
     out
 }
 
-/// "Δ d [lo – hi]" of a comparison row (empty without a difference).
+/// "Δ −24.8 pp (−41.5 – −8.1)" of a comparison row ("no change" when the variant changes
+/// nothing; "–" without a difference).
 fn delta(r: &ComparisonRow, unit: &str) -> String {
     match (r.difference, r.ci95_low, r.ci95_high) {
-        (Some(d), Some(l), Some(h)) => format!(
-            "Δ {} [{} – {}]",
-            fmt_val(Some(d), unit),
-            fmt_val(Some(l), unit),
-            fmt_val(Some(h), unit)
-        ),
+        (Some(d), Some(l), Some(h)) if d == 0.0 && l == 0.0 && h == 0.0 => "no change".into(),
+        (Some(d), Some(l), Some(h)) => {
+            let n = |x: f64| {
+                let t = super::lines::number(x, unit);
+                if x > 0.0 {
+                    format!("+{t}")
+                } else {
+                    t.replace('-', "−")
+                }
+            };
+            let u = match super::lines::short_unit(unit) {
+                "%" => " pp".to_string(),
+                "" | "/yr" => String::new(),
+                u => format!(" {u}"),
+            };
+            format!("Δ {}{u} ({} – {})", n(d), n(l), n(h))
+        }
         _ => "–".into(),
     }
 }
@@ -174,7 +213,7 @@ pub fn comparison_by_set(a: &Analysis) -> String {
     let sets = &a.assumptions;
     let mut lines: Vec<Option<Vec<String>>> = Vec::new(); // None: a variant's title follows
     let mut titles = Vec::new();
-    let mut head = vec![String::new(), "unit".to_string()];
+    let mut head = vec![String::new()];
     head.extend(sets.iter().cloned());
     lines.push(Some(head));
     for (v, var) in a.set_variants(0).iter().enumerate() {
@@ -191,10 +230,10 @@ pub fn comparison_by_set(a: &Analysis) -> String {
             if (0..sets.len()).all(|s| a.set_variants(s)[v].summary.kpi[k].n == 0) {
                 continue;
             }
-            let mut row = vec![format!("  {k}"), def.unit.to_string()];
+            let mut row = vec![format!("  {}", def.label)];
             for (s, set) in sets.iter().enumerate() {
                 row.push(if base {
-                    fmt_val(a.set_variants(s)[v].summary.kpi[k].mean, def.unit)
+                    value(a.set_variants(s)[v].summary.kpi[k].mean, def.unit)
                 } else {
                     a.comparison
                         .iter()
@@ -254,7 +293,7 @@ pub fn comparison_by_set(a: &Analysis) -> String {
 /// Every KPI as a Markdown table (the reference printed by `akuttsim kpis`).
 pub fn kpi_reference() -> String {
     let mut s = String::from(
-        "| KPI | unit | target | published figure | meaning | source |\n|---|---|---|---|---|---|\n",
+        "| KPI | in tables | unit | target | published figure | meaning | source |\n|---|---|---|---|---|---|---|\n",
     );
     for d in KPI_DEFS {
         let target = d
@@ -262,8 +301,8 @@ pub fn kpi_reference() -> String {
             .map(|t| format!("{} {}", if t.at_least { "≥" } else { "≤" }, t.value))
             .unwrap_or_default();
         s.push_str(&format!(
-            "| `{}` | {} | {} | {} | {} | {} |\n",
-            d.name, d.unit, target, d.reference, d.description, d.source
+            "| `{}` | {} | {} | {} | {} | {} | {} |\n",
+            d.name, d.label, d.unit, target, d.reference, d.description, d.source
         ));
     }
     s

@@ -5,5 +5,7 @@
 pub mod calibration;
 pub mod console;
 pub mod files;
+pub mod html;
+pub mod lines;
 pub mod plot;
 pub mod report;

@@ -117,3 +117,56 @@ pub fn assert_ok(out: &std::process::Output) {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// Debian's Chromium for the browser tests: found on the PATH or at /usr/bin/chromium, else
+/// installed once with apt-get (as CI does on a fresh machine). None, with the reason printed,
+/// where it cannot be installed — the caller then skips, saying so.
+pub fn chromium() -> Option<std::path::PathBuf> {
+    static FOUND: std::sync::OnceLock<Option<std::path::PathBuf>> = std::sync::OnceLock::new();
+    FOUND
+        .get_or_init(|| {
+            let at = std::path::PathBuf::from("/usr/bin/chromium");
+            if at.exists() {
+                return Some(at);
+            }
+            eprintln!("Chromium not found: installing Debian's chromium and chromium-driver …");
+            let ok = std::process::Command::new("sh")
+                .args([
+                    "-c",
+                    "(apt-get update -qq || true) && DEBIAN_FRONTEND=noninteractive \
+                     apt-get install -y -qq chromium chromium-driver >/dev/null",
+                ])
+                .status()
+                .is_ok_and(|s| s.success());
+            if ok && at.exists() {
+                Some(at)
+            } else {
+                eprintln!("SKIP: Chromium could not be installed (apt-get failed or no root)");
+                None
+            }
+        })
+        .clone()
+}
+
+/// Load a page in headless Chromium: the DOM after loading, and what the browser logged
+/// (console messages and failed loads appear as lines containing "CONSOLE" or "ERR_").
+pub fn chromium_dump(browser: &Path, url: &str) -> (String, String) {
+    let o = std::process::Command::new(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--enable-logging=stderr",
+            "--v=0",
+            "--virtual-time-budget=5000",
+            "--dump-dom",
+            url,
+        ])
+        .output()
+        .expect("chromium runs");
+    (
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}

@@ -14,6 +14,7 @@ mod region;
 mod regions;
 mod regressions;
 mod release;
+mod report;
 mod shard;
 mod theory;
 mod travel;
