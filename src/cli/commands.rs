@@ -325,6 +325,7 @@ fn write_outputs(
         Kind::Experiment => report::write_experiment(&a, out)?,
     }
     plot::all(&a, out.path())?;
+    plot::sweeps(&a, &exp.sweeps, out.path())?;
     let ctx = html::Context {
         command: match kind {
             Kind::Model => "run",

@@ -113,6 +113,40 @@ pub struct AssumptionSet {
     pub variants: Vec<Variant>,
 }
 
+/// One parameter sweep of an experiment, for plots of a KPI against the swept value: the
+/// variants it made with their numeric values (a sweep over text values has none).
+#[derive(Debug, Clone)]
+pub struct SweepAxis {
+    /// The sweep's name (its variants are "name = value").
+    pub name: String,
+    /// The field it sets.
+    pub field: String,
+    /// (variant name, value), in file order.
+    pub points: Vec<(String, f64)>,
+}
+
+impl SweepAxis {
+    /// The sweep axes of the raw sweeps with at least two numeric values.
+    fn of(raw: &[Element<RawSweep>]) -> Vec<SweepAxis> {
+        raw.iter()
+            .filter_map(|e| e.value.as_ref())
+            .map(|s| SweepAxis {
+                name: s.name.clone(),
+                field: s.field.clone(),
+                points: s
+                    .values
+                    .iter()
+                    .filter_map(|v| {
+                        let x = v.as_float().or_else(|| v.as_integer().map(|i| i as f64))?;
+                        Some((format!("{} = {v}", s.name), x))
+                    })
+                    .collect(),
+            })
+            .filter(|a| a.points.len() >= 2)
+            .collect()
+    }
+}
+
 /// A validated experiment: scenarios ready to run.
 pub struct Experiment {
     /// Name.
@@ -129,6 +163,8 @@ pub struct Experiment {
     pub baseline: usize,
     /// Every input file, sorted.
     pub inputs: Vec<PathBuf>,
+    /// The parameter sweeps with numeric values (for the sweep plots).
+    pub sweeps: Vec<SweepAxis>,
     /// Folder of the experiment file (manifest paths are recorded relative to it).
     pub dir: PathBuf,
     /// Assumption sets in file order; empty without `[[assumptions]]` (one implicit set).
@@ -182,6 +218,7 @@ impl Experiment {
             baseline: 0,
             dir,
             assumptions: Vec::new(),
+            sweeps: Vec::new(),
         }
     }
 }
@@ -244,6 +281,7 @@ pub fn load(path: &Path) -> Result<Experiment, LoadError> {
     inputs.extend(base.inputs.iter().cloned());
     let mut pending = variants(&variants_raw, &base, &dir, &mut inputs, &mut p);
     pending.extend(sweeps(&sweeps_raw, &base, &mut p));
+    let sweeps = SweepAxis::of(&sweeps_raw);
     if pending.is_empty() {
         pending.push(Pending {
             name: "base".into(),
@@ -293,6 +331,7 @@ pub fn load(path: &Path) -> Result<Experiment, LoadError> {
         inputs,
         dir,
         assumptions,
+        sweeps,
     })
 }
 

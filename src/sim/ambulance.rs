@@ -182,6 +182,45 @@ pub(crate) struct Fleet {
     air_threshold: PerUrgency<f64>,
     any_reserve: bool,
     warmup: SimTime,
+    /// Vehicle time by station and hour of the week \[ms\], after warm-up: on missions,
+    /// scheduled on duty, and available (on duty, or finishing a mission after the shift).
+    by_hour: IdVec<AmbStationId, HourBooks>,
+}
+
+/// Busy, scheduled and available time in each hour of the week \[ms\].
+#[derive(Debug, Clone)]
+struct HourBooks {
+    busy: Box<[f64; 168]>,
+    scheduled: Box<[f64; 168]>,
+    available: Box<[f64; 168]>,
+}
+
+impl HourBooks {
+    fn new() -> HourBooks {
+        HourBooks {
+            busy: Box::new([0.0; 168]),
+            scheduled: Box::new([0.0; 168]),
+            available: Box::new([0.0; 168]),
+        }
+    }
+
+    /// Book the interval `[from, to)` of one vehicle, split at the hours of the week.
+    fn book(&mut self, from: SimTime, to: SimTime, busy: bool, scheduled: bool) {
+        let mut t = from.0;
+        while t < to.0 {
+            let h = SimTime(t).hour_of_week();
+            let e = ((t.div_euclid(MS_PER_HOUR) + 1) * MS_PER_HOUR).min(to.0);
+            let d = (e - t) as f64;
+            self.available[h] += d;
+            if busy {
+                self.busy[h] += d;
+            }
+            if scheduled {
+                self.scheduled[h] += d;
+            }
+            t = e;
+        }
+    }
 }
 
 impl Fleet {
@@ -201,6 +240,7 @@ impl Fleet {
             }),
             any_reserve: scn.amb_stations.iter().any(|s| s.reserve_last_for_red),
             warmup: SimTime::ZERO,
+            by_hour: IdVec::from(vec![HourBooks::new(); scn.amb_stations.len()]),
         }
     }
 
@@ -275,7 +315,33 @@ impl World<'_> {
             if vs.state.busy() {
                 vs.busy_ms += dt;
             }
+            let (busy, on_duty) = (vs.state.busy(), vs.on_duty);
+            if busy || on_duty {
+                let st = self.scn.vehicles[v].station;
+                self.fleet.by_hour[st].book(from, now, busy, on_duty);
+            }
         }
+    }
+
+    /// Vehicle-hours by station and hour of the week, as the pools' (role "ambulances").
+    pub(super) fn amb_hourly(&self) -> Vec<super::result::HourlyPool> {
+        let h = MS_PER_HOUR as f64;
+        let hours = |x: &[f64; 168]| x.iter().map(|v| v / h).collect();
+        self.scn
+            .amb_stations
+            .iter_enumerated()
+            .filter(|(i, _)| self.scn.vehicles.iter().any(|v| v.station == *i))
+            .map(|(i, st)| {
+                let b = &self.fleet.by_hour[i];
+                super::result::HourlyPool {
+                    pool: format!("{} ambulances", st.name),
+                    role: super::result::Role::Ambulances,
+                    busy_h: hours(&b.busy),
+                    scheduled_h: hours(&b.scheduled),
+                    available_h: hours(&b.available),
+                }
+            })
+            .collect()
     }
 
     /// Change a vehicle's state, enforcing the mission state machine.

@@ -411,7 +411,7 @@ impl<'a> World<'a> {
         };
         let kpis = self.score.kpis(&cx);
         let h = MS_PER_HOUR as f64;
-        let hourly = self
+        let mut hourly: Vec<HourlyPool> = self
             .pools
             .iter()
             .map(|(_, p, l, role)| HourlyPool {
@@ -422,6 +422,7 @@ impl<'a> World<'a> {
                 available_h: p.books().available_by_how.iter().map(|x| x / h).collect(),
             })
             .collect();
+        hourly.extend(self.amb_hourly());
         let response_bins = self.score.take_response_bins();
         let zones = self.score.zone_results();
         ReplicationResult {
@@ -482,7 +483,7 @@ impl<'a> World<'a> {
                 Role::LvsNurses | Role::TriageNurses | Role::SatelliteNurses => {
                     out.nurse += b.available_ms / h;
                 }
-                Role::AmkOperators | Role::EdBays => {}
+                Role::AmkOperators | Role::EdBays | Role::Ambulances => {}
             }
         }
         let weeks = years * DAYS_PER_YEAR / 7.0;

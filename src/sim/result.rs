@@ -102,6 +102,8 @@ pub enum Role {
     EdBays,
     /// Legevakt doctor cars.
     DoctorCars,
+    /// Ambulances (road, boat and air) of one station: vehicle-hours.
+    Ambulances,
 }
 
 impl Role {
@@ -115,6 +117,7 @@ impl Role {
             Role::AmkOperators => "amk_operators",
             Role::EdBays => "ed_bays",
             Role::DoctorCars => "doctor_cars",
+            Role::Ambulances => "ambulances",
         }
     }
 }

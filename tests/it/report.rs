@@ -179,3 +179,147 @@ fn an_experiment_report_shows_the_paired_differences_of_comparison_csv() {
     assert!(checked > 100, "only {checked} differences checked");
     assert!(Path::new(&out.join("report.html")).exists());
 }
+
+/// Every line of a command's standard output is at most 100 columns.
+fn assert_narrow(out: &std::process::Output) {
+    let text = String::from_utf8_lossy(&out.stdout);
+    let wide: Vec<&str> = text.lines().filter(|l| l.chars().count() > 100).collect();
+    assert!(wide.is_empty(), "lines wider than 100 columns: {wide:#?}");
+}
+
+#[test]
+fn the_console_is_narrow_and_says_which_targets_are_met_and_json_matches_the_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("run");
+    let args = |fmt: &str| {
+        vec![
+            "run".to_string(),
+            "models/fjordby.toml".into(),
+            "--replications".into(),
+            "3".into(),
+            "--days".into(),
+            "20".into(),
+            "--quiet".into(),
+            "--out".into(),
+            out.to_str().unwrap().into(),
+            "--format".into(),
+            fmt.into(),
+        ]
+    };
+    let table = cli(args("table"));
+    assert_ok(&table);
+    assert_narrow(&table);
+    let text = String::from_utf8_lossy(&table.stdout);
+    for heading in [
+        "Legevaktsentral (116117)",
+        "AMK (113)",
+        "Ambulance response",
+        "Cost",
+    ] {
+        assert!(text.lines().any(|l| l == heading), "no heading {heading}");
+    }
+    assert!(text.contains("116117 answered within 2 min") && text.contains(" %  "));
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
+
+    // JSON on standard output, and nothing else there; the numbers are summary.json's.
+    std::fs::remove_dir_all(&out).unwrap();
+    let json = cli(args("json"));
+    assert_ok(&json);
+    let lines: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let lines = lines.as_array().unwrap();
+    assert!(lines.len() > 50);
+    for l in lines {
+        let k = l["kpi"].as_str().unwrap();
+        assert_eq!(l["mean"], summary["kpi"][k]["mean"], "{k}");
+        if let Some(min) = l["target_min"].as_f64() {
+            let (lo, hi) = (
+                l["ci95_low"].as_f64().unwrap(),
+                l["ci95_high"].as_f64().unwrap(),
+            );
+            let expect = if lo >= min {
+                "met"
+            } else if hi < min {
+                "not met"
+            } else {
+                "borderline"
+            };
+            assert_eq!(l["target_met"], expect, "{k}");
+            // The table says the same.
+            let label = l["label"].as_str().unwrap();
+            let row = text
+                .lines()
+                .find(|r| r.trim_start().starts_with(label))
+                .unwrap();
+            assert!(row.contains(&format!("  {expect}")), "{row}");
+        }
+    }
+    assert!(String::from_utf8_lossy(&json.stderr).contains("wrote "));
+
+    // CSV: a header and one row per line.
+    std::fs::remove_dir_all(&out).unwrap();
+    let csv_out = cli(args("csv"));
+    assert_ok(&csv_out);
+    let mut r = csv::Reader::from_reader(&csv_out.stdout[..]);
+    assert_eq!(&r.headers().unwrap()[1], "kpi");
+    assert_eq!(r.records().count(), lines.len());
+}
+
+#[test]
+fn an_experiment_plots_its_sweep_its_differences_and_ambulance_use_by_hour() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("sweep");
+    let o = cli([
+        "experiment",
+        "experiments/teaching-ambulances.toml",
+        "--replications",
+        "3",
+        "--days",
+        "20",
+        "--quiet",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_ok(&o);
+    assert_narrow(&o);
+    for f in [
+        "sweep_ambulances-in-fjordby",
+        "differences",
+        "utilisation_by_hour",
+        "kpi_targets",
+        "response_cdf",
+    ] {
+        for ext in ["png", "svg"] {
+            let p = out.join(format!("{f}.{ext}"));
+            assert!(p.exists(), "{} missing", p.display());
+        }
+    }
+    // The sweep plot has the swept values on its axis and the target line.
+    let svg = std::fs::read_to_string(out.join("sweep_ambulances-in-fjordby.svg")).unwrap();
+    assert!(svg.contains("Red on scene ≤ 12 min, urban [%]"));
+    assert!(svg.contains("stroke-dasharray") || svg.matches("<line").count() > 10);
+    // The differences plot names the KPIs in full and the shares in percentage points.
+    let svg = std::fs::read_to_string(out.join("differences.svg")).unwrap();
+    assert!(svg.contains("Red, first unit of any kind"));
+    assert!(svg.contains("difference [percentage points]"));
+    // Ambulances are in the utilisation table, busy ≤ available in every hour.
+    let mut rdr = csv::Reader::from_path(out.join("utilisation_by_hour.csv")).unwrap();
+    let head = rdr.headers().unwrap().clone();
+    let col = |n: &str| head.iter().position(|h| h == n).unwrap();
+    let (role, busy, avail) = (
+        col("role"),
+        col("busy_server_hours_per_week"),
+        col("available_server_hours_per_week"),
+    );
+    let mut rows = 0;
+    for r in rdr.records() {
+        let r = r.unwrap();
+        if &r[role] != "ambulances" {
+            continue;
+        }
+        let (b, a): (f64, f64) = (r[busy].parse().unwrap(), r[avail].parse().unwrap());
+        assert!(b <= a + 1e-9, "busy {b} > available {a}");
+        rows += 1;
+    }
+    assert!(rows >= 168, "{rows} ambulance rows");
+}

@@ -9,7 +9,8 @@
 //! * `kpi_targets` — every KPI that has a national target, per variant, with 95 % CIs and the
 //!   target;
 //! * `differences` — paired differences vs the baseline with 95 % CIs for key KPIs;
-//! * `utilisation_by_hour` — doctor and 116117-nurse utilisation by hour of the week;
+//! * `utilisation_by_hour` — doctor, 116117-nurse and ambulance utilisation by hour of the week;
+//! * `sweep_<name>` — key KPIs against the swept value of each numeric sweep, with CIs and targets;
 //! * `map_response_<variant>`, `map_travel_<variant>` — zones (lon/lat) coloured by mean red
 //!   response time and by mean drive time to the legevakt used.
 //!
@@ -72,6 +73,9 @@ macro_rules! both {
         std::fs::write(out.join(format!("{stem}.svg")), svg.as_bytes())?;
     }};
 }
+
+mod sweep;
+pub use sweep::sweeps;
 
 fn colour(i: usize) -> RGBColor {
     // Okabe–Ito palette (colour-blind safe), then Palette99.
@@ -299,139 +303,178 @@ fn kpi_targets(a: &Analysis, out: &Path, names: &[&str], title_suffix: &str) -> 
     Ok(())
 }
 
-/// Paired differences vs the baseline with 95 % CIs for key KPIs.
-fn differences(a: &Analysis, out: &Path, names: &[&str]) -> anyhow::Result<()> {
-    // ---- paired differences vs baseline ----
-    if names.len() > 1 {
-        let rows = &a.comparison;
-        use crate::base::kpi::Kpi;
-        let key = [
-            Kpi::RedUrban12,
-            Kpi::RedRural25,
-            Kpi::RedFirstUnit,
-            Kpi::RedWithDoctor,
-            Kpi::Travel40,
-            Kpi::WaitP90Green,
-            Kpi::DoctorUtilMaxStation,
-            Kpi::NightHoursPerDoctorMonth,
-            Kpi::MissionsPer1000,
-            Kpi::AssessmentsPer1000,
-            Kpi::SuppressedPer1000,
-            Kpi::CostTotal,
-        ]
-        .map(|k| k.def().name);
-        // Every (set, variant) but the baselines, which are at `baseline` in each set.
-        let nv = a.variants.len() / a.set_count();
-        let others: Vec<usize> = (0..names.len()).filter(|&v| v % nv != a.baseline).collect();
-        // Labels "variant — set" need more room than variant names alone.
-        let label_area = if a.assumptions.is_empty() {
-            130
-        } else {
-            let longest = others.iter().map(|&v| names[v].chars().count()).max();
-            (longest.unwrap_or(0) as u32 * 7 + 20).clamp(130, 420)
-        };
-        let extra = label_area - 130;
-        both!(
-            out,
-            "differences",
-            (1500 + extra, 300 + 60 * others.len() as u32 * 3),
-            |root| {
-                let root = root.titled(
-                    &format!(
-                        "Paired difference vs \"{}\" with 95 % CI (common random numbers) — {}",
-                        a.variants[a.baseline].name, a.name
-                    ),
-                    ("sans-serif", 20),
-                )?;
-                // With longer labels the first column is wider by `extra`; the panels keep
-                // their size.
-                let panels = if extra == 0 {
-                    root.split_evenly((3, 4))
-                } else {
-                    let (w, h) = root.dim_in_pixel();
-                    let col = (w - extra) as i32 / 4;
-                    let e = extra as i32;
-                    let row = h as i32 / 3;
-                    root.split_by_breakpoints([col + e, 2 * col + e, 3 * col + e], [row, 2 * row])
-                };
-                for (pi, (panel, kname)) in panels.iter().zip(key).enumerate() {
-                    let def = KPI_DEFS
-                        .iter()
-                        .find(|d| d.name == kname)
-                        .expect("known KPI");
-                    let pts: Vec<(usize, f64, f64, f64)> = others
-                        .iter()
-                        .enumerate()
-                        .filter_map(|(row, &v)| {
-                            let cell = &a.variants[v];
-                            let r = rows.iter().find(|r| {
-                                r.variant == cell.name
-                                    && r.assumptions == cell.assumptions
-                                    && r.kpi == kname
-                            })?;
-                            Some((row, r.difference?, r.ci95_low?, r.ci95_high?))
-                        })
-                        .collect();
-                    let (mut lo, mut hi) = pts
-                        .iter()
-                        .fold((0.0f64, 0.0f64), |(a, b), p| (a.min(p.2), b.max(p.3)));
-                    if hi - lo < 1e-9 {
-                        lo -= 1.0;
-                        hi += 1.0;
-                    }
-                    let pad = (hi - lo) * 0.1;
-                    let n = others.len();
-                    let mut ch = ChartBuilder::on(panel)
-                        .caption(kname.replace('_', " "), ("sans-serif", 13))
-                        .margin(8)
-                        .x_label_area_size(35)
-                        .y_label_area_size(if pi % 4 == 0 { label_area } else { 20 })
-                        .build_cartesian_2d(lo - pad..hi + pad, -0.5..n as f64 - 0.5)?;
-                    let labels: Vec<String> =
-                        others.iter().map(|&v| names[v].to_string()).collect();
-                    let show = pi % 4 == 0;
-                    ch.configure_mesh()
-                        .disable_y_mesh()
-                        .x_labels(5)
-                        .light_line_style(WHITE.mix(0.0))
-                        .y_labels(n)
-                        .y_label_formatter(&|y| {
-                            let i = y.round() as isize;
-                            if show && (0..n as isize).contains(&i) && (y - i as f64).abs() < 0.01 {
-                                labels[i as usize].clone()
-                            } else {
-                                String::new()
-                            }
-                        })
-                        .x_desc(format!("difference [{}]", def.unit))
-                        .label_style(("sans-serif", 12))
-                        .draw()?;
-                    ch.draw_series(std::iter::once(PathElement::new(
-                        vec![(0.0, -0.5), (0.0, n as f64 - 0.5)],
-                        BLACK.stroke_width(1),
-                    )))?;
-                    for (row, m, l, h) in pts {
-                        let col = colour(others[row]);
-                        ch.draw_series(std::iter::once(ErrorBar::new_horizontal(
-                            row as f64,
-                            l,
-                            m,
-                            h,
-                            col.stroke_width(2),
-                            8,
-                        )))?;
-                        ch.draw_series(std::iter::once(Circle::new(
-                            (m, row as f64),
-                            4,
-                            col.filled(),
-                        )))?;
-                    }
-                }
-                Ok(())
-            }
-        );
-    }
+/// The KPIs of the `differences` plot.
+const DIFFERENCE_KPIS: [crate::base::kpi::Kpi; 12] = {
+    use crate::base::kpi::Kpi;
+    [
+        Kpi::RedUrban12,
+        Kpi::RedRural25,
+        Kpi::RedFirstUnit,
+        Kpi::RedWithDoctor,
+        Kpi::Travel40,
+        Kpi::DoctorUtilMaxStation,
+        Kpi::WaitP90Green,
+        Kpi::NightHoursPerDoctorMonth,
+        Kpi::MissionsPer1000,
+        Kpi::AssessmentsPer1000,
+        Kpi::SuppressedPer1000,
+        Kpi::CostTotal,
+    ]
+};
 
+/// One panel of the differences plot: the KPIs of one unit, on one scale.
+struct DiffPanel {
+    /// Axis title, with the unit.
+    title: String,
+    /// Plain KPI names, top to bottom.
+    labels: Vec<&'static str>,
+    /// (row, series, difference, CI low, CI high) in the panel's unit.
+    points: Vec<(usize, usize, f64, f64, f64)>,
+}
+
+/// The panels: KPIs grouped by unit (shares in percentage points), in first-appearance order.
+fn diff_panels(a: &Analysis, others: &[usize]) -> Vec<DiffPanel> {
+    let mut panels: Vec<(&str, DiffPanel)> = Vec::new();
+    for k in DIFFERENCE_KPIS {
+        let def = k.def();
+        let (scale, title) = match def.unit {
+            "share" => (100.0, "difference [percentage points]".to_string()),
+            u => (1.0, format!("difference [{u}]")),
+        };
+        let pi = match panels.iter().position(|(u, _)| *u == def.unit) {
+            Some(i) => i,
+            None => {
+                panels.push((
+                    def.unit,
+                    DiffPanel {
+                        title,
+                        labels: Vec::new(),
+                        points: Vec::new(),
+                    },
+                ));
+                panels.len() - 1
+            }
+        };
+        let panel = &mut panels[pi].1;
+        let row = panel.labels.len();
+        let mut any = false;
+        for (series, &v) in others.iter().enumerate() {
+            let cell = &a.variants[v];
+            let Some(r) = a.comparison.iter().find(|r| {
+                r.variant == cell.name && r.assumptions == cell.assumptions && r.kpi == def.name
+            }) else {
+                continue;
+            };
+            if let (Some(d), Some(l), Some(h)) = (r.difference, r.ci95_low, r.ci95_high) {
+                panel
+                    .points
+                    .push((row, series, d * scale, l * scale, h * scale));
+                any = true;
+            }
+        }
+        if any {
+            panel.labels.push(def.label);
+        }
+    }
+    panels
+        .into_iter()
+        .map(|(_, p)| p)
+        .filter(|p| !p.labels.is_empty())
+        .collect()
+}
+
+/// Paired differences vs the baseline with 95 % CIs for key KPIs: one panel per unit, every
+/// KPI of a panel on the same scale (so a small effect looks small), full KPI names, one colour
+/// per variant.
+fn differences(a: &Analysis, out: &Path, names: &[&str]) -> anyhow::Result<()> {
+    // Every (set, variant) but the baselines, which are at `baseline` in each set.
+    let nv = a.variants.len() / a.set_count();
+    let others: Vec<usize> = (0..names.len()).filter(|&v| v % nv != a.baseline).collect();
+    let panels = diff_panels(a, &others);
+    if panels.is_empty() {
+        return Ok(());
+    }
+    let row_h = 16 + 12 * others.len() as u32;
+    let heights: Vec<u32> = panels
+        .iter()
+        .map(|p| 70 + row_h * p.labels.len() as u32)
+        .collect();
+    let legend_h = 30 + 20 * others.len() as u32;
+    let total_h = 50 + legend_h + heights.iter().sum::<u32>();
+    both!(out, "differences", (1300, total_h), |root| {
+        let root = root.titled(
+            &format!(
+                "Paired difference from \"{}\" with 95 % CI (same patients in every variant) — {}",
+                a.variants[a.baseline].name, a.name
+            ),
+            ("sans-serif", 19),
+        )?;
+        let (legend, mut rest) = root.split_vertically(legend_h);
+        for (i, &v) in others.iter().enumerate() {
+            let y = 12 + 20 * i as i32;
+            legend.draw(&Circle::new((330, y + 6), 5, colour(v).filled()))?;
+            legend.draw(&Text::new(
+                names[v].to_string(),
+                (345, y),
+                ("sans-serif", 14).into_font(),
+            ))?;
+        }
+        for (p, h) in panels.iter().zip(&heights) {
+            let (area, below) = rest.split_vertically(*h);
+            rest = below;
+            let (mut lo, mut hi) = p
+                .points
+                .iter()
+                .fold((0.0f64, 0.0f64), |(l, h), q| (l.min(q.3), h.max(q.4)));
+            if hi - lo < 1e-9 {
+                lo -= 1.0;
+                hi += 1.0;
+            }
+            let pad = (hi - lo) * 0.08;
+            let n = p.labels.len();
+            let m = others.len();
+            let mut ch = ChartBuilder::on(&area)
+                .margin(8)
+                .x_label_area_size(40)
+                .y_label_area_size(310)
+                .build_cartesian_2d(lo - pad..hi + pad, -0.5..n as f64 - 0.5)?;
+            let labels = p.labels.clone();
+            ch.configure_mesh()
+                .disable_y_mesh()
+                .y_labels(2 * n + 1)
+                .y_label_formatter(&|y| {
+                    let i = y.round() as isize;
+                    if (0..n as isize).contains(&i) && (y - i as f64).abs() < 0.01 {
+                        labels[n - 1 - i as usize].to_string()
+                    } else {
+                        String::new()
+                    }
+                })
+                .x_labels(8)
+                .x_desc(p.title.as_str())
+                .label_style(("sans-serif", 13))
+                .draw()?;
+            ch.draw_series(std::iter::once(PathElement::new(
+                vec![(0.0, -0.5), (0.0, n as f64 - 0.5)],
+                BLACK.stroke_width(1),
+            )))?;
+            for &(row, series, d, l, h) in &p.points {
+                // Top to bottom in KPI order; the variants of a KPI side by side.
+                let y = (n - 1 - row) as f64 + 0.3 - 0.6 * (series as f64 + 0.5) / m as f64;
+                let col = colour(others[series]);
+                ch.draw_series(std::iter::once(ErrorBar::new_horizontal(
+                    y,
+                    l,
+                    d,
+                    h,
+                    col.stroke_width(2),
+                    6,
+                )))?;
+                ch.draw_series(std::iter::once(Circle::new((d, y), 4, col.filled())))?;
+            }
+        }
+        Ok(())
+    });
     Ok(())
 }
 
@@ -456,15 +499,19 @@ fn utilisation(a: &Analysis, out: &Path, names: &[&str], title_suffix: &str) -> 
             .map(|(h, (b, c))| ((h as f64 + 0.5) / 24.0, (b / c).min(1.0)))
             .collect()
     };
-    both!(out, "utilisation_by_hour", (1400, 800), |root| {
+    both!(out, "utilisation_by_hour", (1400, 1150), |root| {
         let root = root.titled(
             &format!("Utilisation by hour of the week ({title_suffix})"),
             ("sans-serif", 22),
         )?;
-        let panels = root.split_evenly((2, 1));
+        let panels = root.split_evenly((3, 1));
         for (panel, (role, label)) in panels.iter().zip([
             ("doctors", "Legevakt doctors (incl. video and home visits)"),
             ("lvs_nurses", "Legevaktsentral nurses (116117)"),
+            (
+                "ambulances",
+                "Ambulances, all stations (vehicle-hours on missions ÷ on duty)",
+            ),
         ]) {
             let mut ch = ChartBuilder::on(panel)
                 .caption(label, ("sans-serif", 17))
@@ -481,7 +528,7 @@ fn utilisation(a: &Analysis, out: &Path, names: &[&str], title_suffix: &str) -> 
                     format!("{} 00:00", D[d])
                 })
                 .x_desc("hour of the week")
-                .y_desc("busy ÷ scheduled")
+                .y_desc("busy ÷ available (incl. overtime)")
                 .label_style(("sans-serif", 13))
                 .draw()?;
             for (i, v) in a.variants.iter().enumerate() {
