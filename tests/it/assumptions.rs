@@ -89,6 +89,8 @@ overrides = { demand = { calls_116117 = { distance_decay_per_km = { red = 0.0, y
 "#;
 
 const TRAVEL40: &str = "legevakt_travel_within_40min_population_share";
+/// Its plain name in the console tables.
+const TRAVEL40_LABEL: &str = "Inhabitants ≤ 40 min to legevakt";
 
 /// Write the model and an experiment (the variants, then `sets`) into `dir`; the experiment's
 /// path.
@@ -309,9 +311,12 @@ fn outputs_with_sets_are_byte_identical_for_one_and_two_threads() {
         serde_json::json!(["people in the north", "people in the south"])
     );
     // The console shows the difference under each set and the verdict.
-    let line = stdout.lines().rfind(|l| l.contains(TRAVEL40)).unwrap();
+    let line = stdout
+        .lines()
+        .rfind(|l| l.contains(TRAVEL40_LABEL))
+        .unwrap();
     assert!(
-        line.contains("Δ -0.980") && line.contains("Δ 0.980"),
+        line.contains("Δ −98.0 pp") && line.contains("Δ +98.0 pp"),
         "{line}"
     );
     assert!(line.ends_with("not robust"), "{line}");
@@ -326,7 +331,10 @@ fn the_console_says_robust_when_the_difference_holds() {
     let tmp = tempfile::tempdir().unwrap();
     let f = write(tmp.path(), HOLD);
     let stdout = run_cli(&f, &tmp.path().join("out"), "0");
-    let line = stdout.lines().rfind(|l| l.contains(TRAVEL40)).unwrap();
+    let line = stdout
+        .lines()
+        .rfind(|l| l.contains(TRAVEL40_LABEL))
+        .unwrap();
     assert!(
         line.ends_with(" robust") && !line.contains("not robust"),
         "{line}"
@@ -439,6 +447,8 @@ fn without_sets_the_files_keep_their_layout() {
             expected.extend(["png", "svg"].map(|e| format!("{map}_ambulances-in-fjordby-{n}.{e}")));
         }
     }
+    expected.extend(["png", "svg"].map(|e| format!("sweep_ambulances-in-fjordby.{e}")));
+    expected.push("report.html".into());
     expected.push(".akuttsim-output".into());
     expected.sort();
     assert_eq!(file_names(&out), expected);

@@ -104,7 +104,7 @@ fn cli_run_writes_summary_and_manifest() {
     ]);
     assert_ok(&st);
     let stdout = String::from_utf8_lossy(&st.stdout);
-    assert!(stdout.contains("lvs_answered_within_2min_share") && stdout.contains("95 % CI"));
+    assert!(stdout.contains("116117 answered within 2 min") && stdout.contains("95 % CI"));
     let summary: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
     for key in [
