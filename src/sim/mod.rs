@@ -32,6 +32,7 @@ mod pool;
 mod queue;
 pub mod result;
 mod score;
+mod tracing;
 
 pub use ambulance::VState;
 
@@ -185,6 +186,13 @@ impl<'a> World<'a> {
 
     /// A patient's path ends.
     fn complete(&mut self, p: PatientId, outcome: Outcome) {
+        self.note(
+            p,
+            PatientEvent::Complete,
+            TracePlace::None,
+            TraceResource::None,
+            Detail::outcome(outcome),
+        );
         self.patients.remove(p);
         self.completed += 1;
         self.score.outcome(self.now, outcome);
