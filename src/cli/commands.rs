@@ -248,7 +248,8 @@ fn check_trace(exp: &Experiment, replications: u64) -> Result<(), Failure> {
     if rows <= MAX_TRACE_ROWS {
         return Ok(());
     }
-    let days_fit = (MAX_TRACE_ROWS / (per_day * replications as f64) - exp.spec.warmup_days).floor();
+    let days_fit =
+        (MAX_TRACE_ROWS / (per_day * replications as f64) - exp.spec.warmup_days).floor();
     let reps_fit = (MAX_TRACE_ROWS / (per_day * total_days)).floor();
     let one = (MAX_TRACE_ROWS / per_day - exp.spec.warmup_days).floor();
     let fix = if days_fit >= 1.0 {

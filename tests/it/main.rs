@@ -15,5 +15,6 @@ mod regions;
 mod regressions;
 mod shard;
 mod theory;
+mod trace;
 mod travel;
 mod validation;
