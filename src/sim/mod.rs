@@ -17,7 +17,9 @@
 //! | `score` | every accumulator; the only place KPIs are computed | |
 //!
 //! Entities are referred to by typed ids (`base::ids`); patients live in a slab. Statistics are
-//! streaming, so memory does not grow with the horizon.
+//! streaming, so memory does not grow with the horizon — unless `--trace` asks for the trace,
+//! which `tracing` notes (patient events) beside `ambulance` (vehicle state changes) and `amk`
+//! (red responses), behind one `Option` test each.
 
 mod ambulance;
 mod amk;
