@@ -257,7 +257,7 @@ pub struct Trace {
 
 impl Trace {
     /// A patient arose in slab slot `slot`: it gets the next patient number.
-    #[inline(never)]
+    #[inline]
     pub(crate) fn arise(&mut self, slot: usize, info: PatientInfo) -> u32 {
         self.patients.push(info);
         let n = u32::try_from(self.patients.len()).unwrap_or(u32::MAX);
@@ -269,7 +269,7 @@ impl Trace {
     }
 
     /// Record an event of patient number `patient` at `t`.
-    #[inline(never)]
+    #[inline]
     pub(crate) fn push(
         &mut self,
         t: crate::base::time::SimTime,
@@ -296,7 +296,7 @@ impl Trace {
     }
 
     /// Red event `slot` is followed for patient number `patient`.
-    #[inline(never)]
+    #[inline]
     pub(crate) fn red_event(&mut self, slot: usize, patient: u32) {
         if self.red.len() <= slot {
             self.red.resize(slot + 1, 0);

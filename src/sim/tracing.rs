@@ -14,6 +14,14 @@ impl World<'_> {
     /// `need_arises` row is noted at `place`.
     #[inline(always)]
     pub(super) fn note_arise(&mut self, p: PatientId, channel: TraceChannel, place: TracePlace) {
+        if self.trace.is_some() {
+            self.record_arise(p, channel, place);
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn record_arise(&mut self, p: PatientId, channel: TraceChannel, place: TracePlace) {
         if let Some(tr) = &mut self.trace {
             let pat = &self.patients[p];
             let info = PatientInfo {
@@ -43,6 +51,21 @@ impl World<'_> {
         resource: TraceResource,
         detail: Detail,
     ) {
+        if self.trace.is_some() {
+            self.record(p, event, place, resource, detail);
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn record(
+        &mut self,
+        p: PatientId,
+        event: PatientEvent,
+        place: TracePlace,
+        resource: TraceResource,
+        detail: Detail,
+    ) {
         if let Some(tr) = &mut self.trace {
             let n = tr.patient_in(p.index());
             tr.push(self.now, n, event, place, resource, detail);
@@ -60,7 +83,7 @@ impl World<'_> {
     ) {
         if self.trace.is_some() {
             let (place, resource, detail) = f(self);
-            self.note(p, event, place, resource, detail);
+            self.record(p, event, place, resource, detail);
         }
     }
 
@@ -68,6 +91,14 @@ impl World<'_> {
     /// (also after `p`'s path has ended).
     #[inline(always)]
     pub(super) fn note_red_event(&mut self, r: RedEventId, p: PatientId) {
+        if self.trace.is_some() {
+            self.record_red_event(r, p);
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn record_red_event(&mut self, r: RedEventId, p: PatientId) {
         if let Some(tr) = &mut self.trace {
             let n = tr.patient_in(p.index());
             tr.red_event(r.index(), n);
@@ -77,6 +108,21 @@ impl World<'_> {
     /// Note an event of the patient of red event `r`.
     #[inline(always)]
     pub(super) fn note_red(
+        &mut self,
+        r: RedEventId,
+        event: PatientEvent,
+        place: TracePlace,
+        resource: TraceResource,
+        detail: Detail,
+    ) {
+        if self.trace.is_some() {
+            self.record_red(r, event, place, resource, detail);
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn record_red(
         &mut self,
         r: RedEventId,
         event: PatientEvent,
