@@ -47,12 +47,14 @@ impl World<'_> {
         pat.hospital = Some(h);
         pat.stage = Stage::EdQueue;
         let prio = pat.urgency.priority();
-        let res = match (pat.by_ambulance_now, pat.vehicle) {
-            (true, Some(v)) => TraceResource::Vehicle(v),
-            _ => TraceResource::None,
-        };
-        let place = TracePlace::Hospital(h);
-        self.note(p, PatientEvent::ArriveEd, place, res, Detail::None);
+        self.note_with(p, PatientEvent::ArriveEd, |w| {
+            let pat = &w.patients[p];
+            let res = match (pat.by_ambulance_now, pat.vehicle) {
+                (true, Some(v)) => TraceResource::Vehicle(v),
+                _ => TraceResource::None,
+            };
+            (TracePlace::Hospital(h), res, Detail::None)
+        });
         self.request(self.ed.bays[h], prio, seq, Job::EdBay(p));
     }
 

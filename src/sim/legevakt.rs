@@ -383,10 +383,12 @@ impl World<'_> {
 
     pub(super) fn home_visit_arrive(&mut self, p: PatientId) {
         let (_, site) = self.site_of(p);
-        let pool = self.patients[p].visit_pool;
-        self.note_home(p, PatientEvent::HomeVisitArrive, pool);
-        if let Site::Station(_) = site {
-            self.note_home(p, PatientEvent::HomeVisitStart, pool);
+        if self.trace.is_some() {
+            let pool = self.patients[p].visit_pool;
+            self.note_home(p, PatientEvent::HomeVisitArrive, pool);
+            if let Site::Station(_) = site {
+                self.note_home(p, PatientEvent::HomeVisitStart, pool);
+            }
         }
         let pat = &mut self.patients[p];
         debug_assert_eq!(pat.stage, Stage::HomeVisitTravel);
