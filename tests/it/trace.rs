@@ -317,6 +317,53 @@ fn an_enormous_trace_is_refused_with_the_fix() {
 }
 
 #[test]
+fn merged_shards_write_the_trace_of_the_single_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = |extra: &[&str], out: &Path| {
+        let mut args: Vec<&OsStr> = [
+            "run",
+            FJORDBY,
+            "--replications",
+            "3",
+            "--days",
+            "2",
+            "--warmup-days",
+            "0.5",
+            "--trace",
+            "--quiet",
+        ]
+        .iter()
+        .chain(extra)
+        .map(OsStr::new)
+        .collect();
+        args.extend([OsStr::new("--out"), out.as_os_str()]);
+        assert_ok(&cli(args));
+    };
+    let p = |n: &str| tmp.path().join(n);
+    run(&[], &p("all"));
+    run(&["--shard", "1/2"], &p("s1"));
+    run(&["--shard", "2/2"], &p("s2"));
+    assert_ok(&cli([
+        OsStr::new("merge"),
+        p("s1").as_os_str(),
+        p("s2").as_os_str(),
+        OsStr::new("--out"),
+        p("m").as_os_str(),
+    ]));
+    for f in [
+        "trace_patients.csv",
+        "trace_vehicles.csv",
+        "trace_responses.csv",
+    ] {
+        let (a, b) = (
+            std::fs::read(p("all").join(f)).unwrap(),
+            std::fs::read(p("m").join(f)).unwrap(),
+        );
+        assert!(a == b, "{f}: the merged shards differ from the single run");
+    }
+}
+
+#[test]
 fn a_shard_keeps_its_trace_for_merge() {
     // The compact trace survives shard.json (serde), so a merged run could write it.
     let scn = fjordby();
