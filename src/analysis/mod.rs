@@ -352,6 +352,125 @@ pub struct TraceRows {
     pub vehicles: Vec<TraceVehicleRow>,
     /// Red responses.
     pub responses: Vec<TraceResponseRow>,
+    /// Patient events, one block per replication (`trace_patients.csv`; kept compact, named
+    /// when written).
+    pub patients: Vec<PatientTraceBlock>,
+}
+
+/// The patient events of one replication of one variant, with the names to write them by.
+#[derive(Debug, Clone)]
+pub struct PatientTraceBlock {
+    /// Variant.
+    pub variant: String,
+    /// Replication.
+    pub replication: u64,
+    /// End of the warm-up \[ms since start\].
+    pub warmup_ms: i64,
+    /// The names of the variant's places and resources.
+    pub names: std::sync::Arc<TraceNames>,
+    /// The patients, by number − 1.
+    pub patients: Vec<crate::sim::PatientInfo>,
+    /// The events, in the order they happened.
+    pub events: Vec<crate::sim::PatientRecord>,
+    /// Assumption set (with `[[assumptions]]`).
+    pub assumptions: Option<String>,
+}
+
+/// Names of the places and resources of one variant, for `trace_patients.csv`.
+#[derive(Debug, Clone, Default)]
+pub struct TraceNames {
+    /// Zones.
+    pub zones: Vec<String>,
+    /// Places of the travel matrix: a zone point by its zone, a facility by its name.
+    pub places: Vec<String>,
+    /// Legevakt sites (stations and satellites).
+    pub sites: Vec<String>,
+    /// Hospitals.
+    pub hospitals: Vec<String>,
+    /// Legevaktsentraler.
+    pub lvs: Vec<String>,
+    /// The AMK centre taking each zone's 113 calls (empty without an AMK).
+    pub zone_amk: Vec<String>,
+    /// Vehicles, by station and number.
+    pub vehicles: Vec<String>,
+    /// Pools of servers, by label (pool id order).
+    pub pools: Vec<String>,
+}
+
+impl TraceNames {
+    /// The names of a scenario's places and resources; `pools` are the replication's pool
+    /// labels in pool id order.
+    pub fn of(scn: &Scenario, pools: Vec<String>) -> TraceNames {
+        use crate::input::travel::Place;
+        let zones: Vec<String> = scn.zones.iter().map(|z| z.name.clone()).collect();
+        let places = scn
+            .travel
+            .places()
+            .map(|(id, pt)| match scn.travel.place(id) {
+                Place::Point(p) => zones[scn.points[p].zone.index()].clone(),
+                Place::Facility(_) => pt.name.clone(),
+            })
+            .collect();
+        let sites = scn
+            .sites
+            .iter()
+            .map(|s| match *s {
+                Site::Station(i) => scn.stations[i].name.clone(),
+                Site::Satellite(i) => scn.satellites[i].name.clone(),
+            })
+            .collect();
+        let zone_amk = scn
+            .zones
+            .keys()
+            .map(|z| match &scn.amk {
+                None => String::new(),
+                Some(a) => match scn.derived.zone_amk[z] {
+                    0 => a.name.clone(),
+                    k => a
+                        .centres
+                        .get(k - 1)
+                        .map(|c| c.0.clone())
+                        .unwrap_or_default(),
+                },
+            })
+            .collect();
+        TraceNames {
+            zones,
+            places,
+            sites,
+            hospitals: scn.hospitals.iter().map(|h| h.name.clone()).collect(),
+            lvs: scn.lvs.iter().map(|l| l.name.clone()).collect(),
+            zone_amk,
+            vehicles: vehicle_names(scn),
+            pools,
+        }
+    }
+
+    /// The name of the place of an event of a patient from `zone`.
+    pub fn place(&self, p: crate::sim::TracePlace, zone: ZoneId) -> &str {
+        use crate::sim::TracePlace as P;
+        let name = match p {
+            P::None => None,
+            P::Home => self.zones.get(zone.index()),
+            P::Place(x) => self.places.get(x.index()),
+            P::Site(x) => self.sites.get(x.index()),
+            P::Hospital(x) => self.hospitals.get(x.index()),
+            P::Lvs(x) => self.lvs.get(x.index()),
+            P::Amk => self.zone_amk.get(zone.index()),
+        };
+        name.map_or("", String::as_str)
+    }
+
+    /// The name of the resource of an event.
+    pub fn resource(&self, r: crate::sim::TraceResource) -> &str {
+        use crate::sim::TraceResource as R;
+        let name = match r {
+            R::None => None,
+            R::Vehicle(v) => self.vehicles.get(v.index()),
+            R::Pool(p) => self.pools.get(p.index()),
+        };
+        name.map_or("", String::as_str)
+    }
 }
 
 /// One variant's input to the analysis.
@@ -606,13 +725,28 @@ fn vehicle_names(scn: &Scenario) -> Vec<String> {
 
 fn trace_rows(variants: &[VariantInput], spec: &RunSpec) -> Option<TraceRows> {
     let warmup_min = spec.warmup_days * 1440.0;
+    let warmup_ms = crate::base::time::SimTime::from_days(spec.warmup_days).0;
     let mut out = TraceRows::default();
     let mut any = false;
     for v in variants {
         let names = vehicle_names(v.scenario);
+        let mut patient_names: Option<std::sync::Arc<TraceNames>> = None;
         for r in v.results {
             let Some(t) = &r.trace else { continue };
             any = true;
+            let pn = patient_names.get_or_insert_with(|| {
+                let pools = r.hourly.iter().map(|h| h.pool.clone()).collect();
+                std::sync::Arc::new(TraceNames::of(v.scenario, pools))
+            });
+            out.patients.push(PatientTraceBlock {
+                variant: v.name.to_string(),
+                replication: r.replication,
+                warmup_ms,
+                names: pn.clone(),
+                patients: t.patients.clone(),
+                events: t.patient_events.clone(),
+                assumptions: None,
+            });
             out.vehicles
                 .extend(t.transitions.iter().map(|x| TraceVehicleRow {
                     variant: v.name.to_string(),

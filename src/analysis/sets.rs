@@ -51,6 +51,7 @@ pub fn analyse(exp: &Experiment, results: &[Vec<ReplicationResult>]) -> Analysis
             (Some(mut t), Some(u)) => {
                 t.vehicles.extend(u.vehicles);
                 t.responses.extend(u.responses);
+                t.patients.extend(u.patients);
                 Some(t)
             }
             (t, u) => t.or(u),
@@ -79,10 +80,12 @@ fn tag(a: &mut Analysis, set: &AssumptionSet) {
     if let Some(TraceRows {
         vehicles,
         responses,
+        patients,
     }) = &mut a.trace
     {
         vehicles.iter_mut().for_each(|r| r.assumptions = name());
         responses.iter_mut().for_each(|r| r.assumptions = name());
+        patients.iter_mut().for_each(|r| r.assumptions = name());
     }
 }
 

@@ -229,6 +229,47 @@ fn check_work(exp: &Experiment, kind: Kind, file: &Path) -> Result<(), Failure> 
     Ok(())
 }
 
+/// Refuse `--trace` on a run whose trace would be enormous (more than
+/// [`MAX_TRACE_ROWS`](crate::input::scenario::limits::MAX_TRACE_ROWS) estimated rows), naming
+/// the run length and replication count that would fit.
+fn check_trace(exp: &Experiment, replications: u64) -> Result<(), Failure> {
+    use crate::input::scenario::limits::{MAX_TRACE_ROWS, TRACE_ROWS_PER_PATIENT};
+    if !exp.spec.trace {
+        return Ok(());
+    }
+    let total_days = exp.spec.days + exp.spec.warmup_days;
+    // Rows per simulated day of one replication of every cell.
+    let per_day: f64 = exp
+        .cells()
+        .map(|v| v.scenario.expected_patients(total_days) / total_days.max(1e-9))
+        .sum::<f64>()
+        * TRACE_ROWS_PER_PATIENT;
+    let rows = per_day * total_days * replications as f64;
+    if rows <= MAX_TRACE_ROWS {
+        return Ok(());
+    }
+    let days_fit =
+        (MAX_TRACE_ROWS / (per_day * replications as f64) - exp.spec.warmup_days).floor();
+    let reps_fit = (MAX_TRACE_ROWS / (per_day * total_days)).floor();
+    let one = (MAX_TRACE_ROWS / per_day - exp.spec.warmup_days).floor();
+    let fix = if days_fit >= 1.0 {
+        format!("give --days {days_fit:.0} or fewer")
+    } else if one >= 1.0 {
+        format!("give --replications 1 --days {one:.0} or fewer")
+    } else {
+        "give --replications 1 and a shorter --days and --warmup-days".to_string()
+    };
+    let or_reps = if reps_fit >= 1.0 && days_fit >= 1.0 {
+        format!(", or --replications {reps_fit:.0} or fewer")
+    } else {
+        String::new()
+    };
+    let s = if replications == 1 { "" } else { "s" };
+    Err(bad_input(format!(
+        "--trace: this run would write about {rows:.1e} trace rows ({replications} replication{s} × {total_days} days) — at most {MAX_TRACE_ROWS:.0e} are supported; {fix}{or_reps}, or leave out --trace"
+    )))
+}
+
 fn create_out(out_path: &Path) -> Result<OutputDir, Failure> {
     OutputDir::create(out_path).map_err(|e| {
         if e.downcast_ref::<Refused>().is_some() {
@@ -249,10 +290,11 @@ fn execute(
     argv: Vec<String>,
 ) -> Result<Done, Failure> {
     check_work(exp, kind, file)?;
+    let shard = opts.shard.unwrap_or(Shard::ALL);
+    check_trace(exp, shard.replications(exp.replications).count() as u64)?;
     catch_ctrl_c();
     let out_path = out_dir(opts, file)?;
     let out = create_out(&out_path)?;
-    let shard = opts.shard.unwrap_or(Shard::ALL);
     let reps = shard.replications(exp.replications).count() as u64;
     let bar = progress(reps * exp.cells().count() as u64, opts.quiet);
     let (started, started_unix) = (Instant::now(), unix_now());

@@ -53,8 +53,10 @@ pub struct RunArgs {
     /// No progress bar.
     #[arg(long)]
     pub quiet: bool,
-    /// Also write trace_vehicles.csv and trace_responses.csv (every vehicle state change and
-    /// red response; memory and file size grow with the horizon).
+    /// Also write trace_patients.csv (every event of every patient: time, event, place,
+    /// resource), trace_vehicles.csv and trace_responses.csv (every vehicle state change and red
+    /// response). Memory and file size grow with the horizon: a run estimated at more than 5
+    /// million trace rows is refused (shorten --days or lower --replications).
     #[arg(long)]
     pub trace: bool,
     /// Run only shard I of N (1 ≤ I ≤ N): the replications r with r mod N = I − 1. The output

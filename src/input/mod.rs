@@ -36,7 +36,7 @@ pub struct RunSpec {
     pub days: f64,
     /// Warm-up days (simulated first, not measured).
     pub warmup_days: f64,
-    /// Keep a per-vehicle and per-response trace (memory grows with the horizon).
+    /// Keep a per-patient, per-vehicle and per-response trace (memory grows with the horizon).
     pub trace: bool,
 }
 

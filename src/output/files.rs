@@ -138,6 +138,16 @@ impl OutputDir {
 
     /// Write one file (its name may contain no folder).
     pub fn write(&self, name: &str, bytes: &[u8]) -> anyhow::Result<()> {
+        self.write_with(name, |w| w.write_all(bytes))
+    }
+
+    /// Write one file by streaming into it through a buffer (for files too large to build in
+    /// memory first).
+    pub fn write_with(
+        &self,
+        name: &str,
+        fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+    ) -> anyhow::Result<()> {
         let p = self.path().join(name);
         let mut o = std::fs::OpenOptions::new();
         o.write(true).create_new(true);
@@ -146,10 +156,12 @@ impl OutputDir {
             use std::os::unix::fs::OpenOptionsExt;
             o.mode(0o666);
         }
-        let mut f = o
+        let f = o
             .open(&p)
             .with_context(|| format!("cannot write {} in {}", name, self.target.display()))?;
-        f.write_all(bytes)
+        let mut w = std::io::BufWriter::with_capacity(1 << 20, f);
+        fill(&mut w)
+            .and_then(|()| w.flush())
             .with_context(|| format!("cannot write {} in {}", name, self.target.display()))?;
         Ok(())
     }

@@ -275,12 +275,110 @@ fn table<T: Serialize>(
     }
 }
 
+/// One row of `trace_patients.csv` (the README documents every column).
+#[derive(Serialize)]
+struct PatientRow<'a> {
+    variant: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    assumptions: Option<&'a str>,
+    replication: u64,
+    patient: u32,
+    time_min: f64,
+    day: i64,
+    clock: &'a str,
+    warmup: bool,
+    event: &'static str,
+    detail: &'static str,
+    place: &'a str,
+    resource: &'a str,
+    urgency: &'static str,
+    channel: &'static str,
+}
+
+/// `d h:mm:ss` of a time \[ms since start\]: the day (0 = the first, a Monday) and the clock
+/// time, to the second (rounded down).
+fn day_clock(t_ms: i64, buf: &mut String) -> i64 {
+    use crate::base::time::{MS_PER_DAY, MS_PER_S};
+    use std::fmt::Write as _;
+    let day = t_ms.div_euclid(MS_PER_DAY);
+    let s = t_ms.rem_euclid(MS_PER_DAY) / MS_PER_S;
+    buf.clear();
+    let _ = write!(buf, "{:02}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60);
+    day
+}
+
+/// Stream `trace_patients.csv`: the blocks in order (variant, replication), each block's
+/// events in the order they happened; with assumption sets, the `assumptions` column after
+/// `variant`. An empty trace still gets its header.
+fn write_patient_trace(
+    blocks: &[crate::analysis::PatientTraceBlock],
+    sets: bool,
+    w: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    let mut c = csv::WriterBuilder::new().has_headers(false).from_writer(w);
+    let header: &[&str] = &[
+        "variant",
+        "assumptions",
+        "replication",
+        "patient",
+        "time_min",
+        "day",
+        "clock",
+        "warmup",
+        "event",
+        "detail",
+        "place",
+        "resource",
+        "urgency",
+        "channel",
+    ];
+    let header: Vec<&str> = header
+        .iter()
+        .copied()
+        .filter(|h| sets || *h != "assumptions")
+        .collect();
+    c.write_record(&header)?;
+    let mut clock = String::with_capacity(8);
+    for b in blocks {
+        for e in &b.events {
+            let Some(info) = (e.patient as usize)
+                .checked_sub(1)
+                .and_then(|i| b.patients.get(i))
+            else {
+                continue;
+            };
+            let day = day_clock(e.t_ms, &mut clock);
+            let row = PatientRow {
+                variant: &b.variant,
+                assumptions: sets.then(|| b.assumptions.as_deref().unwrap_or_default()),
+                replication: b.replication,
+                patient: e.patient,
+                time_min: e.t_ms as f64 / crate::base::time::MS_PER_MIN as f64,
+                day,
+                clock: &clock,
+                warmup: e.t_ms < b.warmup_ms,
+                event: e.event.name(),
+                detail: e.detail.name(),
+                place: b.names.place(e.place, info.zone),
+                resource: b.names.resource(e.resource),
+                urgency: info.urgency.name(),
+                channel: info.channel.name(),
+            };
+            c.serialize(row).map_err(std::io::Error::other)?;
+        }
+    }
+    c.flush()
+}
+
 fn write_tables(a: &Analysis, out: &OutputDir) -> anyhow::Result<()> {
     if let Some(t) = &a.trace {
         let v = table(a, &t.vehicles, |r| r.assumptions.as_deref())?;
         out.write("trace_vehicles.csv", &v)?;
         let r = table(a, &t.responses, |r| r.assumptions.as_deref())?;
         out.write("trace_responses.csv", &r)?;
+        out.write_with("trace_patients.csv", |w| {
+            write_patient_trace(&t.patients, !a.assumptions.is_empty(), w)
+        })?;
     }
     let k = table(a, &a.kpi_rows, |r| r.assumptions.as_deref())?;
     out.write("kpi.csv", &k)?;

@@ -35,7 +35,9 @@
 
 use super::Event;
 use super::World;
-use super::result::{AmbStationResult, Outcome, Transition};
+use super::result::{
+    AmbStationResult, Detail, Outcome, PatientEvent, TracePlace, TraceResource, Transition,
+};
 use crate::base::ids::{
     AmbStationId, HospitalId, IdVec, PatientId, PlaceId, RedEventId, SiteId, VehicleId,
 };
@@ -516,6 +518,20 @@ impl World<'_> {
             pat.amb_seq = seq;
             (pat.urgency, pat.seed, pat.red)
         };
+        let detail = match kind {
+            MissionKind::Emergency => Detail::Emergency,
+            MissionKind::Planned => Detail::Planned,
+            MissionKind::Assessment => Detail::Assessment,
+            MissionKind::Transport => Detail::Transport,
+            MissionKind::ToLegevakt(_) => Detail::ToLegevakt,
+            MissionKind::Transfer(_) => Detail::Transfer,
+        };
+        let (ev, at, none) = (
+            PatientEvent::AmbulanceRequested,
+            TracePlace::Place(scene),
+            TraceResource::None,
+        );
+        self.note(p, ev, at, none, detail);
         let best = self.best_vehicles(scene, u);
         let air = self.air_rule(&best, u, scene);
         if kind == MissionKind::Emergency && u == Urgency::Red {
@@ -534,6 +550,8 @@ impl World<'_> {
                 },
             }
             if let (Some(a), Some(r)) = (air, red) {
+                let (at, air) = (TracePlace::Place(scene), TraceResource::Vehicle(a));
+                self.note(p, PatientEvent::AirDispatched, at, air, Detail::None);
                 self.launch(a, Task::Support(r), scene, seed, u, Purpose::Support);
             }
             return;
@@ -674,6 +692,25 @@ impl World<'_> {
         self.patients[q].vehicle = None;
         self.fleet.queue.insert((prio, seq, q));
         self.score.red_diversion(self.now);
+        let (at_q, vehicle) = (
+            TracePlace::Place(self.patients[q].scene),
+            TraceResource::Vehicle(v),
+        );
+        self.note(
+            q,
+            PatientEvent::AmbulanceDiverted,
+            at_q,
+            vehicle,
+            Detail::None,
+        );
+        let at = TracePlace::Place(scene);
+        self.note(
+            p,
+            PatientEvent::AmbulanceDispatched,
+            at,
+            vehicle,
+            Detail::None,
+        );
         self.patients[p].vehicle = Some(v);
         let vs = &mut self.fleet.veh[v];
         vs.task = Some(Task::Patient(p));
@@ -722,6 +759,14 @@ impl World<'_> {
             pat.vehicle = Some(v);
             (pat.urgency, pat.seed, pat.scene)
         };
+        let (at, vehicle) = (TracePlace::Place(scene), TraceResource::Vehicle(v));
+        self.note(
+            p,
+            PatientEvent::AmbulanceDispatched,
+            at,
+            vehicle,
+            Detail::None,
+        );
         self.launch(v, Task::Patient(p), scene, seed, u, Purpose::Ambulance);
     }
 
@@ -850,6 +895,10 @@ impl World<'_> {
 
     fn arrive_on_scene(&mut self, v: VehicleId, p: PatientId) {
         self.set_state(v, VState::OnScene);
+        self.note_with(p, PatientEvent::VehicleOnScene, |w| {
+            let at = TracePlace::Place(w.patients[p].scene);
+            (at, TraceResource::Vehicle(v), Detail::None)
+        });
         let (kind, u, seed, red) = {
             let pat = &self.patients[p];
             (pat.mission, pat.urgency, pat.seed, pat.red)
@@ -917,6 +966,8 @@ impl World<'_> {
     /// already gone).
     fn support_arrive(&mut self, v: VehicleId, r: RedEventId) {
         self.set_state(v, VState::OnScene);
+        let (home, air) = (TracePlace::Home, TraceResource::Vehicle(v));
+        self.note_red(r, PatientEvent::AirOnScene, home, air, Detail::None);
         let open = self.red_unit_arrived(r, false);
         let m = if open {
             let mut rng = patient_rng(self.fleet.veh[v].seed, Purpose::Support);
@@ -953,6 +1004,8 @@ impl World<'_> {
                 .vehicle_travel_min(v, scene, self.scn.site_place(s));
             let t = self.emergency(v, u, scene, self.scn.site_place(s), t);
             self.fleet.veh[v].dest = Some(Dest::Site(s));
+            let (to, vehicle) = (TracePlace::Site(s), TraceResource::Vehicle(v));
+            self.note(p, PatientEvent::Conveyed, to, vehicle, Detail::None);
             self.move_to(v, VState::Conveying, scene, self.scn.site_place(s), t);
             return;
         }
@@ -985,6 +1038,8 @@ impl World<'_> {
         };
         self.fleet.veh[v].dest = Some(Dest::Hospital(best.1));
         self.patients[p].hospital = Some(best.1);
+        let (at, vehicle) = (TracePlace::Hospital(best.1), TraceResource::Vehicle(v));
+        self.note(p, PatientEvent::Conveyed, at, vehicle, Detail::None);
         let to = self.scn.hospital_place(best.1);
         let t = self.emergency(v, u, scene, to, best.0);
         self.move_to(v, VState::Conveying, scene, to, t);
@@ -1005,6 +1060,7 @@ impl World<'_> {
             .as_ref()
             .expect("vehicles imply [ambulance]");
         let m = amb.handover_min[u].sample(&mut patient_rng(seed, Purpose::Handover));
+        self.note_handover(p, v);
         self.hand_over(v, m);
     }
 
@@ -1018,6 +1074,7 @@ impl World<'_> {
             .as_ref()
             .expect("vehicles imply [ambulance]");
         let m = amb.handover_min[Urgency::Green].sample(&mut patient_rng(seed, Purpose::Handover));
+        self.note_handover(p, v);
         self.hand_over(v, m);
         self.complete(p, Outcome::Transferred);
     }
@@ -1041,8 +1098,21 @@ impl World<'_> {
                 .handover_min[u]
                 .sample(&mut rng),
         };
+        let (at, vehicle) = (TracePlace::Site(s), TraceResource::Vehicle(v));
+        self.note(p, PatientEvent::Handover, at, vehicle, Detail::None);
         self.hand_over(v, m);
         self.arrive_at_site(p);
+    }
+
+    /// Note vehicle `v`'s handover of patient `p` at its hospital.
+    #[inline(always)]
+    fn note_handover(&mut self, p: PatientId, v: VehicleId) {
+        self.note_with(p, PatientEvent::Handover, |w| {
+            let at = w.patients[p]
+                .hospital
+                .map_or(TracePlace::None, TracePlace::Hospital);
+            (at, TraceResource::Vehicle(v), Detail::None)
+        });
     }
 
     /// The crew hands its patient over for `minutes`; the vehicle is then free to return.

@@ -23,7 +23,9 @@ use super::ambulance::MissionKind;
 use super::doctor_car::CarFor;
 use super::patient::Stage;
 use super::pool::{Job, Pools};
-use super::result::{Outcome, ResponseRecord, Role};
+use super::result::{
+    Detail, Outcome, PatientEvent, ResponseRecord, Role, TracePlace, TraceResource,
+};
 use super::score::{self, RURAL, URBAN};
 use crate::base::ids::{CalloutId, PatientId, PlaceId, PointId, PoolId, RedEventId, SiteId};
 use crate::base::rng::{Purpose, patient_rng};
@@ -104,6 +106,7 @@ impl World<'_> {
     /// A patient reaches 113.
     pub(super) fn reach_amk(&mut self, p: PatientId) {
         self.score.call_113(self.now);
+        self.note_amk(p, PatientEvent::Call113Ring, TraceResource::None);
         let Some(pool) = self.amk_pool(p) else {
             self.complete(p, Outcome::ToAmk);
             return;
@@ -134,6 +137,7 @@ impl World<'_> {
 
     /// A call on the AMK's other lines joins the operators' queue behind every 113 call.
     pub(super) fn amk_other_line(&mut self, p: PatientId) {
+        self.note_amk(p, PatientEvent::Call113Ring, TraceResource::None);
         let Some(pool) = self.amk_pool(p) else {
             self.complete(p, Outcome::OtherAmkCall);
             return;
@@ -152,6 +156,7 @@ impl World<'_> {
             return;
         }
         let now = self.now;
+        self.note_amk(p, PatientEvent::Call113Answered, TraceResource::Pool(pool));
         let amk = self.scn.amk.as_ref().expect("AMK pool implies AMK");
         let pat = &mut self.patients[p];
         pat.stage = Stage::AmkCall;
@@ -174,6 +179,7 @@ impl World<'_> {
     pub(super) fn amk_call_end(&mut self, p: PatientId) {
         let amk = self.scn.amk.as_ref().expect("AMK pool implies AMK");
         let operators = self.amk_pool(p).expect("AMK pool");
+        self.note_amk(p, PatientEvent::Call113End, TraceResource::Pool(operators));
         if self.patients[p].other_call {
             self.release(operators);
             self.complete(p, Outcome::OtherAmkCall);
@@ -213,6 +219,7 @@ impl World<'_> {
                     units_out: 0,
                 }));
                 self.patients[p].red = Some(r);
+                self.note_red_event(r, p);
                 self.request_ambulance(p, MissionKind::Emergency, scene);
                 if amk.alert_red
                     && self.u(p, Purpose::Callout) < amk.callout_share
@@ -252,6 +259,8 @@ impl World<'_> {
         } else {
             self.patients[p].stage = Stage::PlannedWait;
             self.score.planned_deferred(self.now);
+            let (pl, r, d) = (TracePlace::Home, TraceResource::None, Detail::Planned);
+            self.note(p, PatientEvent::PlannedDeferred, pl, r, d);
             self.q.push(start, Event::PlannedStart { p });
         }
     }
@@ -285,6 +294,8 @@ impl World<'_> {
             seed,
         }));
         self.red_unit_sent(r);
+        let (pl, res) = (TracePlace::Site(s), TraceResource::Pool(pool));
+        self.note_red(r, PatientEvent::CalloutRequested, pl, res, Detail::Red);
         let seq = self.next_seq();
         self.request(pool, Urgency::Red.priority(), seq, Job::RedCallout(c));
     }
@@ -295,6 +306,8 @@ impl World<'_> {
         if self.amk.red_events[co.red.index()].cleared {
             // The ambulance has already left the scene: no point going out.
             self.amk.callouts.remove(c.index());
+            let (pl, res) = (TracePlace::Site(co.site), TraceResource::Pool(co.pool));
+            self.note_red(co.red, PatientEvent::CalloutCancelled, pl, res, Detail::Red);
             self.release(co.pool);
             self.red_unit_closed(co.red);
             return;
@@ -307,6 +320,8 @@ impl World<'_> {
     pub(super) fn callout_arrive(&mut self, c: CalloutId) {
         let co = self.amk.callouts[c.index()].clone();
         let amk = self.scn.amk.as_ref().expect("call-outs imply AMK");
+        let (pl, res) = (TracePlace::Home, TraceResource::Pool(co.pool));
+        self.note_red(co.red, PatientEvent::CalloutOnScene, pl, res, Detail::Red);
         self.red_unit_arrived(co.red, true);
         let m = amk
             .callout_on_scene_min
@@ -322,6 +337,8 @@ impl World<'_> {
     pub(super) fn callout_end(&mut self, c: CalloutId) {
         let co = self.amk.callouts.remove(c.index());
         let back = self.scn.point_site_min(co.point, co.site);
+        let (pl, res) = (TracePlace::Home, TraceResource::Pool(co.pool));
+        self.note_red(co.red, PatientEvent::CalloutLeaves, pl, res, Detail::Red);
         self.after(Dur::from_minutes(back), Event::ServerBack { pool: co.pool });
         self.red_unit_closed(co.red);
     }
@@ -366,6 +383,12 @@ impl World<'_> {
                 vehicle: v.expect("an ambulance is on scene"),
             });
         }
+    }
+
+    /// Note a 113 event of patient `p` at its AMK centre.
+    #[inline(always)]
+    fn note_amk(&mut self, p: PatientId, event: PatientEvent, resource: TraceResource) {
+        self.note(p, event, TracePlace::Amk, resource, Detail::None);
     }
 
     /// The first unit of any kind reached yellow patient `p` (an ambulance or the doctor car).

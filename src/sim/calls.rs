@@ -7,7 +7,7 @@
 use super::Event;
 use super::World;
 use super::patient::Stage;
-use super::result::Outcome;
+use super::result::{Detail, Outcome, PatientEvent, TracePlace, TraceResource};
 use crate::base::ids::PatientId;
 use crate::base::rng::{PatientRng, Purpose, patient_rng};
 use crate::base::time::Dur;
@@ -34,17 +34,29 @@ impl World<'_> {
 
     /// Patience ran out: if still unanswered, the caller hangs up and calls again or gives up.
     pub(super) fn hang_up(&mut self, p: PatientId, seq: u64) {
-        let (amk, params) = if self.still_waiting(p, seq, Stage::LvsQueue) {
+        let (amk, params, place) = if self.still_waiting(p, seq, Stage::LvsQueue) {
             let l = self.patients[p].lvs.expect("calling an LVS");
-            (false, self.scn.lvs[l].abandonment.as_ref())
+            (
+                false,
+                self.scn.lvs[l].abandonment.as_ref(),
+                TracePlace::Lvs(l),
+            )
         } else if self.still_waiting(p, seq, Stage::AmkQueue) {
             (
                 true,
                 self.scn.amk.as_ref().and_then(|a| a.abandonment.as_ref()),
+                TracePlace::Amk,
             )
         } else {
             return; // answered in time
         };
+        self.note(
+            p,
+            PatientEvent::HangUp,
+            place,
+            TraceResource::None,
+            Detail::None,
+        );
         let a = params.expect("a hang-up implies abandonment parameters");
         self.score.hung_up(self.now, amk);
         let pat = &mut self.patients[p];
@@ -68,9 +80,15 @@ impl World<'_> {
         match self.patients[p].stage {
             Stage::RedialLvs => {
                 let l = self.patients[p].lvs.expect("called an LVS");
+                let (r, n, d) = (TraceResource::None, PatientEvent::Redial, Detail::None);
+                self.note(p, n, TracePlace::Lvs(l), r, d);
                 self.lvs_call(p, l);
             }
-            Stage::RedialAmk => self.reach_amk(p),
+            Stage::RedialAmk => {
+                let (r, n, d) = (TraceResource::None, PatientEvent::Redial, Detail::None);
+                self.note(p, n, TracePlace::Amk, r, d);
+                self.reach_amk(p)
+            }
             s => unreachable!("redial in stage {s:?}"),
         }
     }

@@ -16,7 +16,7 @@
 
 use super::World;
 use super::patient::{Patient, Stage};
-use super::result::Outcome;
+use super::result::{Detail, Outcome, PatientEvent, TraceChannel, TracePlace, TraceResource};
 use crate::base::ids::{DemandStreamId, IdVec, PatientId, PointId, SiteId, ZoneId};
 use crate::base::rng::{Purpose, SimRng, StreamId, stream_rng};
 use crate::base::time::{MS_PER_HOUR, MS_PER_WEEK, SimTime};
@@ -388,6 +388,7 @@ impl World<'_> {
         let mut pat = self.fresh_patient(seed, zone, point, Urgency::Green);
         pat.stage = Stage::Ambulance;
         let p = self.patients.insert(pat);
+        self.note_arise(p, TraceChannel::Transfer, TracePlace::Hospital(from));
         self.score.transfer(self.now);
         let at = self.scn.hospital_place(from);
         self.request_ambulance(p, super::ambulance::MissionKind::Transfer(to), at);
@@ -402,6 +403,7 @@ impl World<'_> {
         let mut pat = self.fresh_patient(seed, zone, point, Urgency::Green);
         pat.other_call = true;
         let p = self.patients.insert(pat);
+        self.note_arise(p, TraceChannel::OtherLvs, TracePlace::Home);
         self.lvs_call(p, l);
     }
 
@@ -413,6 +415,7 @@ impl World<'_> {
         let mut pat = self.fresh_patient(seed, zone, point, Urgency::Green);
         pat.other_call = true;
         let p = self.patients.insert(pat);
+        self.note_arise(p, TraceChannel::OtherAmk, TracePlace::Home);
         self.amk_other_line(p);
     }
 
@@ -433,6 +436,11 @@ impl World<'_> {
         let p = self
             .patients
             .insert(self.fresh_patient(seed, zone, point, urgency));
+        let traced_channel = match channel {
+            Channel::Lvs => TraceChannel::Lvs,
+            Channel::Amk => TraceChannel::Amk,
+        };
+        self.note_arise(p, traced_channel, TracePlace::Home);
         if channel == Channel::Amk {
             self.reach_amk(p);
             return;
@@ -507,6 +515,19 @@ impl World<'_> {
         }
         let fate = d.suppressed_fate[u].pick(self.u(p, Purpose::Fate));
         self.score.suppressed(self.now, zone, fate);
+        let detail = match fate {
+            FateKind::Call113 => Detail::FateCall113,
+            FateKind::Phone => Detail::FatePhone,
+            FateKind::GpNextDay => Detail::FateGpNextDay,
+            FateKind::Unmet => Detail::FateUnmet,
+        };
+        self.note(
+            p,
+            PatientEvent::KeptAwayByDistance,
+            TracePlace::Home,
+            TraceResource::None,
+            detail,
+        );
         match fate {
             FateKind::Call113 => self.reach_amk(p),
             FateKind::Phone => match self.scn.derived.zone_lvs[zone] {

@@ -15,7 +15,7 @@ use super::World;
 use super::ambulance::MissionKind;
 use super::patient::Stage;
 use super::pool::{Job, Pools};
-use super::result::{Outcome, Role};
+use super::result::{Detail, Outcome, PatientEvent, Role, TraceResource};
 use crate::base::ids::{CarMissionId, DoctorCarId, IdVec, PatientId, PointId, PoolId, RedEventId};
 use crate::base::rng::{Purpose, patient_rng, patient_uniform};
 use crate::base::time::Dur;
@@ -117,6 +117,17 @@ impl World<'_> {
             Offer::Accepted
         };
         self.score.car_offer(self.now, offer, car.station);
+        if self.trace.is_some() {
+            let res = TraceResource::Pool(self.cars.pools[i]);
+            let (event, detail) = match offer {
+                Offer::Accepted if red => (PatientEvent::DoctorCarDispatched, Detail::Red),
+                Offer::Accepted => (PatientEvent::DoctorCarDispatched, Detail::Yellow),
+                Offer::Busy => (PatientEvent::DoctorCarDeclined, Detail::Busy),
+                Offer::OutOfArea => (PatientEvent::DoctorCarDeclined, Detail::OutOfArea),
+                Offer::Judgement => (PatientEvent::DoctorCarDeclined, Detail::Judgement),
+            };
+            self.note_car(target, event, res, detail);
+        }
         if offer != Offer::Accepted {
             return false;
         }
@@ -155,6 +166,10 @@ impl World<'_> {
 
     pub(super) fn car_arrive(&mut self, m: CarMissionId) {
         let cm = self.cars.missions[m.index()].clone();
+        if self.trace.is_some() {
+            let res = TraceResource::Pool(self.cars.pools[cm.car]);
+            self.note_car(cm.target, PatientEvent::DoctorCarOnScene, res, Detail::None);
+        }
         let car = &self.scn.doctor_cars[cm.car];
         let open = match cm.target {
             CarFor::Yellow(p) => {
@@ -180,6 +195,10 @@ impl World<'_> {
             .scn
             .point_site_min(cm.point, self.scn.station_site(car.station));
         self.after(Dur::from_minutes(back), Event::CarBack { m });
+        if self.trace.is_some() {
+            let res = TraceResource::Pool(self.cars.pools[cm.car]);
+            self.note_car(cm.target, PatientEvent::DoctorCarLeaves, res, Detail::None);
+        }
         match cm.target {
             CarFor::Red(r) => self.red_unit_closed(r),
             CarFor::Yellow(p) => {

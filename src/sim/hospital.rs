@@ -8,7 +8,7 @@ use super::World;
 use super::ambulance::MissionKind;
 use super::patient::Stage;
 use super::pool::{Job, Pools};
-use super::result::{Outcome, Role};
+use super::result::{Detail, Outcome, PatientEvent, Role, TracePlace, TraceResource};
 use crate::base::ids::{HospitalId, IdVec, PatientId, PoolId};
 use crate::base::rng::{Purpose, patient_rng};
 use crate::base::schedule::Weekly;
@@ -47,6 +47,14 @@ impl World<'_> {
         pat.hospital = Some(h);
         pat.stage = Stage::EdQueue;
         let prio = pat.urgency.priority();
+        self.note_with(p, PatientEvent::ArriveEd, |w| {
+            let pat = &w.patients[p];
+            let res = match (pat.by_ambulance_now, pat.vehicle) {
+                (true, Some(v)) => TraceResource::Vehicle(v),
+                _ => TraceResource::None,
+            };
+            (TracePlace::Hospital(h), res, Detail::None)
+        });
         self.request(self.ed.bays[h], prio, seq, Job::EdBay(p));
     }
 
@@ -63,6 +71,7 @@ impl World<'_> {
                 pat.seed,
             )
         };
+        self.note_with(p, PatientEvent::EdStart, |w| w.at_bays(h));
         if by_ambulance {
             self.patients[p].by_ambulance_now = false;
             self.ambulance_handover(v.expect("brought by ambulance"), p);
@@ -79,6 +88,7 @@ impl World<'_> {
             debug_assert_eq!(pat.stage, Stage::Ed);
             (pat.hospital.expect("at a hospital"), pat.urgency)
         };
+        self.note_with(p, PatientEvent::LeaveEd, |w| w.at_bays(h));
         self.release(self.ed.bays[h]);
         let admitted = self.u(p, Purpose::Admission) < self.scn.hospitals[h].admission[u];
         if admitted {
@@ -105,11 +115,18 @@ impl World<'_> {
         }
         self.score.referral(self.now);
         let place = self.scn.site_place(site);
+        let (ev, at, none) = (
+            PatientEvent::Referred,
+            TracePlace::Site(site),
+            TraceResource::None,
+        );
         if rng.random::<f64>() < r.by_ambulance[u] && !self.scn.vehicles.is_empty() {
+            self.note(p, ev, at, none, Detail::ByAmbulance);
             self.patients[p].stage = Stage::Ambulance;
             self.request_ambulance(p, MissionKind::Transport, place);
         } else {
             // On their own: nearest hospital by road from the legevakt.
+            self.note(p, ev, at, none, Detail::OwnMeans);
             let bh = self.scn.derived.place_hospital[place].expect("referrals imply a hospital");
             let best = self.scn.travel.road_min(place, self.scn.hospital_place(bh));
             let pat = &mut self.patients[p];
@@ -118,6 +135,12 @@ impl World<'_> {
             self.after(Dur::from_minutes(best), Event::ArriveAtEd { p });
         }
         true
+    }
+
+    /// Place and resource of an event in hospital `h`'s ED bays.
+    fn at_bays(&self, h: HospitalId) -> (TracePlace, TraceResource, Detail) {
+        let bays = TraceResource::Pool(self.ed.bays[h]);
+        (TracePlace::Hospital(h), bays, Detail::None)
     }
 
     pub(super) fn arrive_at_ed(&mut self, p: PatientId) {

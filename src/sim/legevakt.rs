@@ -19,7 +19,9 @@ use super::World;
 use super::ambulance::MissionKind;
 use super::patient::Stage;
 use super::pool::{Job, Pools};
-use super::result::{LegevaktStationResult, Outcome, Role};
+use super::result::{
+    Detail, LegevaktStationResult, Outcome, PatientEvent, Role, TracePlace, TraceResource,
+};
 use super::score::AssessmentReason;
 use crate::base::ids::{IdVec, PatientId, PoolId, SatelliteId, SiteId, StationId};
 use crate::base::rng::{Purpose, patient_rng};
@@ -107,6 +109,7 @@ impl World<'_> {
             TravelMode::Own => self.travel_to_site(p, s),
             TravelMode::PatientTransport => {
                 self.score.patient_transport(self.now);
+                self.note_site(p, PatientEvent::PatientTransport, s, TraceResource::None);
                 let pat = &mut self.patients[p];
                 pat.site = Some(s);
                 pat.stage = Stage::PatientTransport;
@@ -129,6 +132,7 @@ impl World<'_> {
 
     /// The patient drives to site `s`.
     pub(super) fn travel_to_site(&mut self, p: PatientId, s: SiteId) {
+        self.note_site(p, PatientEvent::TravelToLegevakt, s, TraceResource::None);
         let pat = &mut self.patients[p];
         pat.site = Some(s);
         pat.stage = Stage::Travelling;
@@ -141,7 +145,8 @@ impl World<'_> {
     pub(super) fn arrive_at_site(&mut self, p: PatientId) {
         let seq = self.next_seq();
         let now = self.now;
-        let (_, site) = self.site_of(p);
+        let (s, site) = self.site_of(p);
+        self.note_site(p, PatientEvent::ArriveLegevakt, s, TraceResource::None);
         let pat = &mut self.patients[p];
         debug_assert!(
             matches!(
@@ -178,10 +183,13 @@ impl World<'_> {
     }
 
     pub(super) fn triage_start(&mut self, p: PatientId) {
-        let (_, site) = self.site_of(p);
+        let (s, site) = self.site_of(p);
         let Site::Station(i) = site else {
             panic!("triage outside a station")
         };
+        self.note_with(p, PatientEvent::TriageStart, |w| {
+            w.at_pool(s, w.legevakt.triage[i])
+        });
         let pat = &mut self.patients[p];
         debug_assert_eq!(pat.stage, Stage::TriageQueue);
         pat.stage = Stage::Triage;
@@ -198,10 +206,13 @@ impl World<'_> {
     }
 
     pub(super) fn triage_end(&mut self, p: PatientId) {
-        let (_, site) = self.site_of(p);
+        let (s, site) = self.site_of(p);
         let Site::Station(i) = site else {
             panic!("triage outside a station")
         };
+        self.note_with(p, PatientEvent::TriageEnd, |w| {
+            w.at_pool(s, w.legevakt.triage[i])
+        });
         let pat = &mut self.patients[p];
         debug_assert_eq!(pat.stage, Stage::Triage);
         pat.stage = Stage::DoctorQueue;
@@ -212,10 +223,13 @@ impl World<'_> {
 
     /// The satellite nurse takes the patient; together they wait for a host doctor on video.
     pub(super) fn satellite_nurse_start(&mut self, p: PatientId) {
-        let (_, site) = self.site_of(p);
+        let (s, site) = self.site_of(p);
         let Site::Satellite(i) = site else {
             panic!("satellite nurse at a station")
         };
+        self.note_with(p, PatientEvent::SatelliteNurseStart, |w| {
+            w.at_pool(s, Some(w.legevakt.sat_nurses[i]))
+        });
         let pat = &mut self.patients[p];
         debug_assert_eq!(pat.stage, Stage::SatelliteNurseQueue);
         pat.stage = Stage::DoctorQueue;
@@ -227,7 +241,8 @@ impl World<'_> {
     /// A doctor starts a consultation (in person at a station, or by video with a satellite).
     pub(super) fn consult_start(&mut self, p: PatientId) {
         let now = self.now;
-        let (_, site) = self.site_of(p);
+        let (s, site) = self.site_of(p);
+        self.note_consultation(p, s, site, true);
         let pat = &mut self.patients[p];
         debug_assert_eq!(pat.stage, Stage::DoctorQueue);
         pat.stage = Stage::Consultation;
@@ -250,7 +265,9 @@ impl World<'_> {
 
     pub(super) fn consult_end(&mut self, p: PatientId) {
         debug_assert_eq!(self.patients[p].stage, Stage::Consultation);
-        match self.site_of(p).1 {
+        let (s, site) = self.site_of(p);
+        self.note_consultation(p, s, site, false);
+        match site {
             Site::Station(i) => {
                 self.release(self.legevakt.doctors[i]);
                 self.score.station_consultation(self.now, i);
@@ -313,6 +330,7 @@ impl World<'_> {
         pat.t_wait = now;
         pat.seq = seq;
         pat.visit_pool = Some(pool);
+        self.note_pool(p, PatientEvent::HomeVisitRequested, s, Some(pool));
         if let Some(w) = policy.max_wait_min {
             self.after(Dur::from_minutes(w), Event::VisitTimeout { p, seq });
         }
@@ -331,6 +349,18 @@ impl World<'_> {
     pub(super) fn assessment_mission(&mut self, p: PatientId, why: AssessmentReason) {
         let (z, pt) = (self.patients[p].zone, self.patients[p].point);
         self.score.assessment_mission(self.now, z, why);
+        let detail = match why {
+            AssessmentReason::Policy => Detail::Policy,
+            AssessmentReason::NoSiteOpen => Detail::NoSiteOpen,
+            AssessmentReason::TooFar => Detail::TooFar,
+            AssessmentReason::NoOneFree => Detail::NoOneFree,
+        };
+        let (ev, home, none) = (
+            PatientEvent::AssessmentMission,
+            TracePlace::Home,
+            TraceResource::None,
+        );
+        self.note(p, ev, home, none, detail);
         self.patients[p].stage = Stage::Ambulance;
         self.request_ambulance(p, MissionKind::Assessment, self.scn.travel.point_place(pt));
     }
@@ -344,6 +374,7 @@ impl World<'_> {
         }
         self.pools.get_mut(pool).leave(self.now);
         let (s, _) = self.site_of(p);
+        self.note_pool(p, PatientEvent::HomeVisitDeparts, s, Some(pool));
         let pat = &mut self.patients[p];
         pat.stage = Stage::HomeVisitTravel;
         let m = self.scn.point_site_min(pat.point, s);
@@ -352,6 +383,13 @@ impl World<'_> {
 
     pub(super) fn home_visit_arrive(&mut self, p: PatientId) {
         let (_, site) = self.site_of(p);
+        if self.trace.is_some() {
+            let pool = self.patients[p].visit_pool;
+            self.note_home(p, PatientEvent::HomeVisitArrive, pool);
+            if let Site::Station(_) = site {
+                self.note_home(p, PatientEvent::HomeVisitStart, pool);
+            }
+        }
         let pat = &mut self.patients[p];
         debug_assert_eq!(pat.stage, Stage::HomeVisitTravel);
         match site {
@@ -382,6 +420,10 @@ impl World<'_> {
         let Site::Satellite(i) = site else {
             panic!("video home visit from a station")
         };
+        self.note_with(p, PatientEvent::HomeVisitStart, |w| {
+            let host = w.legevakt.doctors[w.scn.satellites[i].host];
+            (TracePlace::Home, TraceResource::Pool(host), Detail::None)
+        });
         let pat = &mut self.patients[p];
         debug_assert_eq!(pat.stage, Stage::HomeVisitVideoQueue);
         pat.stage = Stage::HomeVisit;
@@ -401,6 +443,7 @@ impl World<'_> {
                 pat.visit_pool.expect("a home visit has its server"),
             )
         };
+        self.note_home(p, PatientEvent::HomeVisitEnd, Some(pool));
         let (video, station) = match site {
             Site::Satellite(i) => {
                 let host = self.scn.satellites[i].host;
@@ -417,6 +460,54 @@ impl World<'_> {
 }
 
 impl World<'_> {
+    /// Note a patient event at site `s` (served by `resource`).
+    #[inline(always)]
+    fn note_site(&mut self, p: PatientId, event: PatientEvent, s: SiteId, resource: TraceResource) {
+        self.note(p, event, TracePlace::Site(s), resource, Detail::None);
+    }
+
+    /// Note a patient event at site `s` served by `pool` (if any).
+    #[inline(always)]
+    fn note_pool(&mut self, p: PatientId, event: PatientEvent, s: SiteId, pool: Option<PoolId>) {
+        let res = pool.map_or(TraceResource::None, TraceResource::Pool);
+        self.note_site(p, event, s, res);
+    }
+
+    /// Place and resource of an event at site `s` served by `pool` (if any).
+    fn at_pool(&self, s: SiteId, pool: Option<PoolId>) -> (TracePlace, TraceResource, Detail) {
+        let res = pool.map_or(TraceResource::None, TraceResource::Pool);
+        (TracePlace::Site(s), res, Detail::None)
+    }
+
+    /// Note a home-visit event at the patient's home, served by `pool`.
+    #[inline(always)]
+    fn note_home(&mut self, p: PatientId, event: PatientEvent, pool: Option<PoolId>) {
+        let res = pool.map_or(TraceResource::None, TraceResource::Pool);
+        self.note(p, event, TracePlace::Home, res, Detail::None);
+    }
+
+    /// Note the start (`start`) or end of patient `p`'s consultation at site `s`: with the
+    /// station's doctors, or by video with the satellite's host doctors.
+    #[inline(always)]
+    fn note_consultation(&mut self, p: PatientId, s: SiteId, site: Site, start: bool) {
+        if self.trace.is_none() {
+            return;
+        }
+        let (event, doctors) = match (site, start) {
+            (Site::Station(i), true) => (PatientEvent::ConsultStart, self.legevakt.doctors[i]),
+            (Site::Station(i), false) => (PatientEvent::ConsultEnd, self.legevakt.doctors[i]),
+            (Site::Satellite(i), true) => (
+                PatientEvent::VideoConsultStart,
+                self.legevakt.doctors[self.scn.satellites[i].host],
+            ),
+            (Site::Satellite(i), false) => (
+                PatientEvent::VideoConsultEnd,
+                self.legevakt.doctors[self.scn.satellites[i].host],
+            ),
+        };
+        self.note_pool(p, event, s, Some(doctors));
+    }
+
     /// Per-station doctor hours of the measured period (counts are filled in by the score).
     pub(super) fn legevakt_station_results(&self) -> Vec<LegevaktStationResult> {
         let h = MS_PER_HOUR as f64;

@@ -6,7 +6,7 @@ use super::Event;
 use super::World;
 use super::patient::Stage;
 use super::pool::{Job, Pools};
-use super::result::{Outcome, Role};
+use super::result::{Detail, Outcome, PatientEvent, Role, TracePlace, TraceResource};
 use super::score::AssessmentReason;
 use crate::base::ids::{IdVec, LvsId, PatientId, PoolId};
 use crate::base::rng::{Purpose, patient_rng};
@@ -41,6 +41,13 @@ impl World<'_> {
         pat.stage = Stage::LvsQueue;
         pat.t_wait = self.now;
         pat.seq = seq;
+        self.note(
+            p,
+            PatientEvent::Call116117Ring,
+            TracePlace::Lvs(l),
+            TraceResource::None,
+            Detail::None,
+        );
         self.request(self.lvs.nurses[l], 0, seq, Job::LvsCall(p, seq));
         if self.patients[p].stage == Stage::LvsQueue
             && let Some(a) = &self.scn.lvs[l].abandonment
@@ -59,11 +66,19 @@ impl World<'_> {
         let pat = &mut self.patients[p];
         let answer = now - pat.t_wait;
         pat.stage = Stage::LvsCall;
-        let lvs = &self.scn.lvs[pat.lvs.expect("calling an LVS")];
+        let l = pat.lvs.expect("calling an LVS");
+        let lvs = &self.scn.lvs[l];
         let minutes = lvs
             .handling_min
             .sample(&mut patient_rng(pat.seed, Purpose::LvsHandling));
         self.score.lvs_answered(now, answer);
+        self.note(
+            p,
+            PatientEvent::Call116117Answered,
+            TracePlace::Lvs(l),
+            TraceResource::Pool(pool),
+            Detail::None,
+        );
         self.after(Dur::from_minutes(minutes), Event::LvsCallEnd { p });
     }
 
@@ -71,6 +86,7 @@ impl World<'_> {
     pub(super) fn lvs_call_end(&mut self, p: PatientId) {
         if self.patients[p].other_call {
             let l = self.patients[p].lvs.expect("calling an LVS");
+            self.note_lvs_end(p, l, Detail::None);
             self.release(self.lvs.nurses[l]);
             self.complete(p, Outcome::OtherCall);
             return;
@@ -89,6 +105,7 @@ impl World<'_> {
         self.release(self.lvs.nurses[l]);
         if phone_only {
             // Distance keeps this caller from attending: the call itself is the help.
+            self.note_lvs_end(p, l, Detail::Advice);
             self.complete(p, Outcome::Advice);
             return;
         }
@@ -98,6 +115,13 @@ impl World<'_> {
         if disp == Disposition::Forward113 && via_amk {
             disp = Disposition::Legevakt;
         }
+        let detail = match disp {
+            Disposition::Advice => Detail::Advice,
+            Disposition::Legevakt => Detail::Legevakt,
+            Disposition::HomeVisit => Detail::HomeVisit,
+            Disposition::Forward113 => Detail::Forward113,
+        };
+        self.note_lvs_end(p, l, detail);
         match disp {
             Disposition::Advice => self.complete(p, Outcome::Advice),
             Disposition::Legevakt => {
@@ -122,5 +146,14 @@ impl World<'_> {
             Disposition::HomeVisit => self.home_visit_request(p),
             Disposition::Forward113 => self.reach_amk(p),
         }
+    }
+
+    /// Note the end of patient `p`'s call to legevaktsentral `l`.
+    #[inline(always)]
+    fn note_lvs_end(&mut self, p: PatientId, l: LvsId, detail: Detail) {
+        self.note_with(p, PatientEvent::Call116117End, |w| {
+            let nurses = TraceResource::Pool(w.lvs.nurses[l]);
+            (TracePlace::Lvs(l), nurses, detail)
+        });
     }
 }

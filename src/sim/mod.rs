@@ -17,7 +17,9 @@
 //! | `score` | every accumulator; the only place KPIs are computed | |
 //!
 //! Entities are referred to by typed ids (`base::ids`); patients live in a slab. Statistics are
-//! streaming, so memory does not grow with the horizon.
+//! streaming, so memory does not grow with the horizon — unless `--trace` asks for the trace,
+//! which `tracing` notes (patient events) beside `ambulance` (vehicle state changes) and `amk`
+//! (red responses), behind one `Option` test each.
 
 mod ambulance;
 mod amk;
@@ -32,6 +34,7 @@ mod pool;
 mod queue;
 pub mod result;
 mod score;
+mod tracing;
 
 pub use ambulance::VState;
 
@@ -185,6 +188,13 @@ impl<'a> World<'a> {
 
     /// A patient's path ends.
     fn complete(&mut self, p: PatientId, outcome: Outcome) {
+        self.note(
+            p,
+            PatientEvent::Complete,
+            TracePlace::None,
+            TraceResource::None,
+            Detail::outcome(outcome),
+        );
         self.patients.remove(p);
         self.completed += 1;
         self.score.outcome(self.now, outcome);

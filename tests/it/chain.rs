@@ -243,3 +243,70 @@ fn moss_model_and_ambulance_home_visits_shift_work_between_services() {
         "same patients (CRN)"
     );
 }
+
+#[test]
+fn the_patient_trace_follows_the_two_calls_by_hand() {
+    // The case above, patient by patient: every event at the time worked out by hand, the
+    // vehicle named by its station, places and resources by name.
+    let scn = scenario(&hand_case("rural", &[0.0, 5.0]));
+    let r = traced(&scn, 1.0);
+    let t = r.trace.as_ref().unwrap();
+    let names =
+        akuttsim::analysis::TraceNames::of(&scn, r.hourly.iter().map(|h| h.pool.clone()).collect());
+    let path = |n: u32| -> Vec<(f64, &str, &str, String, String)> {
+        let zone = t.patients[n as usize - 1].zone;
+        t.patient_events
+            .iter()
+            .filter(|e| e.patient == n)
+            .map(|e| {
+                (
+                    e.t_ms as f64 / 60_000.0,
+                    e.event.name(),
+                    e.detail.name(),
+                    names.place(e.place, zone).to_string(),
+                    names.resource(e.resource).to_string(),
+                )
+            })
+            .collect()
+    };
+    let row = |t: f64, e: &'static str, d: &'static str, p: &str, r: &str| {
+        (t, e, d, p.to_string(), r.to_string())
+    };
+    let (amb, ops, bays) = ("Base #1", "AMK operators", "Hosp ED bays");
+    assert_eq!(
+        path(1),
+        vec![
+            row(0.0, "need_arises", "", "Scene", ""),
+            row(0.0, "call_113_ring", "", "AMK", ""),
+            row(0.0, "call_113_answered", "", "AMK", ops),
+            row(2.0, "call_113_end", "", "AMK", ops),
+            row(2.0, "ambulance_requested", "emergency", "Scene", ""),
+            row(2.0, "ambulance_dispatched", "", "Scene", amb),
+            row(13.0, "vehicle_on_scene", "", "Scene", amb),
+            row(33.0, "conveyed", "", "Hosp", amb),
+            row(53.0, "arrive_ed", "", "Hosp", amb),
+            row(53.0, "ed_start", "", "Hosp", bays),
+            row(53.0, "handover", "", "Hosp", amb),
+            row(58.0, "leave_ed", "", "Hosp", bays),
+            row(58.0, "complete", "admitted", "", ""),
+        ]
+    );
+    assert_eq!(
+        path(2),
+        vec![
+            row(5.0, "need_arises", "", "Scene", ""),
+            row(5.0, "call_113_ring", "", "AMK", ""),
+            row(5.0, "call_113_answered", "", "AMK", ops),
+            row(7.0, "call_113_end", "", "AMK", ops),
+            row(7.0, "ambulance_requested", "emergency", "Scene", ""),
+            row(68.0, "ambulance_dispatched", "", "Scene", amb),
+            row(88.0, "vehicle_on_scene", "", "Scene", amb),
+            row(108.0, "conveyed", "", "Hosp", amb),
+            row(128.0, "arrive_ed", "", "Hosp", amb),
+            row(128.0, "ed_start", "", "Hosp", bays),
+            row(128.0, "handover", "", "Hosp", amb),
+            row(133.0, "leave_ed", "", "Hosp", bays),
+            row(133.0, "complete", "admitted", "", ""),
+        ]
+    );
+}

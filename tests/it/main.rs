@@ -17,5 +17,6 @@ mod release;
 mod report;
 mod shard;
 mod theory;
+mod trace;
 mod travel;
 mod validation;

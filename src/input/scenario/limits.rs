@@ -21,6 +21,13 @@ pub const MAX_RATE_PER_1000: f64 = 100_000.0;
 /// Expected needs of one replication (population × rates × days). The national model makes ≈ 3 M
 /// a year; at the bound a replication takes minutes and its statistics stay bounded.
 pub const MAX_EXPECTED_NEEDS: f64 = 200_000_000.0;
+/// Trace rows (`--trace`: patient events and vehicle state changes) one run may produce, as
+/// estimated by [`TRACE_ROWS_PER_PATIENT`] × expected patients: about 1 GB of CSV and a few
+/// hundred MB of memory.
+pub const MAX_TRACE_ROWS: f64 = 5_000_000.0;
+/// Trace rows per patient, for the estimate: the shipped models write 6–11 (patient events
+/// and vehicle state changes together; Møre og Romsdal 6.8, Fjordby 10.6).
+pub const TRACE_ROWS_PER_PATIENT: f64 = 8.0;
 /// Vehicles of one `[[ambulance_stations]].vehicles` entry.
 pub const MAX_VEHICLES_PER_ENTRY: u32 = 1_000;
 /// Vehicles in one scenario (Norway: ≈ 530 road ambulances).

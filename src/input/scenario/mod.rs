@@ -1041,6 +1041,33 @@ impl Scenario {
         per_hour * self.population() * days_total * 24.0 + self.incidents.len() as f64
     }
 
+    /// Expected patients of one replication of `days_total` days (warm-up included): the needs,
+    /// and the hospital transfers and calls without a need, which pass through the chain too.
+    pub fn expected_patients(&self, days_total: f64) -> f64 {
+        let transfers = self.transfers.as_ref().map_or(0.0, |t| {
+            let pop: f64 = self
+                .derived
+                .transfer_origins
+                .iter()
+                .map(|o| o.population)
+                .sum();
+            pop * t.per_person_hour
+        });
+        let other_lvs: f64 = self
+            .zones
+            .iter_enumerated()
+            .filter_map(|(z, zone)| {
+                let l = self.derived.zone_lvs[z]?;
+                Some(zone.population * self.lvs[l].other_calls_per_person_hour)
+            })
+            .sum();
+        let other_amk = self
+            .amk
+            .as_ref()
+            .map_or(0.0, |a| a.other_calls_per_person_hour * self.population());
+        self.expected_needs(days_total) + (transfers + other_lvs + other_amk) * days_total * 24.0
+    }
+
     /// Is one replication of `spec` too much work (see [`limits::MAX_EXPECTED_NEEDS`])? The
     /// message names the fix.
     pub fn work_problem(&self, spec: &crate::input::RunSpec) -> Option<String> {
