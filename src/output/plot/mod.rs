@@ -97,21 +97,6 @@ fn colour(i: usize) -> RGBColor {
     }
 }
 
-/// Short label of a KPI for axes.
-pub fn short_label(name: &str) -> String {
-    match name {
-        "lvs_answered_within_2min_share" => "116117 answered ≤ 2 min".into(),
-        "amk_answered_within_10s_share" => "113 answered ≤ 10 s".into(),
-        "legevakt_travel_within_40min_population_share" => "legevakt ≤ 40 min drive".into(),
-        "legevakt_travel_within_60min_population_share" => "legevakt ≤ 60 min drive".into(),
-        "red_response_within_12min_urban_share" => "red urban ≤ 12 min".into(),
-        "red_response_within_25min_rural_share" => "red rural ≤ 25 min".into(),
-        "red_response_within_target_excl_amk_share" => "red excl. AMK time".into(),
-        "red_first_unit_within_target_share" => "red, first unit of any kind".into(),
-        other => other.replace('_', " "),
-    }
-}
-
 /// Write every plot of a run or experiment into `out` (a staging folder).
 pub fn all(a: &Analysis, out: &Path) -> anyhow::Result<()> {
     let labels: Vec<String> = a.variants.iter().map(|v| v.label()).collect();
@@ -224,13 +209,13 @@ fn kpi_targets(a: &Analysis, out: &Path, names: &[&str], title_suffix: &str) -> 
                     ("sans-serif", 22),
                 )
                 .margin(15)
-                .x_label_area_size(60)
+                .x_label_area_size(95)
                 .y_label_area_size(60)
-                .build_cartesian_2d(0.0..targeted.len() as f64, 0.0..1.2)?;
+                .build_cartesian_2d(0.0..targeted.len() as f64, 0.0..120.0)?;
             ch.configure_mesh()
                 .disable_x_mesh()
                 .x_labels(0)
-                .y_desc("share (bars: mean, whiskers: 95 % CI, black line: target)")
+                .y_desc("% (bars: mean, whiskers: 95 % CI, black line: target)")
                 .label_style(("sans-serif", 14))
                 .draw()?;
             let w = 0.8 / nv as f64;
@@ -247,7 +232,14 @@ fn kpi_targets(a: &Analysis, out: &Path, names: &[&str], title_suffix: &str) -> 
                         )
                     })
                     .unwrap_or_default();
-                for (li, line) in [short_label(def.name), target].iter().enumerate() {
+                // The plain name, wrapped to the width of its group of bars.
+                let chars = (1300 / targeted.len()).saturating_sub(10) / 8;
+                let mut label: Vec<String> = textwrap::wrap(def.label, chars.max(8))
+                    .into_iter()
+                    .map(|l| l.into_owned())
+                    .collect();
+                label.push(target);
+                for (li, line) in label.iter().enumerate() {
                     root.draw(&Text::new(
                         line.clone(),
                         (px, py + 8 + 18 * li as i32),
@@ -259,7 +251,9 @@ fn kpi_targets(a: &Analysis, out: &Path, names: &[&str], title_suffix: &str) -> 
                 }
                 for (v, var) in a.variants.iter().enumerate() {
                     let e = &var.summary.kpi[def.name];
-                    let Some(m) = e.mean else { continue };
+                    let Some(m) = e.mean.map(|m| m * 100.0) else {
+                        continue;
+                    };
                     let x0 = g as f64 + 0.1 + v as f64 * w;
                     let col = colour(v);
                     let bar = ch.draw_series(std::iter::once(Rectangle::new(
@@ -275,9 +269,9 @@ fn kpi_targets(a: &Analysis, out: &Path, names: &[&str], title_suffix: &str) -> 
                         let xc = x0 + w * 0.45;
                         ch.draw_series(std::iter::once(ErrorBar::new_vertical(
                             xc,
-                            lo,
+                            lo * 100.0,
                             m,
-                            hi,
+                            hi * 100.0,
                             BLACK.stroke_width(1),
                             6,
                         )))?;
@@ -285,7 +279,10 @@ fn kpi_targets(a: &Analysis, out: &Path, names: &[&str], title_suffix: &str) -> 
                 }
                 if let Some(t) = def.target {
                     ch.draw_series(std::iter::once(PathElement::new(
-                        vec![(g as f64 + 0.05, t.value), (g as f64 + 0.95, t.value)],
+                        vec![
+                            (g as f64 + 0.05, t.value * 100.0),
+                            (g as f64 + 0.95, t.value * 100.0),
+                        ],
                         BLACK.stroke_width(3),
                     )))?;
                 }
