@@ -23,7 +23,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use serde::Deserialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -139,6 +139,14 @@ impl Area {
         inside
     }
 
+    /// How far (lon, lat) lies from the area's bounding box \[degrees\] (0 inside it).
+    fn distance(&self, lon: f64, lat: f64) -> f64 {
+        let b = self.bbox;
+        let dx = (b[0] - lon).max(lon - b[2]).max(0.0);
+        let dy = (b[1] - lat).max(lat - b[3]).max(0.0);
+        dx.hypot(dy)
+    }
+
     fn intersects(&self, b: &[f64; 4]) -> bool {
         let a = self.bbox;
         a[0] <= b[2] && b[0] <= a[2] && a[1] <= b[3] && b[1] <= a[3]
@@ -151,6 +159,21 @@ struct Layers {
     delomraader: Vec<Area>,
     kommuner: Vec<Area>,
     fylker: Vec<Area>,
+    /// Delområder by "kommune: delområde", kommuner by name (lower case).
+    delomraade_index: HashMap<String, Vec<usize>>,
+    kommune_index: HashMap<String, Vec<usize>>,
+}
+
+impl Layers {
+    fn new(delomraader: Vec<Area>, kommuner: Vec<Area>, fylker: Vec<Area>) -> Layers {
+        Layers {
+            delomraade_index: index(&delomraader, true),
+            kommune_index: index(&kommuner, false),
+            delomraader,
+            kommuner,
+            fylker,
+        }
+    }
 }
 
 fn find_folder() -> Option<PathBuf> {
@@ -208,11 +231,11 @@ fn load_layers() -> anyhow::Result<Layers> {
     let dir = find_folder().context(
         "no models/data/norway/boundaries/ above the model's folder or the akuttsim crate",
     )?;
-    Ok(Layers {
-        delomraader: read_layer(&dir.join("delomraader_2025.geojson"), "delomraade_name")?,
-        kommuner: read_layer(&dir.join("kommuner_2025.geojson"), "kommune_name")?,
-        fylker: read_layer(&dir.join("fylker_2025.geojson"), "fylke_name")?,
-    })
+    Ok(Layers::new(
+        read_layer(&dir.join("delomraader_2025.geojson"), "delomraade_name")?,
+        read_layer(&dir.join("kommuner_2025.geojson"), "kommune_name")?,
+        read_layer(&dir.join("fylker_2025.geojson"), "fylke_name")?,
+    ))
 }
 
 /// The boundary layers, parsed once per process; the error says why there are none.
@@ -383,24 +406,28 @@ struct Plan<'a> {
     dots: Vec<usize>,
 }
 
-/// Whether zones stand for an area: each is named after it as the zone tables name zones
-/// ("Kommune: Delområde" for a delområde, "Kommune" or "Kommune: …" for a kommune) and together
-/// they have its population (±20 %).
-fn stands_for(zs: &[usize], zones: &[MapZone], area: &Area, delomraade: bool) -> bool {
-    let pop: f64 = zs.iter().map(|&z| zones[z].population).sum();
-    let (name, kommune) = (area.name.to_lowercase(), area.kommune.to_lowercase());
-    let named = |z: &MapZone| {
-        let n = z.name.to_lowercase();
-        if delomraade {
-            n == format!("{kommune}: {name}")
-        } else {
-            n == name || n.starts_with(&format!("{name}: "))
+/// Whether zones of `pop` inhabitants have the population of `area` (±20 %).
+fn same_population(pop: f64, area: &Area) -> bool {
+    area.population.is_finite() && (pop - area.population).abs() <= 0.2 * area.population.max(25.0)
+}
+
+/// The key a zone table names an area by, lower case: "kommune: delområde", or "kommune".
+fn key(area: &Area, delomraade: bool) -> String {
+    if delomraade {
+        format!("{}: {}", area.kommune, area.name).to_lowercase()
+    } else {
+        area.name.to_lowercase()
+    }
+}
+
+fn index(layer: &[Area], delomraade: bool) -> HashMap<String, Vec<usize>> {
+    let mut m: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, a) in layer.iter().enumerate() {
+        if !a.name.is_empty() {
+            m.entry(key(a, delomraade)).or_default().push(i);
         }
-    };
-    !name.is_empty()
-        && zs.iter().all(|&z| named(&zones[z]))
-        && area.population.is_finite()
-        && (pop - area.population).abs() <= 0.2 * area.population.max(25.0)
+    }
+    m
 }
 
 /// Population-weighted mean of the zones' values (zones without a value left out).
@@ -415,30 +442,51 @@ fn weighted_mean(zs: &[usize], zones: &[MapZone], value: &[Option<f64>]) -> Opti
     (w > 0.0).then(|| s / w)
 }
 
+/// Fill the delområde, else the kommune, that zones are named after ("Kommune: Delområde" or
+/// "Kommune", as the zone tables name them), lie near (0.3°) and add up to (population ±20 %);
+/// every other zone is a dot.
 fn plan<'a>(zones: &[MapZone], value: &[Option<f64>], layers: Option<&'a Layers>) -> Plan<'a> {
     let mut rest: Vec<usize> = (0..zones.len()).collect();
     let mut fills = Vec::new();
-    if let Some(l) = layers {
-        for (layer, delomraade) in [(&l.delomraader, true), (&l.kommuner, false)] {
-            let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-            let mut left = Vec::new();
-            for z in rest {
-                let zone = &zones[z];
-                match layer.iter().position(|a| a.contains(zone.lon, zone.lat)) {
-                    Some(i) => groups.entry(i).or_default().push(z),
-                    None => left.push(z),
-                }
+    let Some(l) = layers else {
+        return Plan { fills, dots: rest };
+    };
+    for (layer, idx, delomraade) in [
+        (&l.delomraader, &l.delomraade_index, true),
+        (&l.kommuner, &l.kommune_index, false),
+    ] {
+        let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+        let mut left = Vec::new();
+        for z in rest {
+            let zone = &zones[z];
+            let name = zone.name.to_lowercase();
+            let k = if delomraade {
+                name.as_str()
+            } else {
+                name.split(": ").next().unwrap_or("")
+            };
+            let near = idx
+                .get(k)
+                .into_iter()
+                .flatten()
+                .map(|&i| (i, layer[i].distance(zone.lon, zone.lat)))
+                .filter(|&(_, d)| d < 0.3)
+                .min_by(|a, b| a.1.total_cmp(&b.1));
+            match near {
+                Some((i, _)) => groups.entry(i).or_default().push(z),
+                None => left.push(z),
             }
-            for (i, zs) in groups {
-                if stands_for(&zs, zones, &layer[i], delomraade) {
-                    fills.push((&layer[i], weighted_mean(&zs, zones, value)));
-                } else {
-                    left.extend(zs);
-                }
-            }
-            left.sort_unstable();
-            rest = left;
         }
+        for (i, zs) in groups {
+            let pop: f64 = zs.iter().map(|&z| zones[z].population).sum();
+            if same_population(pop, &layer[i]) {
+                fills.push((&layer[i], weighted_mean(&zs, zones, value)));
+            } else {
+                left.extend(zs);
+            }
+        }
+        left.sort_unstable();
+        rest = left;
     }
     Plan { fills, dots: rest }
 }
@@ -1333,16 +1381,16 @@ mod tests {
 
     #[test]
     fn zones_fill_the_area_whose_population_they_add_up_to() {
-        let layers = Layers {
-            // Delområde 0 holds two zones that make up its population; delområde 1 does not
-            // match the one zone in it, nor does its kommune: a dot.
-            delomraader: vec![
+        // Delområde 0 holds two zones that make up its population; delområde 1 does not
+        // match the one zone in it, nor does its kommune: a dot.
+        let layers = Layers::new(
+            vec![
                 square("d0", "k", 0.0, 0.0, 1.0, 100.0),
                 square("d1", "k", 1.0, 0.0, 1.0, 900.0),
             ],
-            kommuner: vec![square("k", "k", 0.0, 0.0, 2.0, 1000.0)],
-            fylker: vec![],
-        };
+            vec![square("k", "k", 0.0, 0.0, 2.0, 1000.0)],
+            vec![],
+        );
         let zones = [
             zone("K: D0", 0.5, 0.2, 60.0),
             zone("K: D0", 0.5, 0.8, 40.0),
