@@ -6,9 +6,10 @@
 //!   CC BY 4.0; see `models/data/norway/README.md`), read once per process. The folder is looked
 //!   for above the model's folder (see [`set_model_dir`]) and above the crate root; without it the
 //!   map is drawn without borders and says so.
-//! * A zone is a point. Where the zones inside a delområde (else a kommune) polygon add up to its
-//!   2025 population (±20 %), that polygon is filled with the population-weighted mean of their
-//!   values; every other zone is a dot whose area is proportional to its population. The colour
+//! * A zone is a point. Where zones are named after a delområde (else a kommune) as the zone
+//!   tables name them ("Kommune: Delområde"), lie near it and add up to its 2025 population
+//!   (±20 %), its polygon is filled with the population-weighted mean of their values; every
+//!   other zone (e.g. an invented one) is a dot whose area is proportional to its population. The colour
 //!   scale is fixed (`lo..hi` minutes) so that the maps of variants compare.
 //! * Facilities are markers by kind with labels that do not overlap (facilities at one spot share
 //!   a label); the view is fitted to the zones, and a facility outside it is an arrow at the edge,
@@ -643,6 +644,8 @@ struct MapSpec<'a> {
     lo: f64,
     hi: f64,
     value: Vec<Option<f64>>,
+    /// Where the figures come from (the footer).
+    source: String,
 }
 
 /// Everything `draw` needs, computed once for both backends.
@@ -674,6 +677,10 @@ pub(super) fn maps(a: &Analysis, out: &Path) -> anyhow::Result<()> {
             lo: 0.0,
             hi: 40.0,
             value: v.zones.iter().map(|z| z.red_response_mean_min).collect(),
+            source: format!(
+                "akuttsim, {} replications × {} days",
+                a.replications, a.spec.days
+            ),
         };
         map(out, &format!("map_response{suffix}"), v, &response)?;
         let travel = MapSpec {
@@ -683,6 +690,7 @@ pub(super) fn maps(a: &Analysis, out: &Path) -> anyhow::Result<()> {
             lo: 0.0,
             hi: 90.0,
             value: v.zones.iter().map(|z| z.legevakt_travel_mean_min).collect(),
+            source: "the model's drive times to the legevakt used, weighted by demand".into(),
         };
         map(out, &format!("map_travel{suffix}"), v, &travel)?;
     }
@@ -695,15 +703,27 @@ fn map(
     v: &crate::analysis::VariantAnalysis,
     spec: &MapSpec,
 ) -> anyhow::Result<()> {
-    let (zones, facilities) = (&v.zones[..], &v.facilities[..]);
     anyhow::ensure!(
-        spec.value.len() == zones.len(),
+        spec.value.len() == v.zones.len(),
         "{stem}: {} values for {} zones",
         spec.value.len(),
-        zones.len()
+        v.zones.len()
     );
+    let scene = scene(&v.zones, &v.facilities, spec, layers());
+    both!(out, stem, scene.view.image_size(), |root| {
+        draw(root, &scene)
+    });
+    Ok(())
+}
+
+/// Lay a map out: view, fills and dots, facility clusters and their distances.
+fn scene<'a>(
+    zones: &'a [MapZone],
+    facilities: &'a [MapFacility],
+    spec: &'a MapSpec<'a>,
+    layers: Result<&'static Layers, &'static str>,
+) -> Scene<'a> {
     let view = View::fit(zones, facilities);
-    let layers = layers();
     let clusters = clusters(&view, facilities);
     let distance = clusters
         .iter()
@@ -716,7 +736,7 @@ fn map(
                 .fold(f64::INFINITY, f64::min)
         })
         .collect();
-    let scene = Scene {
+    Scene {
         spec,
         view,
         zones,
@@ -724,9 +744,7 @@ fn map(
         plan: plan(zones, &spec.value, layers.ok()),
         clusters,
         distance,
-    };
-    both!(out, stem, view.image_size(), |root| { draw(root, &scene) });
-    Ok(())
+    }
 }
 
 fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, sc: &Scene) -> Res
@@ -774,7 +792,10 @@ where
         Err(e) => format!("No borders drawn: {e}"),
     };
     root.draw(&Text::new(
-        format!("{credit}. Projection: equirectangular, scaled at the mid-latitude."),
+        format!(
+            "{credit}. Figures: {}. Projection: equirectangular at the mid-latitude.",
+            sc.spec.source
+        ),
         (v.x0, v.y0 + v.h + FOOT_H / 2),
         ("sans-serif", 12)
             .into_font()
@@ -1142,11 +1163,7 @@ where
         let (x, y) = (p.0.round() as i32 - w / 2, p.1.round() as i32 - h / 2);
         let b = [x, y, x + w, y + h];
         if taken.free(b) {
-            root.draw(&Text::new(
-                a.name.clone(),
-                (x + 2, y + 1),
-                grey.pos(Pos::new(HPos::Left, VPos::Top)),
-            ))?;
+            label(root, &a.name, b, &grey)?;
             taken.0.push(b);
         }
     }
@@ -1450,6 +1467,44 @@ mod tests {
         let e = [v.x0 + v.w - 12, v.y0 + 300, v.x0 + v.w - 2, v.y0 + 310];
         let c = place(&v, &Taken::default(), e, (60, 14)).expect("room");
         assert!(c[2] <= e[0]);
+    }
+
+    #[test]
+    fn without_boundary_tables_the_map_is_drawn_and_says_so() {
+        register_font();
+        let zones = [zone("Fjordby", 62.74, 7.16, 1000.0)];
+        let far = [MapFacility {
+            name: "Far base".into(),
+            kind: FacilityKind::AirBase,
+            lat: 63.4,
+            lon: 10.4,
+        }];
+        let spec = MapSpec {
+            title: "Test map".into(),
+            quantity: "mean red response [min]",
+            no_data: "none",
+            lo: 0.0,
+            hi: 40.0,
+            value: vec![Some(12.0)],
+            source: "a test".into(),
+        };
+        let sc = scene(&zones, &far, &spec, Err("no boundary folder"));
+        assert_eq!(sc.plan.dots, [0]);
+        let mut svg = String::new();
+        {
+            let area = SVGBackend::with_string(&mut svg, sc.view.image_size()).into_drawing_area();
+            draw(&area, &sc).expect("drawn");
+            area.present().expect("written");
+        }
+        assert!(svg.contains("No borders drawn: no boundary folder"));
+        assert!(svg.contains("Figures: a test"));
+        assert!(
+            svg.contains(">Fjordby<") || svg.contains("Fjordby\n"),
+            "zone label"
+        );
+        // Far base: 179 km from the zone by the haversine formula.
+        assert!(svg.contains("Far base · 179 km"), "arrow label with km");
+        assert!(!svg.contains("kommune border"));
     }
 
     #[test]
