@@ -50,6 +50,8 @@ const TITLE_H: i32 = 48;
 const FOOT_H: i32 = 32;
 const PAD: i32 = 12;
 const LEGEND_W: i32 = 320;
+/// More facility spots in view than this: small markers, only hospitals labelled.
+const DENSE: usize = 120;
 
 /// Where the maps look for the boundary tables first: the folder of the model or experiment
 /// file (its ancestors are searched for `models/data/norway/boundaries/`). Set once per process,
@@ -90,6 +92,9 @@ struct Area {
     name: String,
     /// The kommune's name (of a delområde: the kommune it lies in).
     kommune: String,
+    /// Of the part of a delområde in one bydel: "delområde-bydel" numbers, as in the zone
+    /// tables' `zone_id`; else empty.
+    id: String,
     population: f64,
     polygons: Vec<Vec<Vec<[f64; 2]>>>,
     /// lon0, lat0, lon1, lat1.
@@ -115,6 +120,7 @@ impl Area {
         Area {
             name,
             kommune,
+            id: String::new(),
             population,
             polygons,
             bbox,
@@ -218,12 +224,17 @@ fn read_layer(path: &Path, name_key: &str) -> anyhow::Result<Vec<Area>> {
                 v.unwrap_or("").to_string()
             };
             let pop = f.properties.get("population").and_then(|v| v.as_f64());
-            Some(Area::new(
+            let mut a = Area::new(
                 text(name_key),
                 text("kommune_name"),
                 pop.unwrap_or(f64::NAN),
                 polygons,
-            ))
+            );
+            let (d, b) = (text("delomraade_no"), text("bydel_no"));
+            if !d.is_empty() && !b.is_empty() {
+                a.id = format!("{d}-{b}");
+            }
+            Some(a)
         })
         .collect())
 }
@@ -421,11 +432,30 @@ fn key(area: &Area, delomraade: bool) -> String {
     }
 }
 
+/// A zone's name and the id the tables add to the part of a delområde in one bydel:
+/// "Oslo: Sentrum 2 (03010200-030102)" → ("Oslo: Sentrum 2", Some("03010200-030102")).
+fn split_zone_name(zone: &str) -> (&str, Option<&str>) {
+    match zone.rsplit_once(" (") {
+        Some((head, tail)) if tail.len() > 1 && tail.ends_with(')') => {
+            let id = &tail[..tail.len() - 1];
+            if id.contains('-') && id.chars().all(|c| c.is_ascii_digit() || c == '-') {
+                (head, Some(id))
+            } else {
+                (zone, None)
+            }
+        }
+        _ => (zone, None),
+    }
+}
+
 fn index(layer: &[Area], delomraade: bool) -> HashMap<String, Vec<usize>> {
     let mut m: HashMap<String, Vec<usize>> = HashMap::new();
     for (i, a) in layer.iter().enumerate() {
         if !a.name.is_empty() {
             m.entry(key(a, delomraade)).or_default().push(i);
+        }
+        if delomraade && !a.id.is_empty() {
+            m.entry(a.id.clone()).or_default().push(i);
         }
     }
     m
@@ -460,14 +490,14 @@ fn plan<'a>(zones: &[MapZone], value: &[Option<f64>], layers: Option<&'a Layers>
         let mut left = Vec::new();
         for z in rest {
             let zone = &zones[z];
-            let name = zone.name.to_lowercase();
-            let k = if delomraade {
-                name.as_str()
-            } else {
-                name.split(": ").next().unwrap_or("")
+            let (name, id) = split_zone_name(&zone.name);
+            let k = match (delomraade, id) {
+                (true, Some(id)) => id.to_string(),
+                (true, None) => name.to_lowercase(),
+                (false, _) => name.split(": ").next().unwrap_or("").to_lowercase(),
             };
             let near = idx
-                .get(k)
+                .get(&k)
                 .into_iter()
                 .flatten()
                 .map(|&i| (i, layer[i].distance(zone.lon, zone.lat)))
@@ -678,8 +708,10 @@ pub(super) fn maps(a: &Analysis, out: &Path) -> anyhow::Result<()> {
             hi: 40.0,
             value: v.zones.iter().map(|z| z.red_response_mean_min).collect(),
             source: format!(
-                "akuttsim, {} replications × {} days",
-                a.replications, a.spec.days
+                "akuttsim, {} replication{} × {} days",
+                a.replications,
+                if a.replications == 1 { "" } else { "s" },
+                a.spec.days
             ),
         };
         map(out, &format!("map_response{suffix}"), v, &response)?;
@@ -1009,7 +1041,10 @@ where
     let (inside, outside): (Vec<usize>, Vec<usize>) = order
         .into_iter()
         .partition(|&i| v.inside(sc.clusters[i].at, 0.0));
-    // Markers first, so that no label hides one.
+    // Markers first, so that no label hides one. Many facilities (a national map): small
+    // markers, and only the hospitals named.
+    let dense = inside.len() > DENSE;
+    let (r, half) = if dense { (3, 4) } else { (6, 9) };
     let mut boxes = Vec::new();
     for &i in &inside {
         let c = &sc.clusters[i];
@@ -1017,15 +1052,18 @@ where
         let n = kinds.len() as i32;
         let (x, y) = (c.at.0.round() as i32, c.at.1.round() as i32);
         for (j, &k) in kinds.iter().enumerate() {
-            let dx = (2 * j as i32 - (n - 1)) * 9;
-            marker(root, k, (x + dx, y), 6)?;
+            let dx = (2 * j as i32 - (n - 1)) * half;
+            marker(root, k, (x + dx, y), r)?;
         }
-        let b = [x - 9 * n - 1, y - 9, x + 9 * n + 1, y + 9];
+        let b = [x - half * n - 1, y - half, x + half * n + 1, y + half];
         taken.0.push(b);
         boxes.push(b);
     }
     for (&i, &b) in inside.iter().zip(&boxes) {
         let c = &sc.clusters[i];
+        if dense && c.rank() > 0 {
+            continue;
+        }
         let style = if c.rank() <= 1 {
             ("sans-serif", 13)
                 .into_font()
@@ -1298,6 +1336,20 @@ where
     ))?;
     root.draw(&text(format!("no data ({})", spec.no_data), x0 + 34, y))?;
     y += 22;
+    if sc.layers.is_ok() {
+        for (c, s) in [
+            (LAND, "land outside the model"),
+            (SEA, "sea, or outside Norway"),
+        ] {
+            root.draw(&Rectangle::new([(x0, y - 7), (x0 + 24, y + 7)], c.filled()))?;
+            root.draw(&Rectangle::new(
+                [(x0, y - 7), (x0 + 24, y + 7)],
+                KOMMUNE_LINE.stroke_width(1),
+            ))?;
+            root.draw(&text(s.to_string(), x0 + 34, y))?;
+            y += 22;
+        }
+    }
     let (fills, dots) = (sc.plan.fills.len(), sc.plan.dots.len());
     let mut lines = Vec::new();
     if fills > 0 {
@@ -1423,6 +1475,21 @@ mod tests {
         assert!((p.fills[0].1.unwrap() - 14.0).abs() < 1e-9);
         assert_eq!(p.dots, vec![2, 3, 4]);
         assert_eq!(plan(&zones, &value, None).dots, vec![0, 1, 2, 3, 4]);
+    }
+
+    #[test]
+    fn bydel_parts_of_a_delomraade_are_named_after_it() {
+        let split = split_zone_name;
+        assert_eq!(
+            split("Oslo: Sentrum 2 (03010200-030102)"),
+            ("Oslo: Sentrum 2", Some("03010200-030102"))
+        );
+        let heroy = "Herøy (Møre og Romsdal): Indre Herøy";
+        assert_eq!(split(heroy), (heroy, None));
+        assert_eq!(
+            split("Vestre Slidre (2025)"),
+            ("Vestre Slidre (2025)", None)
+        );
     }
 
     #[test]
