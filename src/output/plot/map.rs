@@ -9,8 +9,8 @@
 //! * A zone is a point. Where zones are named after a delområde (else a kommune) as the zone
 //!   tables name them ("Kommune: Delområde"), lie near it and add up to its 2025 population
 //!   (±20 %), its polygon is filled with the population-weighted mean of their values; every
-//!   other zone (e.g. an invented one) is a dot whose area is proportional to its population. The colour
-//!   scale is fixed (`lo..hi` minutes) so that the maps of variants compare.
+//!   other zone (e.g. an invented one) is a dot whose area is proportional to its population.
+//!   The colour scale is fixed (`lo..hi` minutes) so that the maps of variants compare.
 //! * Facilities are markers by kind with labels that do not overlap (facilities at one spot share
 //!   a label); the view is fitted to the zones, and a facility outside it is an arrow at the edge,
 //!   labelled with its name and its straight-line distance from the nearest zone \[km\].
@@ -24,7 +24,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use serde::Deserialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -50,6 +50,9 @@ const TITLE_H: i32 = 48;
 const FOOT_H: i32 = 32;
 const PAD: i32 = 12;
 const LEGEND_W: i32 = 320;
+/// Pixels per degree of latitude from which filled areas get a light outline (a region, not
+/// the whole country: keeps the national SVG small).
+const OUTLINE_SCALE: f64 = 150.0;
 /// More facility spots in view than this: small markers, only hospitals labelled.
 const DENSE: usize = 120;
 
@@ -92,6 +95,10 @@ struct Area {
     name: String,
     /// The kommune's name (of a delområde: the kommune it lies in).
     kommune: String,
+    /// Kommune number (of a delområde: of the kommune it lies in); may be empty.
+    kommune_no: String,
+    /// Whether the area is a delområde (else a kommune or a fylke).
+    delomraade: bool,
     /// Of the part of a delområde in one bydel: "delområde-bydel" numbers, as in the zone
     /// tables' `zone_id`; else empty.
     id: String,
@@ -120,6 +127,8 @@ impl Area {
         Area {
             name,
             kommune,
+            kommune_no: String::new(),
+            delomraade: false,
             id: String::new(),
             population,
             polygons,
@@ -230,6 +239,8 @@ fn read_layer(path: &Path, name_key: &str) -> anyhow::Result<Vec<Area>> {
                 pop.unwrap_or(f64::NAN),
                 polygons,
             );
+            a.kommune_no = text("kommune_no");
+            a.delomraade = name_key == "delomraade_name";
             let (d, b) = (text("delomraade_no"), text("bydel_no"));
             if !d.is_empty() && !b.is_empty() {
                 a.id = format!("{d}-{b}");
@@ -416,6 +427,8 @@ struct Plan<'a> {
     fills: Vec<(&'a Area, Option<f64>)>,
     /// Zones drawn as dots (indices).
     dots: Vec<usize>,
+    /// Numbers of the kommuner wholly filled (no plain land to draw under them).
+    covered: HashSet<String>,
 }
 
 /// Whether zones of `pop` inhabitants have the population of `area` (±20 %).
@@ -480,7 +493,11 @@ fn plan<'a>(zones: &[MapZone], value: &[Option<f64>], layers: Option<&'a Layers>
     let mut rest: Vec<usize> = (0..zones.len()).collect();
     let mut fills = Vec::new();
     let Some(l) = layers else {
-        return Plan { fills, dots: rest };
+        return Plan {
+            fills,
+            dots: rest,
+            covered: HashSet::new(),
+        };
     };
     for (layer, idx, delomraade) in [
         (&l.delomraader, &l.delomraade_index, true),
@@ -519,7 +536,38 @@ fn plan<'a>(zones: &[MapZone], value: &[Option<f64>], layers: Option<&'a Layers>
         left.sort_unstable();
         rest = left;
     }
-    Plan { fills, dots: rest }
+    let covered = covered(&fills, &l.delomraader);
+    Plan {
+        fills,
+        dots: rest,
+        covered,
+    }
+}
+
+/// The kommuner filled themselves or in every delområde.
+fn covered(fills: &[(&Area, Option<f64>)], delomraader: &[Area]) -> HashSet<String> {
+    let mut filled: HashMap<&str, usize> = HashMap::new();
+    let mut out = HashSet::new();
+    for (a, _) in fills {
+        if a.kommune_no.is_empty() {
+            continue;
+        }
+        if a.delomraade {
+            *filled.entry(&a.kommune_no).or_default() += 1;
+        } else {
+            out.insert(a.kommune_no.clone());
+        }
+    }
+    let mut total: HashMap<&str, usize> = HashMap::new();
+    for d in delomraader {
+        *total.entry(&d.kommune_no).or_default() += 1;
+    }
+    for (k, n) in filled {
+        if total.get(k) == Some(&n) {
+            out.insert(k.to_string());
+        }
+    }
+    out
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -692,14 +740,27 @@ struct Scene<'a> {
 
 /// The maps of every variant: `map_response[_variant]` and `map_travel[_variant]`.
 pub(super) fn maps(a: &Analysis, out: &Path) -> anyhow::Result<()> {
-    let single = a.variants.len() == 1;
-    for v in &a.variants {
-        // A run's maps need no variant in their name.
-        let suffix = if single {
-            String::new()
-        } else {
-            format!("_{}", v.slug)
-        };
+    use rayon::prelude::*;
+    // Maps are the slowest plots (an experiment has two per cell): drawn in parallel.
+    let jobs: Vec<(usize, bool)> = (0..a.variants.len())
+        .flat_map(|i| [(i, true), (i, false)])
+        .collect();
+    jobs.par_iter()
+        .map(|&(i, response)| variant_map(a, i, response, out))
+        .collect::<anyhow::Result<Vec<()>>>()?;
+    Ok(())
+}
+
+/// The response (or travel) map of variant `i`.
+fn variant_map(a: &Analysis, i: usize, response: bool, out: &Path) -> anyhow::Result<()> {
+    let v = &a.variants[i];
+    // A run's maps need no variant in their name.
+    let suffix = if a.variants.len() == 1 {
+        String::new()
+    } else {
+        format!("_{}", v.slug)
+    };
+    if response {
         let response = MapSpec {
             title: format!("Mean red response time by zone — {}", v.label()),
             quantity: "mean red response [min]",
@@ -714,7 +775,8 @@ pub(super) fn maps(a: &Analysis, out: &Path) -> anyhow::Result<()> {
                 a.spec.days
             ),
         };
-        map(out, &format!("map_response{suffix}"), v, &response)?;
+        map(out, &format!("map_response{suffix}"), v, &response)
+    } else {
         let travel = MapSpec {
             title: format!("Mean drive time to the legevakt used — {}", v.label()),
             quantity: "mean drive to legevakt [min]",
@@ -724,9 +786,8 @@ pub(super) fn maps(a: &Analysis, out: &Path) -> anyhow::Result<()> {
             value: v.zones.iter().map(|z| z.legevakt_travel_mean_min).collect(),
             source: "the model's drive times to the legevakt used, weighted by demand".into(),
         };
-        map(out, &format!("map_travel{suffix}"), v, &travel)?;
+        map(out, &format!("map_travel{suffix}"), v, &travel)
     }
-    Ok(())
 }
 
 fn map(
@@ -742,10 +803,48 @@ fn map(
         v.zones.len()
     );
     let scene = scene(&v.zones, &v.facilities, spec, layers());
-    both!(out, stem, scene.view.image_size(), |root| {
-        draw(root, &scene)
-    });
-    Ok(())
+    write_png(out, stem, &scene)?;
+    let mut svg = String::new();
+    {
+        let area = SVGBackend::with_string(&mut svg, scene.view.image_size()).into_drawing_area();
+        let drawn = area.fill(&WHITE).map_err(|e| e.to_string());
+        drawn
+            .and_then(|_| draw(&area, &scene).map_err(|e| e.to_string()))
+            .and_then(|_| area.present().map_err(|e| e.to_string()))
+            .map_err(|e| anyhow::anyhow!("{stem}.svg: {e}"))?;
+    }
+    let path = out.join(format!("{stem}.svg"));
+    std::fs::write(&path, svg.as_bytes()).with_context(|| format!("{}", path.display()))
+}
+
+/// Draw the map into a pixel buffer and write it as `<stem>.png` with fast compression and a
+/// fixed filter (as `both!` does, but plotters' own encoder tries every filter on every row:
+/// a quarter of a map's time, and an experiment draws two maps per cell).
+fn write_png(out: &Path, stem: &str, scene: &Scene) -> anyhow::Result<()> {
+    register_font();
+    let (w, h) = scene.view.image_size();
+    // White to start with.
+    let mut buf = vec![255u8; w as usize * h as usize * 3];
+    {
+        let area = BitMapBackend::with_buffer(&mut buf, (w, h)).into_drawing_area();
+        draw(&area, scene).map_err(|e| anyhow::anyhow!("{stem}.png: {e}"))?;
+        area.present()
+            .map_err(|e| anyhow::anyhow!("{stem}.png: {e}"))?;
+    }
+    let path = out.join(format!("{stem}.png"));
+    let file = std::fs::File::create(&path).with_context(|| format!("{}", path.display()))?;
+    let mut enc = png::Encoder::new(std::io::BufWriter::new(file), w, h);
+    enc.set_color(png::ColorType::Rgb);
+    enc.set_depth(png::BitDepth::Eight);
+    enc.set_compression(png::Compression::Fast);
+    enc.set_filter(png::FilterType::Sub);
+    enc.set_adaptive_filter(png::AdaptiveFilterType::NonAdaptive);
+    let mut wr = enc
+        .write_header()
+        .with_context(|| format!("{}", path.display()))?;
+    wr.write_image_data(&buf)
+        .and_then(|_| wr.finish())
+        .with_context(|| format!("{}", path.display()))
 }
 
 /// Lay a map out: view, fills and dots, facility clusters and their distances.
@@ -861,7 +960,7 @@ where
             .collect()
     };
     let in_view = |layer: &'static [Area]| layer.iter().filter(move |a| a.intersects(&bbox));
-    for a in in_view(&l.kommuner) {
+    for a in in_view(&l.kommuner).filter(|a| !sc.plan.covered.contains(&a.kommune_no)) {
         for r in outer(a) {
             root.draw(&Polygon::new(r, LAND.filled()))?;
         }
@@ -873,12 +972,15 @@ where
         let c = value_colour(sc.spec, x);
         for r in outer(a) {
             root.draw(&Polygon::new(r.clone(), c.filled()))?;
-            root.draw(&PathElement::new(r, WHITE.mix(0.5).stroke_width(1)))?;
+            // Delområde outlines only where they are more than a few pixels across.
+            if v.s >= OUTLINE_SCALE {
+                root.draw(&PathElement::new(r, WHITE.mix(0.5).stroke_width(1)))?;
+            }
         }
     }
     for (layer, style) in [
         (&l.kommuner, KOMMUNE_LINE.stroke_width(1)),
-        (&l.fylker, COAST_LINE.stroke_width(2)),
+        (&l.fylker, COAST_LINE.stroke_width(1)),
     ] {
         for a in in_view(layer) {
             for ring in a.polygons.iter().flatten() {
