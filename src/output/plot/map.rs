@@ -959,6 +959,7 @@ where
             .filter(|r| r.len() >= 3)
             .collect()
     };
+    let frame = [v.x0, v.y0, v.x0 + v.w, v.y0 + v.h];
     let in_view = |layer: &'static [Area]| layer.iter().filter(move |a| a.intersects(&bbox));
     for a in in_view(&l.kommuner).filter(|a| !sc.plan.covered.contains(&a.kommune_no)) {
         for r in outer(a) {
@@ -974,7 +975,9 @@ where
             root.draw(&Polygon::new(r.clone(), c.filled()))?;
             // Delområde outlines only where they are more than a few pixels across.
             if v.s >= OUTLINE_SCALE {
-                root.draw(&PathElement::new(r, WHITE.mix(0.5).stroke_width(1)))?;
+                for run in visible_runs(&r, frame) {
+                    root.draw(&PathElement::new(run, WHITE.mix(0.5).stroke_width(1)))?;
+                }
             }
         }
     }
@@ -984,11 +987,9 @@ where
     ] {
         for a in in_view(layer) {
             for ring in a.polygons.iter().flatten() {
-                let mut r = v.ring(ring);
-                if let Some(&first) = r.first() {
-                    r.push(first);
+                for run in visible_runs(&v.ring(ring), frame) {
+                    root.draw(&PathElement::new(run, style))?;
                 }
-                root.draw(&PathElement::new(r, style))?;
             }
         }
     }
@@ -1009,6 +1010,44 @@ fn dot(sc: &Scene, z: usize) -> Option<((i32, i32), i32)> {
         .fold(1.0, f64::max);
     let r = (4.0 + 20.0 * (zone.population.max(0.0) / max_pop).sqrt()) as i32;
     Some((sc.view.px(zone.lon, zone.lat), r))
+}
+
+/// The outline of a closed ring in pieces that touch the rectangle `r` (x0, y0, x1, y1):
+/// segments wholly beyond one of its sides are left out, as the rasteriser walks every pixel of
+/// a line, seen or not.
+fn visible_runs(ring: &[(i32, i32)], r: [i32; 4]) -> Vec<Vec<(i32, i32)>> {
+    let beyond = |a: (i32, i32), b: (i32, i32)| {
+        (a.0 < r[0] && b.0 < r[0])
+            || (a.0 > r[2] && b.0 > r[2])
+            || (a.1 < r[1] && b.1 < r[1])
+            || (a.1 > r[3] && b.1 > r[3])
+    };
+    let mut runs = Vec::new();
+    let mut run: Vec<(i32, i32)> = Vec::new();
+    for (&a, &b) in ring.iter().zip(ring.iter().cycle().skip(1)) {
+        if beyond(a, b) {
+            if run.len() >= 2 {
+                runs.push(std::mem::take(&mut run));
+            }
+            run.clear();
+        } else {
+            if run.is_empty() {
+                run.push(a);
+            }
+            run.push(b);
+        }
+    }
+    if run.len() >= 2 {
+        // A piece that runs on through the ring's first point continues the first piece.
+        match runs.first_mut() {
+            Some(first) if ring.first() == first.first() && run.last() == first.first() => {
+                run.extend_from_slice(&first[1..]);
+                *first = run;
+            }
+            _ => runs.push(run),
+        }
+    }
+    runs
 }
 
 /// Zones that are not filled polygons: dots, area ∝ population.
@@ -1538,6 +1577,22 @@ mod tests {
             [x0, y0],
         ];
         Area::new(name.into(), kommune.into(), population, vec![vec![r]])
+    }
+
+    #[test]
+    fn outlines_skip_what_lies_beyond_the_panel() {
+        // A square from inside the panel out past its right edge, and back.
+        let ring = [(50, 10), (300, 10), (300, 90), (50, 90)];
+        let runs = visible_runs(&ring, [0, 0, 200, 100]);
+        assert_eq!(runs, [vec![(300, 90), (50, 90), (50, 10), (300, 10)]]);
+        // Wholly outside: nothing.
+        assert!(visible_runs(&[(300, 10), (400, 10), (400, 90)], [0, 0, 200, 100]).is_empty());
+        // Wholly inside: the closed ring.
+        let inside = [(10, 10), (20, 10), (20, 20)];
+        assert_eq!(
+            visible_runs(&inside, [0, 0, 200, 100]),
+            [vec![(10, 10), (20, 10), (20, 20), (10, 10)]]
+        );
     }
 
     #[test]
