@@ -41,18 +41,18 @@ const COAST_LINE: RGBColor = RGBColor(100, 120, 140);
 const AREA_LABEL: RGBColor = RGBColor(85, 85, 85);
 
 /// Largest map panel \[px\]; the panel keeps the district's aspect ratio within these.
-const MAX_W: f64 = 1100.0;
-const MAX_H: f64 = 1000.0;
+const MAX_W: f64 = 940.0;
+const MAX_H: f64 = 860.0;
 /// Smallest map panel \[px\] (room for the legend beside it).
-const MIN_W: f64 = 560.0;
-const MIN_H: f64 = 700.0;
+const MIN_W: f64 = 520.0;
+const MIN_H: f64 = 660.0;
 const TITLE_H: i32 = 48;
 const FOOT_H: i32 = 32;
 const PAD: i32 = 12;
 const LEGEND_W: i32 = 320;
 /// Pixels per degree of latitude from which filled areas get a light outline (a region, not
 /// the whole country: keeps the national SVG small).
-const OUTLINE_SCALE: f64 = 150.0;
+const OUTLINE_SCALE: f64 = 250.0;
 /// More facility spots in view than this: small markers, only hospitals labelled.
 const DENSE: usize = 120;
 
@@ -963,7 +963,7 @@ where
     let in_view = |layer: &'static [Area]| layer.iter().filter(move |a| a.intersects(&bbox));
     for a in in_view(&l.kommuner).filter(|a| !sc.plan.covered.contains(&a.kommune_no)) {
         for r in outer(a) {
-            root.draw(&Polygon::new(r, LAND.filled()))?;
+            fill(root, &r, LAND)?;
         }
     }
     for &(a, x) in &sc.plan.fills {
@@ -972,7 +972,7 @@ where
         }
         let c = value_colour(sc.spec, x);
         for r in outer(a) {
-            root.draw(&Polygon::new(r.clone(), c.filled()))?;
+            fill(root, &r, c)?;
             // Delområde outlines only where they are more than a few pixels across.
             if v.s >= OUTLINE_SCALE {
                 for run in visible_runs(&r, frame) {
@@ -1010,6 +1010,64 @@ fn dot(sc: &Scene, z: usize) -> Option<((i32, i32), i32)> {
         .fold(1.0, f64::max);
     let r = (4.0 + 20.0 * (zone.population.max(0.0) / max_pop).sqrt()) as i32;
     Some((sc.view.px(zone.lon, zone.lat), r))
+}
+
+/// Fill a polygon \[px\]. Plotters fills a polygon wider than tall column by column, pixel by
+/// pixel, and one taller than wide row by row, much faster: a wide polygon is cut into strips
+/// no wider than it is tall.
+fn fill<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, ring: &[(i32, i32)], c: RGBColor) -> Res
+where
+    DB::ErrorType: 'static,
+{
+    let (x0, x1, y0, y1) = ring.iter().fold(
+        (i32::MAX, i32::MIN, i32::MAX, i32::MIN),
+        |(a, b, c, d), &(x, y)| (a.min(x), b.max(x), c.min(y), d.max(y)),
+    );
+    let (w, h) = (x1 - x0, y1 - y0);
+    if w <= h || h < 2 {
+        root.draw(&Polygon::new(ring.to_vec(), c.filled()))?;
+        return Ok(());
+    }
+    let n = (w / h + 1).min(64);
+    let step = (w + n - 1) / n;
+    for i in 0..n {
+        let a = x0 + i * step;
+        let strip = clip_x(ring, a, (a + step).min(x1));
+        if strip.len() >= 3 {
+            root.draw(&Polygon::new(strip, c.filled()))?;
+        }
+    }
+    Ok(())
+}
+
+/// A polygon cut to `a ≤ x ≤ b` (Sutherland–Hodgman against two sides).
+fn clip_x(ring: &[(i32, i32)], a: i32, b: i32) -> Vec<(i32, i32)> {
+    let mut pts: Vec<(f64, f64)> = ring.iter().map(|&(x, y)| (x as f64, y as f64)).collect();
+    for (edge, keep_above) in [(a as f64, true), (b as f64, false)] {
+        let inside = |p: (f64, f64)| if keep_above { p.0 >= edge } else { p.0 <= edge };
+        let input = std::mem::take(&mut pts);
+        for (i, &q) in input.iter().enumerate() {
+            let p = input[(i + input.len() - 1) % input.len()];
+            let cross = || (edge, p.1 + (q.1 - p.1) * (edge - p.0) / (q.0 - p.0));
+            match (inside(p), inside(q)) {
+                (true, true) => pts.push(q),
+                (true, false) => pts.push(cross()),
+                (false, true) => {
+                    pts.push(cross());
+                    pts.push(q);
+                }
+                (false, false) => {}
+            }
+        }
+    }
+    let mut out: Vec<(i32, i32)> = Vec::with_capacity(pts.len());
+    for (x, y) in pts {
+        let q = (x.round() as i32, y.round() as i32);
+        if out.last() != Some(&q) {
+            out.push(q);
+        }
+    }
+    out
 }
 
 /// The outline of a closed ring in pieces that touch the rectangle `r` (x0, y0, x1, y1):
@@ -1438,7 +1496,7 @@ where
         ),
     ))?;
     y += 24;
-    let bar_h = 240;
+    let bar_h = 200;
     for i in 0..bar_h {
         let t = 1.0 - i as f64 / bar_h as f64;
         root.draw(&Rectangle::new(
@@ -1593,6 +1651,15 @@ mod tests {
             visible_runs(&inside, [0, 0, 200, 100]),
             [vec![(10, 10), (20, 10), (20, 20), (10, 10)]]
         );
+    }
+
+    #[test]
+    fn wide_polygons_are_cut_into_strips() {
+        let c = clip_x(&[(0, 0), (100, 0), (100, 10), (0, 10)], 20, 40);
+        let mut c2 = c.clone();
+        c2.sort();
+        assert_eq!(c2, [(20, 0), (20, 10), (40, 0), (40, 10)]);
+        assert!(clip_x(&[(0, 0), (10, 0), (10, 10)], 20, 40).is_empty());
     }
 
     #[test]
