@@ -1537,7 +1537,7 @@ where
     y += 22;
     if sc.layers.is_ok() {
         for (c, s) in [
-            (LAND, "land outside the model"),
+            (LAND, "other land (no zone polygon)"),
             (SEA, "sea, or outside Norway"),
         ] {
             root.draw(&Rectangle::new([(x0, y - 7), (x0 + 24, y + 7)], c.filled()))?;
