@@ -366,6 +366,7 @@ fn write_outputs(
         Kind::Model => report::write_run(&a, out)?,
         Kind::Experiment => report::write_experiment(&a, out)?,
     }
+    plot::set_model_dir(&exp.dir); // the maps find the boundary tables above the model
     plot::all(&a, out.path())?;
     plot::sweeps(&a, &exp.sweeps, out.path())?;
     let ctx = html::Context {

@@ -7,6 +7,7 @@ mod cli;
 mod common;
 mod experiments;
 mod fuzz;
+mod maps;
 mod mechanism;
 mod models;
 mod osm;

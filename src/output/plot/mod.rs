@@ -8,16 +8,17 @@
 //!   targets;
 //! * `kpi_targets` — every KPI that has a national target, per variant, with 95 % CIs and the
 //!   target;
-//! * `differences` — paired differences vs the baseline with 95 % CIs for key KPIs;
+//! * `differences` — paired differences vs the baseline with 95 % CIs for key KPIs, one panel
+//!   per unit, every KPI of a panel on one scale;
 //! * `utilisation_by_hour` — doctor, 116117-nurse and ambulance utilisation by hour of the week;
 //! * `sweep_<name>` — key KPIs against the swept value of each numeric sweep, with CIs and targets;
-//! * `map_response_<variant>`, `map_travel_<variant>` — zones (lon/lat) coloured by mean red
-//!   response time and by mean drive time to the legevakt used.
+//! * `map_response_<variant>`, `map_travel_<variant>` — zones on kommune borders and coast
+//!   coloured by mean red response time and by mean drive time to the legevakt used (`map.rs`).
 //!
 //! With assumption sets every (set, variant) is a series of its own, labelled "variant — set",
 //! and the maps are named `map_response_<set>_<variant>`.
 
-use crate::analysis::{Analysis, FacilityKind, MapFacility, MapZone};
+use crate::analysis::Analysis;
 use crate::base::kpi::KPI_DEFS;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -111,7 +112,7 @@ pub fn all(a: &Analysis, out: &Path) -> anyhow::Result<()> {
         differences(a, out, &names)?;
     }
     utilisation(a, out, &names, &title_suffix)?;
-    maps(a, out)
+    map::maps(a, out)
 }
 
 /// Red response-time CDFs per variant, urban and rural, with the 12 / 25-min targets.
@@ -564,42 +565,8 @@ fn utilisation(a: &Analysis, out: &Path, names: &[&str], title_suffix: &str) -> 
     Ok(())
 }
 
-/// Maps of mean red response and of drive time to the legevakt, per variant.
-fn maps(a: &Analysis, out: &Path) -> anyhow::Result<()> {
-    // ---- maps ----
-    let single = a.variants.len() == 1;
-    for v in &a.variants {
-        // A run's maps need no variant in their name.
-        let suffix = if single {
-            String::new()
-        } else {
-            format!("_{}", v.slug)
-        };
-        let resp: Vec<Option<f64>> = v.zones.iter().map(|z| z.red_response_mean_min).collect();
-        let travel: Vec<Option<f64>> = v.zones.iter().map(|z| z.legevakt_travel_mean_min).collect();
-        map(
-            out,
-            &format!("map_response{suffix}"),
-            &v.zones,
-            &v.facilities,
-            &resp,
-            &format!("Mean red response time by zone [min] — {}", v.label()),
-            0.0,
-            40.0,
-        )?;
-        map(
-            out,
-            &format!("map_travel{suffix}"),
-            &v.zones,
-            &v.facilities,
-            &travel,
-            &format!("Mean drive time to the legevakt used [min] — {}", v.label()),
-            0.0,
-            90.0,
-        )?;
-    }
-    Ok(())
-}
+mod map;
+pub use map::set_model_dir;
 
 /// Viridis-like colour for t in 0..1.
 fn ramp(t: f64) -> RGBColor {
@@ -620,160 +587,4 @@ fn ramp(t: f64) -> RGBColor {
         }
     }
     RGBColor(253, 231, 37)
-}
-
-/// A map of zones (lon/lat, circle area ∝ population) coloured by `value` on a fixed scale
-/// `lo..hi` (so maps of different variants compare), with facilities marked.
-#[allow(clippy::too_many_arguments)]
-fn map(
-    out: &Path,
-    stem: &str,
-    zones: &[MapZone],
-    facilities: &[MapFacility],
-    value: &[Option<f64>],
-    title: &str,
-    lo: f64,
-    hi: f64,
-) -> anyhow::Result<()> {
-    let lats = zones
-        .iter()
-        .map(|z| z.lat)
-        .chain(facilities.iter().map(|f| f.lat));
-    let lons = zones
-        .iter()
-        .map(|z| z.lon)
-        .chain(facilities.iter().map(|f| f.lon));
-    let (la0, la1) = lats.fold((f64::MAX, f64::MIN), |(a, b), x| (a.min(x), b.max(x)));
-    let (lo0, lo1) = lons.fold((f64::MAX, f64::MIN), |(a, b), x| (a.min(x), b.max(x)));
-    let pad_la = ((la1 - la0) * 0.08).max(0.02);
-    let pad_lo = ((lo1 - lo0) * 0.08).max(0.02);
-    let (la0, la1, lo0, lo1) = (la0 - pad_la, la1 + pad_la, lo0 - pad_lo, lo1 + pad_lo);
-    // Keep the aspect ratio true at this latitude.
-    let k = ((la0 + la1) / 2.0).to_radians().cos();
-    let w_deg = (lo1 - lo0) * k;
-    let h_deg = la1 - la0;
-    let plot_w = 1000.0;
-    let plot_h = (plot_w * h_deg / w_deg).clamp(400.0, 1400.0);
-    let size = (plot_w as u32 + 260, plot_h as u32 + 120);
-    let max_pop = zones.iter().map(|z| z.population).fold(1.0, f64::max);
-    both!(out, stem, size, |root| {
-        let (left, right) = root.split_horizontally(plot_w as u32 + 80);
-        let mut ch = ChartBuilder::on(&left)
-            .caption(title, ("sans-serif", 20))
-            .margin(10)
-            .x_label_area_size(35)
-            .y_label_area_size(55)
-            .build_cartesian_2d(lo0..lo1, la0..la1)?;
-        ch.configure_mesh()
-            .x_desc("longitude [°E]")
-            .y_desc("latitude [°N]")
-            .label_style(("sans-serif", 12))
-            .light_line_style(WHITE.mix(0.0))
-            .draw()?;
-        for (z, zone) in zones.iter().enumerate() {
-            let r = (4.0 + 22.0 * (zone.population / max_pop).sqrt()) as i32;
-            let style = match value[z] {
-                Some(x) => ramp((x - lo) / (hi - lo)).filled(),
-                None => RGBColor(200, 200, 200).filled(),
-            };
-            ch.draw_series(std::iter::once(Circle::new((zone.lon, zone.lat), r, style)))?;
-            ch.draw_series(std::iter::once(Circle::new(
-                (zone.lon, zone.lat),
-                r,
-                BLACK.mix(0.4).stroke_width(1),
-            )))?;
-        }
-        // Facilities.
-        for f in facilities {
-            let p = (f.lon, f.lat);
-            match f.kind {
-                FacilityKind::Legevakt => {
-                    ch.draw_series(std::iter::once(Rectangle::new(
-                        [(p.0 - 0.012, p.1 - 0.006), (p.0 + 0.012, p.1 + 0.006)],
-                        RGBColor(213, 0, 0).filled(),
-                    )))?;
-                }
-                FacilityKind::Satellite => {
-                    ch.draw_series(std::iter::once(TriangleMarker::new(
-                        p,
-                        9,
-                        RGBColor(213, 0, 0).filled(),
-                    )))?;
-                }
-                FacilityKind::AmbulanceStation | FacilityKind::AirBase => {
-                    ch.draw_series(std::iter::once(Cross::new(p, 7, BLACK.stroke_width(2))))?;
-                }
-                FacilityKind::Hospital => {
-                    ch.draw_series(std::iter::once(Text::new(
-                        "H",
-                        p,
-                        ("sans-serif", 18)
-                            .into_font()
-                            .color(&RGBColor(0, 90, 160))
-                            .pos(Pos::new(HPos::Center, VPos::Center)),
-                    )))?;
-                }
-            }
-        }
-        // Colour bar and key.
-        let bar_h = 300i32;
-        let x0 = 30i32;
-        let y0 = 60i32;
-        for i in 0..bar_h {
-            let t = 1.0 - i as f64 / bar_h as f64;
-            right.draw(&Rectangle::new(
-                [(x0, y0 + i), (x0 + 25, y0 + i + 1)],
-                ramp(t).filled(),
-            ))?;
-        }
-        let font = ("sans-serif", 14).into_font();
-        right.draw(&Text::new(
-            format!("{hi:.0} min or more"),
-            (x0 + 32, y0 - 6),
-            font.clone(),
-        ))?;
-        right.draw(&Text::new(
-            format!("{:.0} min", (lo + hi) / 2.0),
-            (x0 + 32, y0 + bar_h / 2 - 6),
-            font.clone(),
-        ))?;
-        right.draw(&Text::new(
-            format!("{lo:.0} min"),
-            (x0 + 32, y0 + bar_h - 6),
-            font.clone(),
-        ))?;
-        let ky = y0 + bar_h + 40;
-        right.draw(&Rectangle::new(
-            [(x0, ky), (x0 + 14, ky + 8)],
-            RGBColor(213, 0, 0).filled(),
-        ))?;
-        right.draw(&Text::new("legevakt", (x0 + 22, ky - 3), font.clone()))?;
-        right.draw(&TriangleMarker::new(
-            (x0 + 7, ky + 30),
-            8,
-            RGBColor(213, 0, 0).filled(),
-        ))?;
-        right.draw(&Text::new("satellite", (x0 + 22, ky + 22), font.clone()))?;
-        right.draw(&Cross::new((x0 + 7, ky + 55), 6, BLACK.stroke_width(2)))?;
-        right.draw(&Text::new(
-            "ambulance base",
-            (x0 + 22, ky + 47),
-            font.clone(),
-        ))?;
-        right.draw(&Text::new(
-            "H",
-            (x0 + 2, ky + 72),
-            font.clone().color(&RGBColor(0, 90, 160)),
-        ))?;
-        right.draw(&Text::new("hospital", (x0 + 22, ky + 72), font.clone()))?;
-        right.draw(&Circle::new(
-            (x0 + 7, ky + 105),
-            6,
-            RGBColor(200, 200, 200).filled(),
-        ))?;
-        right.draw(&Text::new("no value", (x0 + 22, ky + 97), font.clone()))?;
-        right.draw(&Text::new("circle area ∝ population", (x0, ky + 125), font))?;
-        Ok(())
-    });
-    Ok(())
 }
