@@ -2,6 +2,14 @@
 //! does, and prints a SHA-256 of the replication's result, so that a speed change can be checked
 //! to leave the output byte-identical.
 //! `cargo run --release --example national_year [-- MODEL]`
+//!
+//! Where a national year's time goes (0.7.0, `perf record` on this example, 25.4 M events,
+//! 7.9–10.7 s on a 2-core Intel Xeon; target 2 s): the event loop with its inlined handlers
+//! 36 % (heap compares and loads of per-stream RNG states: cache misses), `Travel::road_min`
+//! 12 % (returning vehicles' positions), `new_need` 6 %, `Scenario::choose_site` 6 %,
+//! `draw_next_need` 5 %, `Pool::observe` 4 %, `Hist::record` 3 %. The calls that carry no new
+//! need (AMK other lines, 116117 other calls) are 11.8 M of the events; without them the year
+//! takes 6.0–6.7 s, so they alone do not explain the gap.
 use akuttsim::input::{RunSpec, scenario};
 use akuttsim::sim;
 use sha2::{Digest, Sha256};
