@@ -119,8 +119,6 @@ pub struct AssumptionSet {
 pub struct SweepAxis {
     /// The sweep's name (its variants are "name = value").
     pub name: String,
-    /// The field it sets.
-    pub field: String,
     /// (variant name, value), in file order.
     pub points: Vec<(String, f64)>,
 }
@@ -132,7 +130,6 @@ impl SweepAxis {
             .filter_map(|e| e.value.as_ref())
             .map(|s| SweepAxis {
                 name: s.name.clone(),
-                field: s.field.clone(),
                 points: s
                     .values
                     .iter()

@@ -1,7 +1,7 @@
 //! What is printed on the terminal: the KPI table of a run, the key comparisons of an
 //! experiment, and the KPI reference (`akuttsim kpis`).
 
-use super::lines::{ci, kpi_lines, national, target, value};
+use super::lines::{ci, difference_unit, kpi_lines, national, signed_number, target, value};
 use crate::analysis::{Analysis, ComparisonRow, Summary};
 use crate::base::kpi::{KPI_DEFS, Kpi};
 
@@ -186,22 +186,13 @@ pub fn comparison_table(a: &Analysis) -> String {
 fn delta(r: &ComparisonRow, unit: &str) -> String {
     match (r.difference, r.ci95_low, r.ci95_high) {
         (Some(d), Some(l), Some(h)) if d == 0.0 && l == 0.0 && h == 0.0 => "no change".into(),
-        (Some(d), Some(l), Some(h)) => {
-            let n = |x: f64| {
-                let t = super::lines::number(x, unit);
-                if x > 0.0 {
-                    format!("+{t}")
-                } else {
-                    t.replace('-', "−")
-                }
-            };
-            let u = match super::lines::short_unit(unit) {
-                "%" => " pp".to_string(),
-                "" | "/yr" => String::new(),
-                u => format!(" {u}"),
-            };
-            format!("Δ {}{u} ({} – {})", n(d), n(l), n(h))
-        }
+        (Some(d), Some(l), Some(h)) => format!(
+            "Δ {}{} ({} – {})",
+            signed_number(d, unit),
+            difference_unit(unit),
+            signed_number(l, unit),
+            signed_number(h, unit)
+        ),
         _ => "–".into(),
     }
 }

@@ -7,7 +7,7 @@
 //! `summary.json`), so a test — or a user's script — can read the page against the data.
 
 use super::lines::{self, KpiLine};
-use crate::analysis::{Analysis, ComparisonRow, VariantAnalysis};
+use crate::analysis::{Analysis, ComparisonRow};
 use crate::base::kpi::{KPI_DEFS, Part};
 use html_escape::{encode_double_quoted_attribute as attr, encode_text as text};
 use std::collections::BTreeSet;
@@ -69,15 +69,21 @@ pub fn render(a: &Analysis, ctx: &Context, out: &Path) -> anyhow::Result<Vec<u8>
          <title>{}</title>\n<style>{CSS}</style>\n</head>\n<body>\n",
         text(&title)
     )?;
+    // The KPI lines of every (set, variant) cell, in `a.variants` order.
+    let per_variant: Vec<Vec<KpiLine>> = a
+        .variants
+        .iter()
+        .map(|v| lines::kpi_lines(&v.summary))
+        .collect();
     header(&mut h, a, ctx)?;
-    targets(&mut h, a)?;
+    targets(&mut h, a, &per_variant)?;
     if a.variants.len() > 1 {
         differences(&mut h, a)?;
     }
-    all_kpis(&mut h, a)?;
+    all_kpis(&mut h, a, &per_variant)?;
     figures(&mut h, out)?;
     let cited = assumptions(&mut h, ctx)?;
-    sources(&mut h, a, cited)?;
+    sources(&mut h, &per_variant, cited)?;
     write!(
         h,
         "<p class=\"meta\">Written by akuttsim {} (source revision {}). The same files, seed and \
@@ -160,22 +166,13 @@ fn badge(verdict: &str) -> String {
     format!("<span class=\"badge {class}\">{verdict}</span>")
 }
 
-/// The variants to show: every (set, variant) cell.
-fn variants(a: &Analysis) -> &[VariantAnalysis] {
-    &a.variants
-}
-
-fn targets(h: &mut String, a: &Analysis) -> anyhow::Result<()> {
+fn targets(h: &mut String, a: &Analysis, per_variant: &[Vec<KpiLine>]) -> anyhow::Result<()> {
     writeln!(h, "<h2 id=\"targets\">The national targets</h2>")?;
     write!(h, "<table>\n<tr><th>KPI</th><th>target</th>")?;
-    for v in variants(a) {
+    for v in &a.variants {
         write!(h, "<th colspan=\"2\">{}</th>", text(&v.label()))?;
     }
     writeln!(h, "<th>published</th></tr>")?;
-    let per_variant: Vec<Vec<KpiLine>> = variants(a)
-        .iter()
-        .map(|v| lines::kpi_lines(&v.summary))
-        .collect();
     for d in KPI_DEFS.iter().filter(|d| d.target.is_some()) {
         let Some(first) = per_variant[0].iter().find(|l| l.kpi == d.name) else {
             continue;
@@ -186,7 +183,7 @@ fn targets(h: &mut String, a: &Analysis) -> anyhow::Result<()> {
             text(d.label),
             text(&lines::target(first))
         )?;
-        for (v, ls) in variants(a).iter().zip(&per_variant) {
+        for (v, ls) in a.variants.iter().zip(per_variant) {
             match ls.iter().find(|l| l.kpi == d.name) {
                 Some(l) => write!(
                     h,
@@ -203,21 +200,6 @@ fn targets(h: &mut String, a: &Analysis) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// "−24.8 pp" / "+1.2 min" of a difference.
-fn signed(x: f64, unit: &str) -> String {
-    let t = lines::number(x, unit);
-    let t = if x > 0.0 {
-        format!("+{t}")
-    } else {
-        t.replace('-', "−")
-    };
-    match lines::short_unit(unit) {
-        "%" => format!("{t} pp"),
-        "" | "/yr" => t,
-        u => format!("{t} {u}"),
-    }
-}
-
 fn differences(h: &mut String, a: &Analysis) -> anyhow::Result<()> {
     writeln!(
         h,
@@ -230,7 +212,7 @@ fn differences(h: &mut String, a: &Analysis) -> anyhow::Result<()> {
          <b>Significant</b>: the 95 % CI of the difference excludes 0. pp = percentage points.</p>"
     )?;
     let base = &a.set_variants(0)[a.baseline].name;
-    for v in variants(a).iter().filter(|v| &v.name != base) {
+    for v in a.variants.iter().filter(|v| &v.name != base) {
         writeln!(h, "<h3>{} vs {}</h3>", text(&v.label()), text(base))?;
         writeln!(
             h,
@@ -261,9 +243,9 @@ fn differences(h: &mut String, a: &Analysis) -> anyhow::Result<()> {
                 text(&lines::value(r.variant_mean, d.unit)),
                 d.name,
                 attr(&v.label()),
-                text(&signed(diff, d.unit)),
-                text(&signed(lo, d.unit)),
-                text(&signed(hi, d.unit)),
+                text(&lines::signed(diff, d.unit)),
+                text(&lines::signed(lo, d.unit)),
+                text(&lines::signed(hi, d.unit)),
                 if sig { "significant" } else { "" }
             )?;
         }
@@ -279,10 +261,9 @@ fn differences(h: &mut String, a: &Analysis) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn all_kpis(h: &mut String, a: &Analysis) -> anyhow::Result<()> {
+fn all_kpis(h: &mut String, a: &Analysis, per_variant: &[Vec<KpiLine>]) -> anyhow::Result<()> {
     writeln!(h, "<h2 id=\"kpis\">Every KPI</h2>")?;
-    for (i, v) in variants(a).iter().enumerate() {
-        let ls = lines::kpi_lines(&v.summary);
+    for (i, (v, ls)) in a.variants.iter().zip(per_variant).enumerate() {
         writeln!(
             h,
             "<details{}><summary>{}</summary>",
@@ -309,7 +290,7 @@ fn all_kpis(h: &mut String, a: &Analysis) -> anyhow::Result<()> {
                     h,
                     "<tr><td title=\"{}\">{}</td>{}<td class=\"num\">{}</td><td>{}</td><td>{}</td>\
                      <td>{}</td><td>{}</td></tr>",
-                    attr(lines::def_of(l).description),
+                    attr(l.def.description),
                     text(l.label),
                     value_cell(l, &v.label()),
                     text(&lines::ci(l)),
@@ -443,11 +424,13 @@ fn keys(s: &str) -> Vec<String> {
 }
 
 /// The full citation of every key the KPIs and the assumptions cite, from `models/SOURCES.md`.
-fn sources(h: &mut String, a: &Analysis, mut cited: BTreeSet<String>) -> anyhow::Result<()> {
-    for v in variants(a) {
-        for l in lines::kpi_lines(&v.summary) {
-            cited.extend(keys(l.source));
-        }
+fn sources(
+    h: &mut String,
+    per_variant: &[Vec<KpiLine>],
+    mut cited: BTreeSet<String>,
+) -> anyhow::Result<()> {
+    for l in per_variant.iter().flatten() {
+        cited.extend(keys(l.source));
     }
     writeln!(h, "<h2 id=\"sources\">Sources</h2>")?;
     writeln!(

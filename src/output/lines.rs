@@ -37,6 +37,9 @@ pub struct KpiLine {
     pub national_figure: &'static str,
     /// Where the target or figure comes from.
     pub source: &'static str,
+    /// The registry entry (meaning, target) behind the line.
+    #[serde(skip)]
+    pub def: &'static KpiDef,
 }
 
 /// Every KPI of `s` that has a value or a target, grouped by part of the chain.
@@ -69,6 +72,7 @@ pub fn kpi_lines(s: &Summary) -> Vec<KpiLine> {
                     target_met: met,
                     national_figure: d.reference,
                     source: d.source,
+                    def: d,
                 },
             ))
         })
@@ -152,14 +156,6 @@ pub fn variant_lines(a: &crate::analysis::Analysis) -> Vec<VariantLine> {
     out
 }
 
-/// The definition of a KPI line.
-pub fn def_of(l: &KpiLine) -> &'static KpiDef {
-    KPI_DEFS
-        .iter()
-        .find(|d| d.name == l.kpi)
-        .expect("lines come from the registry")
-}
-
 /// A number as shown: shares in per cent with one decimal, large numbers without decimals and
 /// with thousands separators, the rest with one decimal.
 pub fn number(x: f64, unit: &str) -> String {
@@ -178,11 +174,6 @@ fn trim_zero(s: String) -> String {
         Some(t) => t.to_string(),
         None => s,
     }
-}
-
-/// "80.0 %" → "80 %" (for round figures such as targets).
-fn trimmed(s: String) -> String {
-    s.replacen(".0 ", " ", 1)
 }
 
 /// 12345 → "12,345".
@@ -212,19 +203,47 @@ pub fn short_unit(unit: &str) -> &'static str {
     }
 }
 
+/// A number as shown, with its short unit: "93.1 %", "13.9 min", "1,500/yr", "336".
+fn with_unit(n: String, unit: &str) -> String {
+    match short_unit(unit) {
+        "" => n,
+        "/yr" => format!("{n}/yr"),
+        u => format!("{n} {u}"),
+    }
+}
+
 /// A value with its short unit: "93.1 %", "13.9 min", "336"; "–" without a value.
 pub fn value(x: Option<f64>, unit: &str) -> String {
     match x {
         None => "–".into(),
-        Some(v) => {
-            let u = short_unit(unit);
-            match u {
-                "" => number(v, unit),
-                "/yr" => format!("{}/yr", number(v, unit)),
-                _ => format!("{} {u}", number(v, unit)),
-            }
-        }
+        Some(v) => with_unit(number(v, unit), unit),
     }
+}
+
+/// A difference as shown, with its sign and without a unit: "+4.6", "−24.8" (shares in
+/// percentage points).
+pub fn signed_number(x: f64, unit: &str) -> String {
+    let t = number(x, unit);
+    if x > 0.0 {
+        format!("+{t}")
+    } else {
+        t.replace('-', "−")
+    }
+}
+
+/// The unit written after a difference: " pp" for shares, " min", " MNOK" …; empty where the
+/// KPI's name says it.
+pub fn difference_unit(unit: &str) -> String {
+    match short_unit(unit) {
+        "%" => " pp".into(),
+        "" | "/yr" => String::new(),
+        u => format!(" {u}"),
+    }
+}
+
+/// A difference with its sign and unit: "−24.8 pp", "+1.2 min".
+pub fn signed(x: f64, unit: &str) -> String {
+    format!("{}{}", signed_number(x, unit), difference_unit(unit))
 }
 
 /// A 95 % CI in the unit of its value, without the unit: "92.9 – 93.4".
@@ -237,11 +256,11 @@ pub fn ci(l: &KpiLine) -> String {
 
 /// The target as shown: "≥ 80 %".
 pub fn target(l: &KpiLine) -> String {
-    match def_of(l).target {
+    match l.def.target {
         Some(t) => format!(
             "{} {}",
             if t.at_least { "≥" } else { "≤" },
-            trimmed(value(Some(t.value), l.unit))
+            with_unit(trim_zero(number(t.value, l.unit)), l.unit)
         ),
         None => String::new(),
     }
@@ -287,6 +306,9 @@ mod tests {
         assert_eq!(value(Some(1500.0), "consultations/year"), "1,500/yr");
         assert_eq!(value(Some(336.0), "calls/1000 inhabitants/year"), "336");
         assert_eq!(value(None, "min"), "–");
+        assert_eq!(signed(-0.248, "share"), "−24.8 pp");
+        assert_eq!(signed(4.6, "missions/1000 inhabitants/year"), "+4.6");
+        assert_eq!(signed(1.25, "min"), "+1.2 min");
     }
 
     #[test]
@@ -305,6 +327,7 @@ mod tests {
             target_met: "",
             national_figure: "0.63 (2023)",
             source: "",
+            def: crate::base::kpi::Kpi::LvsWithin2Min.def(),
         };
         assert_eq!(national(&l), "63 % (2023)");
         assert_eq!(target(&l), "≥ 80 %");

@@ -48,14 +48,11 @@ fn assert_self_contained(html: &str) {
     }
 }
 
-#[test]
-fn a_run_report_opens_in_a_browser_and_shows_the_summary() {
-    let Some(browser) = chromium() else { return };
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("fjordby");
-    assert_ok(&cli([
-        "run",
-        "models/fjordby.toml",
+/// `akuttsim COMMAND FILE` for 3 replications × 20 days into `out`, with `extra` options.
+fn short_run(command: &str, file: &str, out: &Path, extra: &[&str]) -> std::process::Output {
+    let mut args = vec![
+        command,
+        file,
         "--replications",
         "3",
         "--days",
@@ -63,7 +60,17 @@ fn a_run_report_opens_in_a_browser_and_shows_the_summary() {
         "--quiet",
         "--out",
         out.to_str().unwrap(),
-    ]));
+    ];
+    args.extend(extra);
+    cli(args)
+}
+
+#[test]
+fn a_run_report_opens_in_a_browser_and_shows_the_summary() {
+    let Some(browser) = chromium() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("fjordby");
+    assert_ok(&short_run("run", "models/fjordby.toml", &out, &[]));
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert_self_contained(&html);
     let url = format!("file://{}", out.join("report.html").display());
@@ -141,17 +148,12 @@ fn an_experiment_report_shows_the_paired_differences_of_comparison_csv() {
     let Some(browser) = chromium() else { return };
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("teaching");
-    assert_ok(&cli([
+    assert_ok(&short_run(
         "experiment",
         "experiments/teaching-ambulances.toml",
-        "--replications",
-        "3",
-        "--days",
-        "20",
-        "--quiet",
-        "--out",
-        out.to_str().unwrap(),
-    ]));
+        &out,
+        &[],
+    ));
     let (dom, log) = chromium_dump(
         &browser,
         &format!("file://{}", out.join("report.html").display()),
@@ -191,22 +193,8 @@ fn assert_narrow(out: &std::process::Output) {
 fn the_console_is_narrow_and_says_which_targets_are_met_and_json_matches_the_summary() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("run");
-    let args = |fmt: &str| {
-        vec![
-            "run".to_string(),
-            "models/fjordby.toml".into(),
-            "--replications".into(),
-            "3".into(),
-            "--days".into(),
-            "20".into(),
-            "--quiet".into(),
-            "--out".into(),
-            out.to_str().unwrap().into(),
-            "--format".into(),
-            fmt.into(),
-        ]
-    };
-    let table = cli(args("table"));
+    let run = |fmt: &str| short_run("run", "models/fjordby.toml", &out, &["--format", fmt]);
+    let table = run("table");
     assert_ok(&table);
     assert_narrow(&table);
     let text = String::from_utf8_lossy(&table.stdout);
@@ -224,7 +212,7 @@ fn the_console_is_narrow_and_says_which_targets_are_met_and_json_matches_the_sum
 
     // JSON on standard output, and nothing else there; the numbers are summary.json's.
     std::fs::remove_dir_all(&out).unwrap();
-    let json = cli(args("json"));
+    let json = run("json");
     assert_ok(&json);
     let lines: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
     let lines = lines.as_array().unwrap();
@@ -258,7 +246,7 @@ fn the_console_is_narrow_and_says_which_targets_are_met_and_json_matches_the_sum
 
     // CSV: a header and one row per line.
     std::fs::remove_dir_all(&out).unwrap();
-    let csv_out = cli(args("csv"));
+    let csv_out = run("csv");
     assert_ok(&csv_out);
     let mut r = csv::Reader::from_reader(&csv_out.stdout[..]);
     assert_eq!(&r.headers().unwrap()[1], "kpi");
@@ -269,17 +257,12 @@ fn the_console_is_narrow_and_says_which_targets_are_met_and_json_matches_the_sum
 fn an_experiment_plots_its_sweep_its_differences_and_ambulance_use_by_hour() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("sweep");
-    let o = cli([
+    let o = short_run(
         "experiment",
         "experiments/teaching-ambulances.toml",
-        "--replications",
-        "3",
-        "--days",
-        "20",
-        "--quiet",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+        &out,
+        &[],
+    );
     assert_ok(&o);
     assert_narrow(&o);
     for f in [

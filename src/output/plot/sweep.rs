@@ -31,17 +31,11 @@ fn scale(def: &KpiDef) -> f64 {
     if def.unit == "share" { 100.0 } else { 1.0 }
 }
 
+/// The unit on a panel's axis (shares are plotted in per cent).
 fn axis_unit(def: &KpiDef) -> &'static str {
     match def.unit {
         "share" => "%",
-        "MNOK/year" => "MNOK/year",
-        u => {
-            if u == "min" {
-                "min"
-            } else {
-                "per year"
-            }
-        }
+        u => u,
     }
 }
 
