@@ -41,7 +41,7 @@ h1{font-size:1.7em;margin:.2em 0}h2{margin-top:1.8em;border-bottom:2px solid #d8
 h3{margin:1.2em 0 .4em}.meta{color:#556;font-size:.95em}
 table{border-collapse:collapse;margin:.4em 0 1em;font-size:.93em}
 th,td{padding:.28em .7em;border-bottom:1px solid #e4e8ef;text-align:left;vertical-align:top}
-th{background:#f3f5f9;font-weight:600}td:first-child,td.num+td{white-space:nowrap}td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+th{background:#f3f5f9;font-weight:600}td{white-space:nowrap}td.wrap{white-space:normal}td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 tr.part td{background:#fafbfd;font-weight:600;color:#334}
 .met{background:#d9f2df;color:#135c25}.notmet{background:#fbdcdc;color:#8a1414}
 .borderline{background:#fff1cc;color:#6b4e00}.badge{border-radius:.8em;padding:.05em .6em;font-size:.85em;white-space:nowrap}
@@ -289,7 +289,7 @@ fn all_kpis(h: &mut String, a: &Analysis, per_variant: &[Vec<KpiLine>]) -> anyho
                 writeln!(
                     h,
                     "<tr><td title=\"{}\">{}</td>{}<td class=\"num\">{}</td><td>{}</td><td>{}</td>\
-                     <td>{}</td><td>{}</td></tr>",
+                     <td>{}</td><td class=\"wrap\">{}</td></tr>",
                     attr(l.def.description),
                     text(l.label),
                     value_cell(l, &v.label()),
