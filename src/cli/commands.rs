@@ -50,6 +50,17 @@ pub fn run(cli: Cli, argv: Vec<String>) -> Result<(), Failure> {
             &data,
             force,
         ),
+        Command::Serve {
+            port,
+            bind,
+            models,
+            threads,
+        } => super::serve::serve(super::serve::Options {
+            bind,
+            port,
+            models,
+            threads,
+        }),
         Command::Kpis => {
             print!("{}", console::kpi_reference());
             Ok(())
@@ -397,6 +408,34 @@ fn write_outputs(
     };
     out.write("manifest.json", &report::to_json(&manifest)?)?;
     Ok(a)
+}
+
+/// Run an experiment of the teaching page (`akuttsim serve`) into `out`, quietly, with the
+/// same checks and outputs as `akuttsim experiment`; `label` names it in the manifest and the
+/// report. Returns the analysis and the wall time [s].
+pub(super) fn run_served(
+    exp: &Experiment,
+    label: &Path,
+    out: &Path,
+    threads: u64,
+) -> Result<(Analysis, f64), Failure> {
+    let opts = RunArgs {
+        replications: None,
+        seed: None,
+        days: None,
+        warmup_days: None,
+        threads,
+        out: Some(out.to_path_buf()),
+        quiet: true,
+        trace: false,
+        shard: None,
+        format: Format::Table,
+    };
+    let argv = vec!["akuttsim".into(), "serve".into()];
+    match execute(exp, Kind::Experiment, label, &opts, argv)? {
+        Done::Full(a, _, started) => Ok((*a, started.elapsed().as_secs_f64())),
+        Done::Shard(..) => Err(anyhow::anyhow!("a teaching-page run is never a shard").into()),
+    }
 }
 
 /// The experiment of one model run, with the run options applied.

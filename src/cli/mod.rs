@@ -11,6 +11,7 @@
 
 pub mod bench;
 mod commands;
+mod serve;
 mod travel;
 
 use crate::input::problem::LoadError;
@@ -138,6 +139,23 @@ pub enum Command {
         /// Model or experiment files.
         #[arg(required = true)]
         files: Vec<PathBuf>,
+    },
+    /// The teaching page: a web page on 127.0.0.1 where a class moves sliders (ambulances per
+    /// station, satellites, doctors, demand growth, a doctor car), presses Run and sees a short
+    /// experiment against the previous run in seconds. Ctrl-C stops it.
+    Serve {
+        /// Port (0 = any free port; the address is printed).
+        #[arg(long, default_value_t = 8080)]
+        port: u16,
+        /// Address to listen on. Loopback by default: only this machine can reach the page.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Folder of the model files offered on the page.
+        #[arg(long, default_value = "models")]
+        models: PathBuf,
+        /// Worker threads of a run (0 = one per core). Results do not depend on it.
+        #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u64).range(0..=MAX_THREADS as u64))]
+        threads: u64,
     },
     /// List every KPI: name, unit, national target, published figure, source, meaning.
     Kpis,

@@ -238,7 +238,20 @@ pub fn load(path: &Path) -> Result<Experiment, LoadError> {
     let label = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(|e| LoadError::io(path, &e))?;
     let dir = path.parent().unwrap_or(Path::new(".")).to_path_buf();
-    let mut table = parse_toml(&text, &label)?;
+    let table = parse_toml(&text, &label)?;
+    load_table(table, &label, &dir, vec![path.to_path_buf()])
+}
+
+/// Check an experiment given as a table rather than a file (what `akuttsim serve` builds from
+/// a request): the same checks as [`load`]. `label` names it in messages, `dir` resolves its
+/// relative paths, `inputs` are the files it came from (none for a request).
+pub fn load_table(
+    mut table: toml::Table,
+    label: &str,
+    dir: &Path,
+    mut inputs: Vec<PathBuf>,
+) -> Result<Experiment, LoadError> {
+    let (label, dir) = (label.to_string(), dir.to_path_buf());
     let mut p = Problems::default();
     let variants_raw: Vec<Element<RawVariant>> =
         de_array(table.remove("variants"), "variants", &mut p);
@@ -266,7 +279,6 @@ pub fn load(path: &Path) -> Result<Experiment, LoadError> {
     };
     let spec = settings(&st, &mut p);
     let replications = st.replications.unwrap_or(20);
-    let mut inputs = vec![path.to_path_buf()];
     let base_path = dir.join(&st.base);
     let base = match overlay::read_model(&base_path) {
         Ok(m) => m,

@@ -126,7 +126,7 @@ pub fn chromium() -> Option<std::path::PathBuf> {
     FOUND
         .get_or_init(|| {
             let at = std::path::PathBuf::from("/usr/bin/chromium");
-            if at.exists() {
+            if at.exists() && Path::new("/usr/bin/chromedriver").exists() {
                 return Some(at);
             }
             eprintln!("Chromium not found: installing Debian's chromium and chromium-driver …");

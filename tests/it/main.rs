@@ -16,6 +16,7 @@ mod regions;
 mod regressions;
 mod release;
 mod report;
+mod serve;
 mod shard;
 mod theory;
 mod trace;
