@@ -43,6 +43,13 @@ impl Served {
         let (etx, erx) = mpsc::channel::<String>();
         let out = child.stdout.take().expect("stdout");
         let err = child.stderr.take().expect("stderr");
+        // From here on the server is stopped whatever fails.
+        let mut served = Served {
+            child,
+            base: String::new(),
+            runs: PathBuf::new(),
+            stderr: erx,
+        };
         std::thread::spawn(move || {
             for l in BufReader::new(out).lines().map_while(Result::ok) {
                 let _ = tx.send(l);
@@ -56,20 +63,20 @@ impl Served {
         let line = rx
             .recv_timeout(Duration::from_secs(120))
             .expect("serve prints its address");
-        let base = line
+        served.base = line
             .split_whitespace()
             .find(|w| w.starts_with("http://"))
             .unwrap_or_else(|| panic!("no address in {line:?}"))
             .trim_end_matches('/')
             .to_string();
         assert!(
-            base.starts_with("http://127.0.0.1:"),
+            served.base.starts_with("http://127.0.0.1:"),
             "the server must listen on loopback by default: {line}"
         );
         let mut runs = None;
         let deadline = Instant::now() + Duration::from_secs(30);
         while runs.is_none() && Instant::now() < deadline {
-            if let Ok(l) = erx.recv_timeout(Duration::from_secs(1)) {
+            if let Ok(l) = served.stderr.recv_timeout(Duration::from_secs(1)) {
                 runs = l
                     .split("runs in ")
                     .nth(1)
@@ -77,12 +84,8 @@ impl Served {
                     .map(PathBuf::from);
             }
         }
-        Served {
-            child,
-            base,
-            runs: runs.expect("serve names its run folder"),
-            stderr: erx,
-        }
+        served.runs = runs.expect("serve names its run folder");
+        served
     }
 
     /// Ctrl-C, as a teacher stops it: exit code 130, the run folders removed.
@@ -371,6 +374,11 @@ fn a_slider_a_run_and_the_previous_run_beside_it() {
             );
         }
         let first_this = kpi_cells(&b, "red_response_p90_min_urban").1;
+        b.wait_for(
+            "return [...document.querySelectorAll('#output .plots img')].filter((i) => i.complete && i.naturalWidth > 0).length >= 4",
+            "the plots to load",
+            60,
+        );
         let png = b.screenshot();
         assert!(
             png.starts_with(b"\x89PNG") && png.len() > 50_000,
@@ -378,13 +386,6 @@ fn a_slider_a_run_and_the_previous_run_beside_it() {
         );
         let shots = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
         std::fs::write(shots.join("serve-page.png"), &png).expect("screenshot written");
-        let plots = b.eval(
-            "return [...document.querySelectorAll('#output .plots img')].filter((i) => i.complete && i.naturalWidth > 0).length",
-        );
-        assert!(
-            plots.as_u64().is_some_and(|n| n >= 4),
-            "the plots load: {plots}"
-        );
 
         // One back (4 → 3), Run: the previous run beside it is the first run's "this run".
         b.keys(&slider, "\u{E012}");
@@ -570,6 +571,107 @@ fn every_knob_moves_what_it_should() {
             .expect("request sent");
         assert_eq!(r.status().as_u16(), 200, "{url}");
     }
+    served.stop();
+}
+
+/// The status line of a raw HTTP exchange.
+fn raw_status(base: &str, request: &str) -> String {
+    use std::io::{Read, Write};
+    let addr = base.trim_start_matches("http://");
+    let mut c = std::net::TcpStream::connect(addr).expect("connect");
+    c.set_read_timeout(Some(Duration::from_secs(30)))
+        .expect("timeout");
+    c.write_all(request.as_bytes()).expect("write");
+    let mut buf = [0u8; 64];
+    let n = c.read(&mut buf).expect("an answer");
+    String::from_utf8_lossy(&buf[..n])
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// Five stalled uploads (headers and the first bytes of a 5,000-byte body sent, the rest never)
+/// take every run slot: a sixth run request
+/// gets a 503 at once, and the page still loads; when they go, runs are taken again. Requests a
+/// web page elsewhere could make — another Host, a form post — are refused.
+#[test]
+fn stalled_uploads_and_foreign_pages_do_not_hold_up_the_class() {
+    use std::io::Write;
+    let served = Served::start();
+    let addr = served.base.trim_start_matches("http://").to_string();
+    let stalled: Vec<std::net::TcpStream> = (0..5)
+        .map(|_| {
+            let mut c = std::net::TcpStream::connect(&addr).expect("connect");
+            write!(
+                c,
+                "POST /api/run HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n\r\n{{\"model\""
+            )
+            .expect("write");
+            c
+        })
+        .collect();
+    let small = r#"{"model": "fjordby.toml", "settings": {}, "replications": 2, "days": 1}"#;
+    let post = |body: &str| -> u16 {
+        agent()
+            .post(format!("{}/api/run", served.base))
+            .header("Content-Type", "application/json")
+            .send(body)
+            .expect("request sent")
+            .status()
+            .as_u16()
+    };
+    // the five reach their threads in a moment; then a sixth is refused at once
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let mut status = post(small);
+    while status != 503 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(200));
+        status = post(small);
+    }
+    assert_eq!(
+        status, 503,
+        "a sixth run request while five are in the server"
+    );
+    let t = Instant::now();
+    let page = agent()
+        .get(format!("{}/", served.base))
+        .call()
+        .expect("the page");
+    assert_eq!(page.status().as_u16(), 200);
+    assert!(
+        t.elapsed() < Duration::from_secs(10),
+        "the page waited for the stalled uploads: {:?}",
+        t.elapsed()
+    );
+    drop(stalled);
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let mut status = post(small);
+    while status == 503 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(200));
+        status = post(small);
+    }
+    assert_eq!(
+        status, 200,
+        "runs are taken again when the uploads are gone"
+    );
+    assert!(
+        raw_status(
+            &served.base,
+            "GET / HTTP/1.1\r\nHost: attacker.example:80\r\nConnection: close\r\n\r\n"
+        )
+        .contains(" 403"),
+        "a page under another host name (DNS rebinding) is refused"
+    );
+    let form = agent()
+        .post(format!("{}/api/run", served.base))
+        .header("Content-Type", "text/plain")
+        .send(small)
+        .expect("request sent");
+    assert_eq!(
+        form.status().as_u16(),
+        415,
+        "a cross-site form post is refused"
+    );
     served.stop();
 }
 

@@ -150,6 +150,15 @@ impl Knobs {
         }
     }
 
+    /// The most ambulances the page gives a station: [`MAX_AMBULANCES`], or the model's count
+    /// when it has more (a big city station keeps its fleet).
+    pub fn max_ambulances(&self, station: &str) -> u32 {
+        self.stations
+            .iter()
+            .find(|k| k.name == station)
+            .map_or(MAX_AMBULANCES, |k| k.count.max(MAX_AMBULANCES))
+    }
+
     /// Check settings against the model's knobs: every name exists, every number in range. The
     /// message names the field and the fix.
     pub fn check(&self, s: &Settings, at: &str) -> Result<(), String> {
@@ -167,9 +176,10 @@ impl Knobs {
                     list(self.stations.iter().map(|k| k.name.as_str()).collect())
                 ));
             }
-            if n > MAX_AMBULANCES {
+            let max = self.max_ambulances(name);
+            if n > max {
                 return Err(format!(
-                    "{at}.ambulances[\"{name}\"] = {n} — give from 0 to {MAX_AMBULANCES}"
+                    "{at}.ambulances[\"{name}\"] = {n} — give from 0 to {max}"
                 ));
             }
         }

@@ -5,9 +5,13 @@
 //!
 //! Every request is checked as the experiment loader checks a file (a request that does not
 //! load gets a 400 with the loader's message); the work one request may ask for is bounded
-//! ([`MAX_REPLICATIONS`], [`MAX_DAYS`], [`MAX_PATIENTS`]); one run at a time, at most
-//! [`MAX_WAITING`] more waiting (503 beyond). Run folders live in a temporary folder, the last
-//! [`KEEP_RUNS`] kept, removed when the server stops.
+//! ([`MAX_REPLICATIONS`], [`MAX_DAYS`], [`MAX_PATIENTS`]); one run at a time. Each run request
+//! is read and answered on a thread of its own, at most [`MAX_RUN_REQUESTS`] at once (503
+//! beyond), so a slow or stalled upload never holds up the page and its plots, which the
+//! handler threads answer. Only JSON posts with a loopback `Host` are taken when the server
+//! listens on loopback (no other web page in the teacher's browser can start runs). Run
+//! folders live in a temporary folder, the last [`KEEP_RUNS`] kept, removed when the server
+//! stops (Ctrl-C or SIGTERM).
 
 mod knobs;
 
@@ -32,14 +36,14 @@ pub const MAX_DAYS: f64 = 365.0;
 /// included): about 20 M events, 3–4 s on the two cores of the benchmark machine (1.5 M
 /// patients of Sogn og Fjordane took 0.5 s there, plots included).
 pub const MAX_PATIENTS: f64 = 4e6;
-/// Requests waiting for the running one beyond which the server answers 503.
-pub const MAX_WAITING: usize = 4;
+/// Run requests in the server at once (being read, waiting or running); 503 beyond.
+pub const MAX_RUN_REQUESTS: usize = 5;
 /// Run folders kept (older ones are removed).
 pub const KEEP_RUNS: u64 = 20;
 /// Largest request body accepted [bytes].
 const MAX_BODY: u64 = 64 * 1024;
-/// Threads answering requests (the page and its plots load while a run is going).
-const HANDLERS: usize = 4;
+/// Threads answering the page, its models and plots (run requests get threads of their own).
+const HANDLERS: usize = 2;
 /// Warm-up days of every run on the page.
 const WARMUP_DAYS: f64 = 7.0;
 /// The KPIs the page shows first (all are in the "every KPI" table below them).
@@ -150,10 +154,8 @@ struct RunAnswer {
     lines: Vec<lines::VariantLine>,
     /// Plot URLs by role.
     plots: std::collections::BTreeMap<&'static str, String>,
-    /// The full report of the run.
+    /// The full report of the run (with the model's stated assumptions and the sources).
     report: String,
-    /// The model's assumptions as stated in its files.
-    assumptions: usize,
 }
 
 /// Shared server state.
@@ -163,8 +165,11 @@ struct State {
     runs: PathBuf,
     next_run: AtomicU64,
     running: Mutex<()>,
-    waiting: AtomicUsize,
+    /// Run requests in the server now.
+    run_requests: AtomicUsize,
     threads: u64,
+    /// Listening on loopback: only requests addressed to a loopback host are answered.
+    loopback: bool,
 }
 
 /// An HTTP answer before it is sent.
@@ -235,7 +240,7 @@ pub fn serve(opts: Options) -> Result<(), Failure> {
         );
     }
     eprintln!(
-        "akuttsim serve: {} models from {}; runs in {} (removed on Ctrl-C)",
+        "akuttsim serve: {} models from {}; runs in {} (removed when the server stops)",
         models.len(),
         opts.models.display(),
         runs.display()
@@ -260,8 +265,9 @@ pub fn serve(opts: Options) -> Result<(), Failure> {
         runs,
         next_run: AtomicU64::new(1),
         running: Mutex::new(()),
-        waiting: AtomicUsize::new(0),
+        run_requests: AtomicUsize::new(0),
         threads: opts.threads,
+        loopback: opts.bind.is_loopback(),
     });
     let server = Arc::new(server);
     let handlers: Vec<_> = (0..HANDLERS)
@@ -269,7 +275,11 @@ pub fn serve(opts: Options) -> Result<(), Failure> {
             let (server, state) = (server.clone(), state.clone());
             std::thread::spawn(move || {
                 for req in server.incoming_requests() {
-                    answer(&state, req);
+                    if req.method() == &Method::Post && req.url() == "/api/run" {
+                        take_run(&state, req);
+                    } else {
+                        answer(&state, req);
+                    }
                 }
             })
         })
@@ -336,10 +346,34 @@ fn offered_models(dir: &Path) -> Result<Vec<Offered>, Failure> {
     Ok(out)
 }
 
-/// Answer one request; a panic in a handler becomes a 500, never a dead server.
-fn answer(state: &State, mut req: Request) {
-    let a = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| route(state, &mut req)))
-        .unwrap_or_else(|_| Answer::error(500, "internal error (a bug: please report it)"));
+/// Take a run request onto a thread of its own, or refuse it (503) when
+/// [`MAX_RUN_REQUESTS`] are in the server already.
+fn take_run(state: &Arc<State>, req: Request) {
+    let n = state.run_requests.fetch_add(1, Ordering::SeqCst);
+    if n >= MAX_RUN_REQUESTS {
+        state.run_requests.fetch_sub(1, Ordering::SeqCst);
+        let a = Answer::error(
+            503,
+            &format!("{n} runs are in the server already — try again in a few seconds"),
+        );
+        let _ = req.respond(response(a));
+        return;
+    }
+    let state = state.clone();
+    let spawned = std::thread::Builder::new()
+        .name("run request".into())
+        .spawn(move || {
+            answer(&state, req);
+            state.run_requests.fetch_sub(1, Ordering::SeqCst);
+        });
+    if spawned.is_err() {
+        // no thread to be had: the request is dropped with its connection
+        eprintln!("warning: no thread for a run request");
+    }
+}
+
+/// An answer as tiny_http sends it.
+fn response(a: Answer) -> Response<std::io::Cursor<Vec<u8>>> {
     let mut resp = Response::from_data(a.body).with_status_code(a.status);
     for (k, v) in [
         ("Content-Type", a.content_type),
@@ -350,12 +384,55 @@ fn answer(state: &State, mut req: Request) {
             resp.add_header(h);
         }
     }
-    let _ = req.respond(resp);
+    if a.status == 405
+        && let Ok(h) = Header::from_bytes("Allow", "GET, HEAD, POST")
+    {
+        resp.add_header(h);
+    }
+    resp
+}
+
+/// Answer one request; a panic in a handler becomes a 500, never a dead server.
+fn answer(state: &State, mut req: Request) {
+    let a = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| route(state, &mut req)))
+        .unwrap_or_else(|_| Answer::error(500, "internal error (a bug: please report it)"));
+    let _ = req.respond(response(a));
+}
+
+/// The value of a request header (first of that name).
+fn header<'a>(req: &'a Request, name: &'static str) -> Option<&'a str> {
+    req.headers()
+        .iter()
+        .find(|h| h.field.equiv(name))
+        .map(|h| h.value.as_str())
+}
+
+/// Is the request addressed to a loopback host (`127.0.0.1:…`, `localhost:…`, `[::1]:…`)? A
+/// page elsewhere that resolves its own name to 127.0.0.1 (DNS rebinding) sends its own name.
+fn loopback_host(req: &Request) -> bool {
+    let Some(host) = header(req, "Host") else {
+        return false;
+    };
+    let name = match host.rsplit_once(':') {
+        Some((n, port)) if port.bytes().all(|b| b.is_ascii_digit()) => n,
+        _ => host,
+    };
+    matches!(name, "127.0.0.1" | "localhost" | "[::1]")
 }
 
 fn route(state: &State, req: &mut Request) -> Answer {
     let url = req.url().split('?').next().unwrap_or("").to_string();
-    match (req.method(), url.as_str()) {
+    if state.loopback && !loopback_host(req) {
+        return Answer::error(
+            403,
+            "this server answers only pages opened as http://127.0.0.1:PORT/ or http://localhost:PORT/",
+        );
+    }
+    let method = match req.method() {
+        Method::Head => &Method::Get, // tiny_http leaves the body out of a HEAD answer
+        m => m,
+    };
+    match (method, url.as_str()) {
         (Method::Get, "/") => Answer {
             status: 200,
             content_type: "text/html; charset=utf-8",
@@ -379,10 +456,20 @@ fn route(state: &State, req: &mut Request) -> Answer {
                 &serde_json::json!({ "models": models, "limits": &state.limits }),
             )
         }
-        (Method::Post, "/api/run") => match read_body(req) {
-            Ok(body) => run(state, &body),
-            Err(a) => a,
-        },
+        (Method::Post, "/api/run") => {
+            let json = header(req, "Content-Type")
+                .is_some_and(|t| t.trim().starts_with("application/json"));
+            if !json {
+                return Answer::error(
+                    415,
+                    "send the run as Content-Type: application/json, as the page does",
+                );
+            }
+            match read_body(req) {
+                Ok(body) => run(state, &body),
+                Err(a) => a,
+            }
+        }
         (Method::Get, u) if u.starts_with("/runs/") => run_file(state, u),
         (_, "/" | "/api/models" | "/api/run") => Answer::error(405, "method not allowed"),
         _ => Answer::error(404, "not found — the page is at /"),
@@ -390,16 +477,17 @@ fn route(state: &State, req: &mut Request) -> Answer {
 }
 
 fn read_body(req: &mut Request) -> Result<Vec<u8>, Answer> {
+    let too_large = || Answer::error(413, &format!("request larger than {MAX_BODY} bytes"));
+    if req.body_length().is_some_and(|n| n as u64 > MAX_BODY) {
+        return Err(too_large());
+    }
     let mut body = Vec::new();
     req.as_reader()
         .take(MAX_BODY + 1)
         .read_to_end(&mut body)
         .map_err(|e| Answer::error(400, &format!("cannot read the request: {e}")))?;
     if body.len() as u64 > MAX_BODY {
-        return Err(Answer::error(
-            413,
-            &format!("request larger than {MAX_BODY} bytes"),
-        ));
+        return Err(too_large());
     }
     Ok(body)
 }
@@ -440,14 +528,6 @@ fn run_file(state: &State, url: &str) -> Answer {
     }
 }
 
-/// Decrements the waiting count when a request stops waiting.
-struct Waiting<'a>(&'a AtomicUsize);
-impl Drop for Waiting<'_> {
-    fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::SeqCst);
-    }
-}
-
 /// A press of "Run": check, run the two variants, answer with the KPIs and plots.
 fn run(state: &State, body: &[u8]) -> Answer {
     let mut de = serde_json::Deserializer::from_slice(body);
@@ -473,16 +553,7 @@ fn run(state: &State, body: &[u8]) -> Answer {
         Ok(e) => e,
         Err(msg) => return Answer::error(400, &msg),
     };
-    let n_waiting = state.waiting.fetch_add(1, Ordering::SeqCst);
-    let waiting = Waiting(&state.waiting);
-    if n_waiting > MAX_WAITING {
-        return Answer::error(
-            503,
-            &format!("{n_waiting} runs are waiting already — try again in a few seconds"),
-        );
-    }
     let _lock = state.running.lock().unwrap_or_else(|e| e.into_inner());
-    drop(waiting);
     let id = state.next_run.fetch_add(1, Ordering::SeqCst);
     if id > KEEP_RUNS {
         let _ = std::fs::remove_dir_all(state.runs.join((id - KEEP_RUNS).to_string()));
@@ -524,7 +595,6 @@ fn run(state: &State, body: &[u8]) -> Answer {
                     lines,
                     plots,
                     report: url("report.html"),
-                    assumptions: a.assumptions.len(),
                 },
             )
         }
@@ -565,9 +635,21 @@ fn build(state: &State, req: &RunRequest) -> Result<experiment::Experiment, Stri
             "days = {days} — give from 1 to {MAX_DAYS} on this page; run `akuttsim experiment` for longer runs"
         ));
     }
+    let seed = req.seed.unwrap_or(state.limits.default_seed);
+    let Ok(seed) = i64::try_from(seed) else {
+        return Err(format!("seed = {seed} — give from 0 to {}", i64::MAX));
+    };
     let previous = req.previous.clone().unwrap_or_default();
     m.knobs.check(&previous, "previous")?;
     m.knobs.check(&req.settings, "settings")?;
+    // A first, cheap estimate (demand growth scaling every patient: an upper bound for the
+    // growth's share) refuses a far too big run before the variants are loaded.
+    let growth = |s: &Settings| 1.0 + s.demand_growth_percent.max(0.0) / 100.0;
+    let rep_days = replications as f64 * (days + WARMUP_DAYS);
+    let rough = m.patients_per_day * rep_days * (growth(&previous) + growth(&req.settings));
+    if rough > 2.0 * MAX_PATIENTS {
+        return Err(too_much(rough, rep_days));
+    }
     let mut t = toml::Table::new();
     t.insert("name".into(), format!("Teaching page: {}", m.name).into());
     t.insert(
@@ -582,10 +664,7 @@ fn build(state: &State, req: &RunRequest) -> Result<experiment::Experiment, Stri
     t.insert("replications".into(), (replications as i64).into());
     t.insert("days".into(), days.into());
     t.insert("warmup_days".into(), WARMUP_DAYS.into());
-    t.insert(
-        "seed".into(),
-        (req.seed.unwrap_or(state.limits.default_seed) as i64).into(),
-    );
+    t.insert("seed".into(), seed.into());
     t.insert("baseline".into(), PREVIOUS.into());
     t.insert(
         "variants".into(),
@@ -603,11 +682,15 @@ fn build(state: &State, req: &RunRequest) -> Result<experiment::Experiment, Stri
         .sum::<f64>()
         * replications as f64;
     if patients > MAX_PATIENTS {
-        let fit =
-            (MAX_PATIENTS / (patients / (replications as f64 * (days + WARMUP_DAYS)))).floor();
-        return Err(format!(
-            "this run would simulate about {patients:.0} patients — the page allows {MAX_PATIENTS:.0} per run; make replications × (days + {WARMUP_DAYS}) at most {fit:.0}, or run `akuttsim experiment` for a big one"
-        ));
+        return Err(too_much(patients, rep_days));
     }
     Ok(exp)
+}
+
+/// The refusal of a run that would simulate `patients` over `rep_days` replication-days.
+fn too_much(patients: f64, rep_days: f64) -> String {
+    let fit = (MAX_PATIENTS / (patients / rep_days)).floor();
+    format!(
+        "this run would simulate about {patients:.0} patients — the page allows {MAX_PATIENTS:.0} per run; make replications × (days + {WARMUP_DAYS}) at most {fit:.0}, or run `akuttsim experiment` for a big one"
+    )
 }
