@@ -45,7 +45,7 @@ use crate::base::rng::{Purpose, patient_rng};
 use crate::base::time::{Dur, MS_PER_HOUR, SimTime};
 use crate::base::urgency::{PerUrgency, Urgency};
 use crate::input::scenario::{Scenario, VehicleKind};
-use crate::input::travel::Place;
+use crate::input::travel::{Place, meridian_km};
 use rand::RngExt;
 use serde::Serialize;
 use std::collections::BTreeSet;
@@ -146,6 +146,16 @@ struct Move {
     to: PlaceId,
     t0: SimTime,
     t1: SimTime,
+    /// Latitudes of `from` and `to` \[°\] (for the lower bound on a moving vehicle's time).
+    lat: (f64, f64),
+}
+
+impl Move {
+    /// Share of the movement done at `now` (0 before it starts, 1 after it ends).
+    fn progress(&self, now: SimTime) -> f64 {
+        let span = (self.t1.0 - self.t0.0).max(1) as f64;
+        ((now.0 - self.t0.0) as f64 / span).clamp(0.0, 1.0)
+    }
 }
 
 /// Mutable state of one vehicle.
@@ -176,6 +186,10 @@ pub(crate) struct Fleet {
     queue: BTreeSet<(u8, u64, PatientId)>,
     /// Vehicles now on their way back to their station (re-dispatchable, moving).
     returning: Vec<VehicleId>,
+    /// Each vehicle's fastest north–south speed \[km/min\]: its travel time between two places
+    /// is at least their north–south distance at this speed (road: the model's fastest trip,
+    /// [`Travel::road_min_lower_bound`](crate::input::travel::Travel::road_min_lower_bound)).
+    lb_speed: IdVec<VehicleId, f64>,
     /// Vehicles available at each station now (for the reserve rule).
     available_at: IdVec<AmbStationId, u32>,
     any_air: bool,
@@ -231,6 +245,15 @@ impl Fleet {
             veh: IdVec::new(),
             queue: BTreeSet::new(),
             returning: Vec::new(),
+            lb_speed: scn
+                .vehicles
+                .iter()
+                .map(|v| match v.kind {
+                    VehicleKind::Road => scn.travel.meridian_km_per_min(),
+                    VehicleKind::Boat => v.speed_kmh / 60.0 / v.detour.max(1e-9),
+                    VehicleKind::Air => v.speed_kmh / 60.0,
+                })
+                .collect(),
             available_at: IdVec::from(vec![0; scn.amb_stations.len()]),
             any_air: scn.vehicles.iter().any(|v| v.kind == VehicleKind::Air),
             air_threshold: PerUrgency::from_fn(|u| {
@@ -275,6 +298,7 @@ impl World<'_> {
                     to: h,
                     t0: SimTime::ZERO,
                     t1: SimTime::ZERO,
+                    lat: (self.scn.travel.lat(h), self.scn.travel.lat(h)),
                 },
                 dest: None,
                 seed: 0,
@@ -393,11 +417,13 @@ impl World<'_> {
     fn move_to(&mut self, v: VehicleId, state: VState, from: PlaceId, to: PlaceId, minutes: f64) {
         self.set_state(v, state);
         let d = Dur::from_minutes(minutes);
+        let lat = (self.scn.travel.lat(from), self.scn.travel.lat(to));
         self.fleet.veh[v].mv = Move {
             from,
             to,
             t0: self.now,
             t1: self.now + d,
+            lat,
         };
         self.phase_end(v, d);
     }
@@ -426,9 +452,8 @@ impl World<'_> {
         let vs = &self.fleet.veh[v];
         match vs.state {
             VState::Returning | VState::ToScene => {
-                let Move { from, to, t0, t1 } = vs.mv;
-                let span = (t1.0 - t0.0).max(1) as f64;
-                let f = ((self.now.0 - t0.0) as f64 / span).clamp(0.0, 1.0);
+                let Move { from, to, .. } = vs.mv;
+                let f = vs.mv.progress(self.now);
                 (1.0 - f) * self.scn.vehicle_travel_min(v, from, scene)
                     + f * self.scn.vehicle_travel_min(v, to, scene)
             }
@@ -601,9 +626,26 @@ impl World<'_> {
                 }
             }
         }
+        // A returning vehicle whose lower bound (north–south distance at the model's fastest
+        // speed) already exceeds the best of its kind cannot win: its time is not looked up.
+        let lat = scn.travel.lat(scene);
         for &v in &self.fleet.returning {
+            let vs = &self.fleet.veh[v];
+            let bound = best[is_air(v)].map_or(f64::INFINITY, |(t, _)| t);
+            if bound.is_finite() {
+                let f = vs.mv.progress(self.now);
+                let (la, lb) = vs.mv.lat;
+                let km = (1.0 - f) * meridian_km(la, lat) + f * meridian_km(lb, lat);
+                if km / self.fleet.lb_speed[v] * (1.0 - 1e-6) > bound {
+                    continue;
+                }
+            }
             if self.eligible(v, scene, u) {
-                consider(v, self.time_to(v, scene));
+                let t = self.time_to(v, scene);
+                let slot = &mut best[is_air(v)];
+                if slot.is_none_or(|(bt, bv)| t < bt || (t == bt && v < bv)) {
+                    *slot = Some((t, v));
+                }
             }
         }
         best

@@ -36,6 +36,13 @@ pub fn great_circle_km(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
     2.0 * EARTH_RADIUS_KM * a.sqrt().min(1.0).asin()
 }
 
+/// North–south distance between two latitudes \[km\]: a lower bound on the great-circle
+/// distance between any two points at them.
+#[inline]
+pub fn meridian_km(lat1: f64, lat2: f64) -> f64 {
+    EARTH_RADIUS_KM * (lat1 - lat2).abs().to_radians()
+}
+
 /// A named point.
 #[derive(Debug, Clone)]
 pub struct Point {
@@ -128,6 +135,11 @@ pub struct Travel {
     source: Vec<PairSource>,
     ferry: Vec<bool>,
     rule: RoadRule,
+    /// The fastest any road trip of the model goes in latitude: max over the matrix and the
+    /// rule of (north–south km) / minutes. The north–south distance is a lower bound on the
+    /// great-circle one, so (north–south km) / this is a lower bound on any road time — what
+    /// dispatch uses to skip far-off returning vehicles without looking their times up.
+    meridian_km_per_min: f64,
     /// Names a travel table or a ferry gave that this scenario does not have (skipped; a table
     /// shared by the variants of a model names facilities some variants lack).
     unknown: std::collections::BTreeSet<String>,
@@ -171,6 +183,7 @@ impl Travel {
             ferry: vec![false; n],
             rule,
             places,
+            meridian_km_per_min: f64::INFINITY,
             unknown: Default::default(),
         };
         for a in 0..t.places.len() {
@@ -188,7 +201,46 @@ impl Travel {
         if let Some((path, label)) = csv {
             t.read_csv(path, label, &names, p);
         }
+        t.meridian_km_per_min = t.fastest_meridian_speed();
         (p.len() == before).then_some(t)
+    }
+
+    /// See [`Travel::meridian_km_per_min`] (infinite when a pair of distinct latitudes is 0 min
+    /// apart: no bound then).
+    fn fastest_meridian_speed(&self) -> f64 {
+        // point-to-point trips follow the rule: great-circle × detour at the rule's speed
+        let mut v = self.rule.speed_kmh / 60.0 / self.rule.detour.max(1e-9);
+        for a in 0..self.places.len() {
+            let la = self.places[PlaceId::new(a)].lat;
+            for f in 0..self.n_fac {
+                let d = meridian_km(la, self.places[PlaceId::new(self.n_points + f)].lat);
+                let m = f64::from(self.minutes[a * self.n_fac + f]);
+                if d > 0.0 {
+                    v = v.max(if m > 0.0 { d / m } else { f64::INFINITY });
+                }
+            }
+        }
+        v
+    }
+
+    /// A lower bound on the road time between places at latitudes `lat_a` and `lat_b`
+    /// \[min\]: their north–south distance at the fastest speed of the model (slightly
+    /// weakened, so that rounding never lifts it above a true time).
+    #[inline]
+    pub fn road_min_lower_bound(&self, lat_a: f64, lat_b: f64) -> f64 {
+        meridian_km(lat_a, lat_b) / self.meridian_km_per_min * (1.0 - 1e-6)
+    }
+
+    /// See the field of that name.
+    #[inline]
+    pub fn meridian_km_per_min(&self) -> f64 {
+        self.meridian_km_per_min
+    }
+
+    /// Latitude of a place \[°\].
+    #[inline]
+    pub fn lat(&self, p: PlaceId) -> f64 {
+        self.places[p].lat
     }
 
     /// (minutes, km) between two points by the great-circle rule.
@@ -490,6 +542,58 @@ mod tests {
         // (models/SOURCES.md [GeoNames]; the road trip is ~20 km / ~20 min, [HMR-SNR]).
         let d = great_circle_km(62.73752, 7.15912, 62.7805, 7.49277);
         assert!((d - 17.6).abs() < 0.2, "{d}");
+    }
+
+    /// Dispatch skips vehicles on this bound, so it must never exceed a true time: checked over
+    /// every pair of a grid of places along the coast, with the rule's times and after one
+    /// pair is made much faster than the rule (as a routed table or a ferry may be).
+    #[test]
+    fn the_lower_bound_never_exceeds_a_road_time() {
+        let pt = |i: usize, kind: &str| Point {
+            name: format!("{kind}{i}"),
+            lat: 58.0 + i as f64 * 0.73,
+            lon: 5.0 + (i * 7 % 11) as f64 * 0.9,
+        };
+        let rule = RoadRule {
+            detour: 1.3,
+            speed_kmh: 65.0,
+        };
+        let build = || {
+            Travel::build(
+                (0..12).map(|i| pt(i, "z")).collect(),
+                &[],
+                (0..5).map(|i| pt(2 * i + 1, "f")).collect(),
+                rule,
+                &[],
+                None,
+                &mut Problems::default(),
+            )
+            .unwrap()
+        };
+        let check = |t: &Travel| {
+            let n = t.places.len();
+            for a in 0..n {
+                for b in 0..n {
+                    let (a, b) = (PlaceId::new(a), PlaceId::new(b));
+                    let lb = t.road_min_lower_bound(t.lat(a), t.lat(b));
+                    assert!(
+                        lb <= t.road_min(a, b),
+                        "{a:?} → {b:?}: {lb} > {}",
+                        t.road_min(a, b)
+                    );
+                }
+            }
+        };
+        let t = build();
+        check(&t);
+        let mut fast = build();
+        fast.minutes[3 * fast.n_fac + 4] /= 5.0; // one pair five times faster than the rule
+        fast.meridian_km_per_min = fast.fastest_meridian_speed();
+        assert!(fast.meridian_km_per_min > t.meridian_km_per_min);
+        check(&fast);
+        // and the bound is useful: far apart in latitude, it is most of the time
+        let (a, b) = (PlaceId::new(0), PlaceId::new(11));
+        assert!(t.road_min_lower_bound(t.lat(a), t.lat(b)) > 0.5 * t.road_min(a, b));
     }
 
     #[test]
