@@ -7,7 +7,7 @@
 //! | 0 | done (also `--help`, `--version`) |
 //! | 1 | bad input: a command-line argument, a model or experiment file, an output folder that holds other files, or a model so overloaded that a queue grows without bound |
 //! | 2 | failure while running or writing (disk full, permission denied, …) |
-//! | 130 | interrupted (Ctrl-C): nothing was written, earlier results are untouched |
+//! | 130 | interrupted (Ctrl-C or SIGTERM): nothing was written, earlier results are untouched |
 
 pub mod bench;
 mod commands;
