@@ -210,6 +210,8 @@ pub enum FacilityKind {
     AirBase,
     /// Hospital.
     Hospital,
+    /// AMK centre (113), where the model gives its location.
+    Amk,
 }
 
 /// A facility on a map.
@@ -429,7 +431,7 @@ impl TraceNames {
                     k => a
                         .centres
                         .get(k - 1)
-                        .map(|c| c.0.clone())
+                        .map(|c| c.name.clone())
                         .unwrap_or_default(),
                 },
             })
@@ -860,6 +862,20 @@ fn map_facilities(scn: &Scenario) -> Vec<MapFacility> {
             lat: p.lat,
             lon: p.lon,
         });
+    }
+    if let Some(a) = &scn.amk {
+        let located =
+            std::iter::once((&a.name, a.at)).chain(a.centres.iter().map(|c| (&c.name, c.at)));
+        for (name, at) in located {
+            if let Some((lat, lon)) = at {
+                out.push(MapFacility {
+                    name: name.clone(),
+                    kind: FacilityKind::Amk,
+                    lat,
+                    lon,
+                });
+            }
+        }
     }
     out
 }

@@ -78,8 +78,9 @@ impl Amk {
                 format!("{} operators", a.name),
                 Role::AmkOperators,
             ));
-            for (name, ops, _) in &a.centres {
-                operators.push(pools.add(ops, format!("{name} operators"), Role::AmkOperators));
+            for c in &a.centres {
+                let name = format!("{} operators", c.name);
+                operators.push(pools.add(&c.operators, name, Role::AmkOperators));
             }
         }
         Amk {

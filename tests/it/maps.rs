@@ -73,6 +73,8 @@ fn maps_of_a_whole_area_show_borders_labelled_facilities_and_arrows_to_far_bases
             "{stem}: unit"
         );
     }
+    // The AMK centre is a facility of the chain: on the map with its own marker and legend entry.
+    assert!(read(&out, "map_response.svg").contains("AMK centre (113)"));
     let travel = read(&out, "map_travel.svg");
     assert!(travel.contains("≥ 90 min"));
     assert!(read(&out, "map_response.svg").contains("≥ 40 min"));

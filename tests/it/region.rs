@@ -162,7 +162,7 @@ fn kommuner_of_two_amk_areas_call_their_own_centres() {
     let amk = scn.amk.as_ref().unwrap();
     assert_eq!(amk.name, "AMK Møre og Romsdal");
     assert_eq!(amk.centres.len(), 1);
-    assert!(amk.centres[0].0.starts_with("AMK Sør-Trøndelag"));
+    assert!(amk.centres[0].name.starts_with("AMK Sør-Trøndelag"));
     let oppdal = scn
         .zones
         .iter_enumerated()

@@ -341,3 +341,20 @@ fn hospital_transfers_need_two_hospitals_and_known_names() {
         "give transfers per 1000",
     );
 }
+
+#[test]
+fn an_amk_location_needs_both_coordinates_in_range() {
+    let lon = "lon = 7.150\n";
+    assert!(base().contains("lat = 62.745   # at the hospital, as most AMK centres are"));
+    let text = base();
+    let amk_lon = text.find("# at the hospital, as most AMK").unwrap();
+    let (head, tail) = text.split_at(amk_lon);
+    let without_lon = format!("{head}{}", tail.replacen(lon, "", 1));
+    has(&problems(&without_lon), "amk", "give both lat and lon");
+    let far = base().replacen(
+        "lat = 62.745   # at the hospital",
+        "lat = 162.745   # at the hospital",
+        1,
+    );
+    has(&problems(&far), "amk.lat", "is not a latitude");
+}

@@ -656,6 +656,14 @@ fn amk_section(a: &Area, o: &mut Out) -> anyhow::Result<()> {
         "name = {}",
         q(amk.map_or("AMK", |(_, c)| c.name.as_str()))
     )?;
+    if let Some((_, c)) = amk
+        && let (Some(la), Some(lo)) = (c.lat, c.lon)
+    {
+        writeln!(
+            o.body,
+            "lat = {la}\nlon = {lo}   # where the centre is (amk.csv; for the maps)"
+        )?;
+    }
     writeln!(
         o.body,
         "operators = [{{ days = \"all\", from = \"08:00\", to = \"23:00\", count = {ops} }}, {{ days = \"all\", from = \"23:00\", to = \"08:00\", count = {ops_night} }}]"
@@ -691,9 +699,15 @@ fn amk_section(a: &Area, o: &mut Out) -> anyhow::Result<()> {
                 .filter(|r| r.amk == n && a.in_sel(&r.kommune_no))
                 .map(|r| r.kommune_no.clone())
                 .collect();
+            let at = a
+                .amks
+                .iter()
+                .find(|c| c.name == n)
+                .and_then(|c| Some(format!(", lat = {}, lon = {}", c.lat?, c.lon?)))
+                .unwrap_or_default();
             writeln!(
                 o.body,
-                "  {{ name = {}, operators = [{{ days = \"all\", from = \"08:00\", to = \"23:00\", count = {d} }}, {{ days = \"all\", from = \"23:00\", to = \"08:00\", count = {night} }}], kommuner = [{}] }},",
+                "  {{ name = {}{at}, operators = [{{ days = \"all\", from = \"08:00\", to = \"23:00\", count = {d} }}, {{ days = \"all\", from = \"23:00\", to = \"08:00\", count = {night} }}], kommuner = [{}] }},",
                 q(n),
                 a.list(&ks)
             )?;

@@ -72,7 +72,11 @@ pub fn derive(mut scn: Scenario) -> Scenario {
             let centres = scn.amk.as_ref().map_or(&[][..], |a| &a.centres[..]);
             z.kommune
                 .as_deref()
-                .and_then(|k| centres.iter().position(|c| c.2.iter().any(|x| x == k)))
+                .and_then(|k| {
+                    centres
+                        .iter()
+                        .position(|c| c.kommuner.iter().any(|x| x == k))
+                })
                 .map_or(0, |i| i + 1)
         })
         .collect();

@@ -465,6 +465,8 @@ pub struct Abandonment {
 pub struct Amk {
     /// Name.
     pub name: String,
+    /// Where the centre is (lat, lon) \[degrees\], for the maps.
+    pub at: Option<(f64, f64)>,
     /// Operators on duty.
     pub operators: Weekly,
     /// Answer → ambulance notified \[min\].
@@ -487,8 +489,21 @@ pub struct Amk {
     pub other_calls_per_person_hour: f64,
     /// Operator time per call on the other lines \[min\].
     pub other_call_min: Dist,
-    /// Further centres (name, operators, kommuner); zones of other kommuner call the main one.
-    pub centres: Vec<(String, Weekly, Vec<String>)>,
+    /// Further centres; zones of other kommuner call the main one.
+    pub centres: Vec<AmkCentre>,
+}
+
+/// One more AMK centre, answering for the zones of its kommuner.
+#[derive(Debug, Clone)]
+pub struct AmkCentre {
+    /// Name.
+    pub name: String,
+    /// Operators on duty.
+    pub operators: Weekly,
+    /// The kommuner whose zones call it.
+    pub kommuner: Vec<String>,
+    /// Where it is (lat, lon) \[degrees\], for the maps.
+    pub at: Option<(f64, f64)>,
 }
 
 /// Mission parameters of road and boat ambulances.

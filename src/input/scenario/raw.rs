@@ -458,6 +458,10 @@ pub struct RawCarYear {
 pub struct RawAmk {
     /// Name.
     pub name: String,
+    /// Where the centre is \[degrees north\] (for the maps only; optional, with `lon`).
+    pub lat: Option<f64>,
+    /// Where the centre is \[degrees east\].
+    pub lon: Option<f64>,
     /// Operators answering 113, by shift.
     pub operators: Vec<ShiftSpec>,
     /// Answer → response decided and ambulance notified \[min\], by urgency.
@@ -498,6 +502,10 @@ pub struct RawAmk {
 pub struct RawAmkCentre {
     /// Name.
     pub name: String,
+    /// Where the centre is \[degrees north\] (for the maps only; optional, with `lon`).
+    pub lat: Option<f64>,
+    /// Where the centre is \[degrees east\].
+    pub lon: Option<f64>,
     /// Operators, by shift.
     pub operators: Vec<ShiftSpec>,
     /// The kommuner (4-digit 2024 numbers) whose zones call this centre.

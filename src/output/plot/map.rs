@@ -575,8 +575,9 @@ fn covered(fills: &[(&Area, Option<f64>)], delomraader: &[Area]) -> HashSet<Stri
 // ---------------------------------------------------------------------------------------------
 
 /// Kinds in the order of importance for labels and legends.
-const KINDS: [FacilityKind; 5] = [
+const KINDS: [FacilityKind; 6] = [
     FacilityKind::Hospital,
+    FacilityKind::Amk,
     FacilityKind::Legevakt,
     FacilityKind::AirBase,
     FacilityKind::AmbulanceStation,
@@ -594,6 +595,7 @@ fn kind_colour(k: FacilityKind) -> RGBColor {
         FacilityKind::AirBase => RGBColor(122, 30, 140),
         FacilityKind::AmbulanceStation => RGBColor(0, 118, 58),
         FacilityKind::Satellite => RGBColor(235, 120, 0),
+        FacilityKind::Amk => RGBColor(0, 120, 130),
     }
 }
 
@@ -604,6 +606,7 @@ fn kind_name(k: FacilityKind) -> &'static str {
         FacilityKind::AirBase => "air ambulance base",
         FacilityKind::AmbulanceStation => "ambulance station",
         FacilityKind::Satellite => "legevakt satellite",
+        FacilityKind::Amk => "AMK centre (113)",
     }
 }
 
@@ -1157,6 +1160,16 @@ where
             (x, y + r + 1),
             (x - r - 1, y),
         ],
+        FacilityKind::Amk => (0..6)
+            .map(|i| {
+                let a = i as f64 * std::f64::consts::TAU / 6.0;
+                let rr = r as f64 + 1.0;
+                (
+                    x + (rr * a.cos()).round() as i32,
+                    y + (rr * a.sin()).round() as i32,
+                )
+            })
+            .collect(),
         FacilityKind::AirBase => (0..10)
             .map(|i| {
                 let a = i as f64 * std::f64::consts::TAU / 10.0 - std::f64::consts::FRAC_PI_2;

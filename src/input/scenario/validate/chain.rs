@@ -16,11 +16,34 @@ use crate::input::scenario::raw::{
     RawAmbStation, RawAmbulance, RawAmk, RawHospital, RawReferral, RawVehicle,
 };
 use crate::input::scenario::{
-    AmbStation, AmbulanceParams, Amk, Hospital, Referral, Vehicle, VehicleKind,
+    AmbStation, AmbulanceParams, Amk, AmkCentre, Hospital, Referral, Vehicle, VehicleKind,
 };
 use std::collections::HashMap;
 
 /// Validate `[amk]`.
+/// An optional location: both coordinates or neither.
+fn location(
+    lat: Option<f64>,
+    lon: Option<f64>,
+    path: &str,
+    p: &mut Problems,
+) -> Option<(f64, f64)> {
+    match (lat, lon) {
+        (Some(la), Some(lo)) => {
+            common::latlon(la, lo, path, p);
+            Some((la, lo))
+        }
+        (None, None) => None,
+        _ => {
+            p.push(
+                path,
+                "give both lat and lon, or neither (the location is only for the maps)",
+            );
+            None
+        }
+    }
+}
+
 pub fn amk(a: &RawAmk, p: &mut Problems) -> Option<Amk> {
     let ops = common::weekly(&a.operators, "amk.operators", p);
     let h = common::per_urgency_dists(&a.handling_time_min, "amk.handling_time_min", p);
@@ -71,11 +94,7 @@ pub fn amk(a: &RawAmk, p: &mut Problems) -> Option<Amk> {
                 );
             }
         }
-        if c.name == a.name
-            || centres
-                .iter()
-                .any(|(n, _, _): &(String, Weekly, Vec<String>)| n == &c.name)
-        {
+        if c.name == a.name || centres.iter().any(|x: &AmkCentre| x.name == c.name) {
             p.push(
                 format!("{path}.name"),
                 format!(
@@ -84,11 +103,18 @@ pub fn amk(a: &RawAmk, p: &mut Problems) -> Option<Amk> {
                 ),
             );
         }
+        let at = location(c.lat, c.lon, &path, p);
         if let Some(o) = ops {
-            centres.push((c.name.clone(), o, c.kommuner.clone()));
+            centres.push(AmkCentre {
+                name: c.name.clone(),
+                operators: o,
+                kommuner: c.kommuner.clone(),
+                at,
+            });
         }
     }
     Some(Amk {
+        at: location(a.lat, a.lon, "amk", p),
         centres,
         other_calls_per_person_hour: other,
         other_call_min: other_min?,
