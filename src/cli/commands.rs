@@ -206,6 +206,16 @@ enum Kind {
     Experiment,
 }
 
+impl Kind {
+    /// The sub-command that runs this kind of file.
+    fn command(self) -> &'static str {
+        match self {
+            Kind::Model => "run",
+            Kind::Experiment => "experiment",
+        }
+    }
+}
+
 /// What [`execute`] did: the whole run (its analysis, the output folder as the user named it,
 /// the start time) or one shard of it (the folder, the shard).
 enum Done {
@@ -320,11 +330,7 @@ fn execute(
     if let Some(sh) = opts.shard {
         let sf = report::ShardFile {
             version: env!("CARGO_PKG_VERSION").to_string(),
-            command: match kind {
-                Kind::Model => "run",
-                Kind::Experiment => "experiment",
-            }
-            .to_string(),
+            command: kind.command().to_string(),
             file: file.display().to_string(),
             replications: exp.replications,
             seed: exp.spec.seed,
@@ -381,10 +387,7 @@ fn write_outputs(
     plot::all(&a, out.path())?;
     plot::sweeps(&a, &exp.sweeps, out.path())?;
     let ctx = html::Context {
-        command: match kind {
-            Kind::Model => "run",
-            Kind::Experiment => "experiment",
-        },
+        command: kind.command(),
         file,
         inputs: &exp.inputs,
         base: &exp.dir,

@@ -45,7 +45,7 @@ use crate::base::rng::{Purpose, patient_rng};
 use crate::base::time::{Dur, MS_PER_HOUR, SimTime};
 use crate::base::urgency::{PerUrgency, Urgency};
 use crate::input::scenario::{Scenario, VehicleKind};
-use crate::input::travel::{Place, meridian_km};
+use crate::input::travel::{Place, meridian_km, time_lower_bound};
 use rand::RngExt;
 use serde::Serialize;
 use std::collections::BTreeSet;
@@ -598,7 +598,8 @@ impl World<'_> {
         let mut best: [Option<(f64, VehicleId)>; 2] = [None, None];
         let scn = self.scn;
         let is_air = |v: VehicleId| usize::from(scn.vehicles[v].kind == VehicleKind::Air);
-        let mut consider = |v: VehicleId, t: f64| {
+        // The nearest of its kind so far; ties go to the lower vehicle number.
+        let consider = |best: &mut [Option<(f64, VehicleId)>; 2], v: VehicleId, t: f64| {
             let slot = &mut best[is_air(v)];
             if slot.is_none_or(|(bt, bv)| t < bt || (t == bt && v < bv)) {
                 *slot = Some((t, v));
@@ -617,7 +618,7 @@ impl World<'_> {
                 if air == 0 && !found[0] && t + self.activation_mean(v, u) <= threshold {
                     need_air = false;
                 }
-                consider(v, t);
+                consider(&mut best, v, t);
                 found[air] = true;
                 // The list is sorted by this time: nothing later in it can beat a found one of
                 // the same kind; stop once both kinds are found (or air is not needed).
@@ -636,16 +637,12 @@ impl World<'_> {
                 let f = vs.mv.progress(self.now);
                 let (la, lb) = vs.mv.lat;
                 let km = (1.0 - f) * meridian_km(la, lat) + f * meridian_km(lb, lat);
-                if km / self.fleet.lb_speed[v] * (1.0 - 1e-6) > bound {
+                if time_lower_bound(km, self.fleet.lb_speed[v]) > bound {
                     continue;
                 }
             }
             if self.eligible(v, scene, u) {
-                let t = self.time_to(v, scene);
-                let slot = &mut best[is_air(v)];
-                if slot.is_none_or(|(bt, bv)| t < bt || (t == bt && v < bv)) {
-                    *slot = Some((t, v));
-                }
+                consider(&mut best, v, self.time_to(v, scene));
             }
         }
         best

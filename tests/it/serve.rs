@@ -88,6 +88,27 @@ impl Served {
         served
     }
 
+    /// POST a run request with this content type: the status and the JSON answer.
+    fn post_run(&self, content_type: &str, body: &str) -> (u16, Value) {
+        let mut r = agent()
+            .post(format!("{}/api/run", self.base))
+            .header("Content-Type", content_type)
+            .send(body)
+            .expect("request sent");
+        let status = r.status().as_u16();
+        (status, r.body_mut().read_json().expect("a JSON answer"))
+    }
+
+    /// GET a path: the status.
+    fn get(&self, path: &str) -> u16 {
+        agent()
+            .get(format!("{}{path}", self.base))
+            .call()
+            .expect("request sent")
+            .status()
+            .as_u16()
+    }
+
     /// Ctrl-C, as a teacher stops it: exit code 130, the run folders removed.
     fn stop(mut self) {
         let pid = self.child.id() as libc::pid_t;
@@ -418,13 +439,7 @@ fn a_slider_a_run_and_the_previous_run_beside_it() {
 fn bad_requests_get_a_clear_400_and_the_server_lives_on() {
     let served = Served::start();
     let run = |body: &str| -> (u16, String) {
-        let mut r = agent()
-            .post(format!("{}/api/run", served.base))
-            .header("Content-Type", "application/json")
-            .send(body)
-            .expect("request sent");
-        let status = r.status().as_u16();
-        let v: Value = r.body_mut().read_json().expect("a JSON answer");
+        let (status, v) = served.post_run("application/json", body);
         (status, v["error"].as_str().unwrap_or_default().to_string())
     };
     for (body, says) in [
@@ -486,14 +501,7 @@ fn bad_requests_get_a_clear_400_and_the_server_lives_on() {
     }
     let big = format!(r#"{{"model": "{}", "settings": {{}}}}"#, "x".repeat(70_000));
     assert_eq!(run(&big).0, 413, "an oversized request is refused");
-    let get = |path: &str| {
-        agent()
-            .get(format!("{}{path}", served.base))
-            .call()
-            .expect("request sent")
-            .status()
-            .as_u16()
-    };
+    let get = |path: &str| served.get(path);
     assert_eq!(get("/runs/1/../../etc/passwd"), 404);
     assert_eq!(get("/runs/x/report.html"), 404);
     assert_eq!(get("/nothing"), 404);
@@ -520,12 +528,7 @@ fn every_knob_moves_what_it_should() {
             "ambulances": {"Nesvik ambulansestasjon": 2}
         }
     });
-    let mut r = agent()
-        .post(format!("{}/api/run", served.base))
-        .send_json(&body)
-        .expect("request sent");
-    let status = r.status().as_u16();
-    let v: Value = r.body_mut().read_json().expect("a JSON answer");
+    let (status, v) = served.post_run("application/json", &body.to_string());
     assert_eq!(status, 200, "{v}");
     let mean = |variant: &str, kpi: &str| -> f64 {
         v["lines"]
@@ -565,11 +568,7 @@ fn every_knob_moves_what_it_should() {
     let files = v["plots"].as_object().expect("plots");
     for url in files.values().chain(std::iter::once(&v["report"])) {
         let url = url.as_str().expect("a URL");
-        let r = agent()
-            .get(format!("{}{url}", served.base))
-            .call()
-            .expect("request sent");
-        assert_eq!(r.status().as_u16(), 200, "{url}");
+        assert_eq!(served.get(url), 200, "{url}");
     }
     served.stop();
 }
@@ -612,15 +611,7 @@ fn stalled_uploads_and_foreign_pages_do_not_hold_up_the_class() {
         })
         .collect();
     let small = r#"{"model": "fjordby.toml", "settings": {}, "replications": 2, "days": 1}"#;
-    let post = |body: &str| -> u16 {
-        agent()
-            .post(format!("{}/api/run", served.base))
-            .header("Content-Type", "application/json")
-            .send(body)
-            .expect("request sent")
-            .status()
-            .as_u16()
-    };
+    let post = |body: &str| served.post_run("application/json", body).0;
     // the five reach their threads in a moment; then a sixth is refused at once
     let deadline = Instant::now() + Duration::from_secs(30);
     let mut status = post(small);
@@ -633,11 +624,7 @@ fn stalled_uploads_and_foreign_pages_do_not_hold_up_the_class() {
         "a sixth run request while five are in the server"
     );
     let t = Instant::now();
-    let page = agent()
-        .get(format!("{}/", served.base))
-        .call()
-        .expect("the page");
-    assert_eq!(page.status().as_u16(), 200);
+    assert_eq!(served.get("/"), 200);
     assert!(
         t.elapsed() < Duration::from_secs(10),
         "the page waited for the stalled uploads: {:?}",
@@ -662,13 +649,8 @@ fn stalled_uploads_and_foreign_pages_do_not_hold_up_the_class() {
         .contains(" 403"),
         "a page under another host name (DNS rebinding) is refused"
     );
-    let form = agent()
-        .post(format!("{}/api/run", served.base))
-        .header("Content-Type", "text/plain")
-        .send(small)
-        .expect("request sent");
     assert_eq!(
-        form.status().as_u16(),
+        served.post_run("text/plain", small).0,
         415,
         "a cross-site form post is refused"
     );

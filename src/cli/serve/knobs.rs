@@ -84,6 +84,13 @@ fn tables<'a>(t: &'a toml::Table, key: &str) -> Vec<&'a toml::Table> {
         .unwrap_or_default()
 }
 
+/// The entry named `name` of the array of tables at `key`.
+fn named_table<'a>(t: &'a toml::Table, key: &str, name: &str) -> Option<&'a toml::Table> {
+    tables(t, key)
+        .into_iter()
+        .find(|e| e.get("name").and_then(|n| n.as_str()) == Some(name))
+}
+
 fn name_of(t: &toml::Table) -> Option<String> {
     t.get("name").and_then(|n| n.as_str()).map(str::to_string)
 }
@@ -228,9 +235,7 @@ impl Knobs {
             .ambulances
             .iter()
             .filter_map(|(station, &n)| {
-                let st = tables(&m.table, "ambulance_stations")
-                    .into_iter()
-                    .find(|t| name_of(t).as_deref() == Some(station))?;
+                let st = named_table(&m.table, "ambulance_stations", station)?;
                 let mut vehicles = st.get("vehicles")?.as_array()?.clone();
                 if n == 0 && vehicles.len() == 1 {
                     // no vehicle left: the station closes
@@ -261,9 +266,7 @@ impl Knobs {
             .iter()
             .filter(|(_, n)| **n > 0)
             .filter_map(|(lv, &n)| {
-                let t = tables(&m.table, "legevakt")
-                    .into_iter()
-                    .find(|t| name_of(t).as_deref() == Some(lv))?;
+                let t = named_table(&m.table, "legevakt", lv)?;
                 let mut doctors = t.get("doctors")?.as_array()?.clone();
                 for shift in t.get("open")?.as_array()? {
                     let mut shift = shift.as_table()?.clone();
@@ -313,9 +316,7 @@ impl Knobs {
     /// assumptions of `models/romsdal-doctor-car.toml`).
     fn added_doctor_car(&self, m: &ModelTable) -> Option<toml::Value> {
         let at = self.doctor_car_at.as_ref()?;
-        let lv = tables(&m.table, "legevakt")
-            .into_iter()
-            .find(|t| name_of(t).as_deref() == Some(at.as_str()))?;
+        let lv = named_table(&m.table, "legevakt", at)?;
         let text = format!(
             r#"name = "{at} legevaktbil"
 station = "{at}"

@@ -571,14 +571,15 @@ fn run(state: &State, body: &[u8]) -> Answer {
                 .unwrap_or_default();
             let url = |f: &str| format!("/runs/{id}/{f}");
             let plots = [
-                ("differences", url("differences.svg")),
-                ("kpi_targets", url("kpi_targets.svg")),
-                ("response_cdf", url("response_cdf.svg")),
-                ("utilisation_by_hour", url("utilisation_by_hour.svg")),
-                ("map_response", url(&format!("map_response_{this}.svg"))),
+                ("differences", "differences.svg".to_string()),
+                ("kpi_targets", "kpi_targets.svg".into()),
+                ("response_cdf", "response_cdf.svg".into()),
+                ("utilisation_by_hour", "utilisation_by_hour.svg".into()),
+                ("map_response", format!("map_response_{this}.svg")),
             ]
             .into_iter()
-            .filter(|(_, u)| out.join(u.rsplit('/').next().unwrap_or("")).exists())
+            .filter(|(_, f)| out.join(f).exists())
+            .map(|(role, f)| (role, url(&f)))
             .collect();
             Answer::json(
                 200,

@@ -43,6 +43,13 @@ pub fn meridian_km(lat1: f64, lat2: f64) -> f64 {
     EARTH_RADIUS_KM * (lat1 - lat2).abs().to_radians()
 }
 
+/// A lower bound on the time to cover `meridian_km` north–south at most `km_per_min` \[min\],
+/// slightly weakened, so that rounding never lifts it above a true time.
+#[inline]
+pub fn time_lower_bound(meridian_km: f64, km_per_min: f64) -> f64 {
+    meridian_km / km_per_min * (1.0 - 1e-6)
+}
+
 /// A named point.
 #[derive(Debug, Clone)]
 pub struct Point {
@@ -224,11 +231,10 @@ impl Travel {
     }
 
     /// A lower bound on the road time between places at latitudes `lat_a` and `lat_b`
-    /// \[min\]: their north–south distance at the fastest speed of the model (slightly
-    /// weakened, so that rounding never lifts it above a true time).
+    /// \[min\]: their north–south distance at the fastest speed of the model.
     #[inline]
     pub fn road_min_lower_bound(&self, lat_a: f64, lat_b: f64) -> f64 {
-        meridian_km(lat_a, lat_b) / self.meridian_km_per_min * (1.0 - 1e-6)
+        time_lower_bound(meridian_km(lat_a, lat_b), self.meridian_km_per_min)
     }
 
     /// See the field of that name.
