@@ -119,7 +119,10 @@ ids! {
     DoctorCarId,
     /// A doctor-car mission in a replication.
     CarMissionId,
-    /// A demand stream (zone × channel × urgency) of a replication.
+    /// A call on the AMK's other lines in a replication (it carries no patient).
+    LineCallId,
+    /// A demand source (the superposed needs of one channel, the transfers, the calls with no new
+    /// need) of a replication.
     DemandStreamId,
 }
 

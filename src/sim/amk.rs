@@ -27,7 +27,9 @@ use super::result::{
     Detail, Outcome, PatientEvent, ResponseRecord, Role, TracePlace, TraceResource,
 };
 use super::score::{self, RURAL, URBAN};
-use crate::base::ids::{CalloutId, PatientId, PlaceId, PointId, PoolId, RedEventId, SiteId};
+use crate::base::ids::{
+    CalloutId, LineCallId, PatientId, PlaceId, PointId, PoolId, RedEventId, SiteId, ZoneId,
+};
 use crate::base::rng::{Purpose, patient_rng};
 use crate::base::time::{Dur, SimTime};
 use crate::base::urgency::Urgency;
@@ -61,12 +63,26 @@ struct Callout {
     seed: u64,
 }
 
-/// The AMK's operator pool, the red events being followed and the call-outs under way.
+/// A call on the AMK's other lines: it only takes an operator for a while, so it carries no
+/// patient record — what it needs fits here (most calls to an AMK are of this kind).
+#[derive(Debug, Clone, Copy)]
+struct LineCall {
+    /// Seed of the caller (the handling time is drawn from it).
+    seed: u64,
+    /// The operators of the caller's AMK centre.
+    pool: PoolId,
+    /// Patient number in the trace (0 when not tracing).
+    traced: u32,
+}
+
+/// The AMK's operator pool, the red events being followed, the call-outs and the calls on the
+/// other lines under way.
 pub(crate) struct Amk {
     /// Operator pools: `[amk]`'s, then one per further centre (empty without an AMK).
     operators: Vec<PoolId>,
     red_events: Slab<RedEvent>,
     callouts: Slab<Callout>,
+    lines: Slab<LineCall>,
 }
 
 impl Amk {
@@ -87,7 +103,13 @@ impl Amk {
             operators,
             red_events: Slab::new(),
             callouts: Slab::new(),
+            lines: Slab::new(),
         }
+    }
+
+    /// Calls on the other lines waiting or being handled.
+    pub fn lines_under_way(&self) -> usize {
+        self.lines.len()
     }
 }
 
@@ -137,18 +159,57 @@ impl World<'_> {
     }
 
     /// A call on the AMK's other lines joins the operators' queue behind every 113 call.
-    pub(super) fn amk_other_line(&mut self, p: PatientId) {
-        self.note_amk(p, PatientEvent::Call113Ring, TraceResource::None);
-        let Some(pool) = self.amk_pool(p) else {
-            self.complete(p, Outcome::OtherAmkCall);
+    pub(super) fn amk_other_line(&mut self, seed: u64, zone: ZoneId) {
+        self.generated += 1;
+        let traced = self.note_line_arises(zone);
+        let rings = PatientEvent::Call113Ring;
+        self.note_line(
+            traced,
+            rings,
+            TracePlace::Amk,
+            TraceResource::None,
+            Detail::None,
+        );
+        let Some(&pool) = self.amk.operators.get(self.scn.derived.zone_amk[zone]) else {
+            self.line_complete(traced);
             return;
         };
         let seq = self.next_seq();
-        let pat = &mut self.patients[p];
-        pat.t_wait = self.now;
-        pat.stage = Stage::AmkQueue;
-        pat.seq = seq;
-        self.request(pool, OTHER_LINE_PRIORITY, seq, Job::AmkCall(p, seq));
+        let c = LineCallId::new(self.amk.lines.insert(LineCall { seed, pool, traced }));
+        self.request(pool, OTHER_LINE_PRIORITY, seq, Job::AmkLine(c));
+    }
+
+    /// An operator answers a call on the other lines.
+    pub(super) fn amk_line_start(&mut self, pool: PoolId, c: LineCallId) {
+        let call = self.amk.lines[c.index()];
+        let (answered, r) = (PatientEvent::Call113Answered, TraceResource::Pool(pool));
+        self.note_line(call.traced, answered, TracePlace::Amk, r, Detail::None);
+        let amk = self.scn.amk.as_ref().expect("AMK pool implies AMK");
+        let m = amk
+            .other_call_min
+            .sample(&mut patient_rng(call.seed, Purpose::AmkHandling));
+        self.after(Dur::from_minutes(m), Event::AmkLineEnd { c });
+    }
+
+    /// A call on the other lines ends: the operator takes the next call.
+    pub(super) fn amk_line_end(&mut self, c: LineCallId) {
+        let call = self.amk.lines.remove(c.index());
+        let (ends, r) = (PatientEvent::Call113End, TraceResource::Pool(call.pool));
+        self.note_line(call.traced, ends, TracePlace::Amk, r, Detail::None);
+        self.release(call.pool);
+        self.line_complete(call.traced);
+    }
+
+    /// A call on the other lines is over.
+    fn line_complete(&mut self, traced: u32) {
+        let outcome = Outcome::OtherAmkCall;
+        let (complete, place, r) = (
+            PatientEvent::Complete,
+            TracePlace::None,
+            TraceResource::None,
+        );
+        self.note_line(traced, complete, place, r, Detail::outcome(outcome));
+        self.path_ended(outcome);
     }
 
     pub(super) fn amk_call_start(&mut self, pool: PoolId, p: PatientId, seq: u64) {
@@ -161,13 +222,6 @@ impl World<'_> {
         let amk = self.scn.amk.as_ref().expect("AMK pool implies AMK");
         let pat = &mut self.patients[p];
         pat.stage = Stage::AmkCall;
-        if pat.other_call {
-            let m = amk
-                .other_call_min
-                .sample(&mut patient_rng(pat.seed, Purpose::AmkHandling));
-            self.after(Dur::from_minutes(m), Event::AmkCallEnd { p });
-            return;
-        }
         let answer = now - pat.t_wait;
         pat.t_answer = now;
         let m =
@@ -181,11 +235,6 @@ impl World<'_> {
         let amk = self.scn.amk.as_ref().expect("AMK pool implies AMK");
         let operators = self.amk_pool(p).expect("AMK pool");
         self.note_amk(p, PatientEvent::Call113End, TraceResource::Pool(operators));
-        if self.patients[p].other_call {
-            self.release(operators);
-            self.complete(p, Outcome::OtherAmkCall);
-            return;
-        }
         let now = self.now;
         let (u, z, via_lvs, seed) = {
             let pat = &mut self.patients[p];

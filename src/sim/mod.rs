@@ -7,10 +7,10 @@
 //!
 //! | module | state | events |
 //! |---|---|---|
-//! | `demand` | demand streams and their queue | (needs come from their own queue) |
+//! | `demand` | the demand sources (superposed Poisson processes) and their next arrivals | (arrivals come from the sources, beside the event list) |
 //! | `lvs` | legevaktsentral pools | `LvsCallEnd` |
 //! | `legevakt` | doctor, triage and satellite-nurse pools | `ArriveAtSite`, `TriageEnd`, `ConsultEnd`, `HomeVisitArrive`, `HomeVisitEnd` |
-//! | `amk` | the 113 pool, red events, call-outs | `AmkCallEnd`, `PlannedStart`, `CalloutArrive`, `CalloutEnd` |
+//! | `amk` | the 113 pool, red events, call-outs, calls on the other lines | `AmkCallEnd`, `AmkLineEnd`, `PlannedStart`, `CalloutArrive`, `CalloutEnd` |
 //! | `doctor_car` | doctor cars and their missions | `CarArrive`, `CarEnd`, `CarBack` |
 //! | `ambulance` | vehicles, the waiting calls | `Vehicle`, `VehicleShift` |
 //! | `hospital` | ED bays | `EdEnd`, `ArriveAtEd` |
@@ -38,7 +38,9 @@ mod tracing;
 
 pub use ambulance::VState;
 
-use crate::base::ids::{CalloutId, CarMissionId, IncidentId, PatientId, PoolId, VehicleId};
+use crate::base::ids::{
+    CalloutId, CarMissionId, IncidentId, LineCallId, PatientId, PoolId, VehicleId,
+};
 use crate::base::rng::{Purpose, SimRng, StreamId, patient_uniform, stream_rng};
 use crate::base::time::{DAYS_PER_YEAR, Dur, MS_PER_DAY, MS_PER_HOUR, SimTime};
 use crate::input::RunSpec;
@@ -86,6 +88,8 @@ enum Event {
     CarBack { m: CarMissionId },
     /// A 113 call ends: the response is decided.
     AmkCallEnd { p: PatientId },
+    /// A call on the AMK's other lines ends.
+    AmkLineEnd { c: LineCallId },
     /// The current phase of a vehicle ends (ignored if `generation` is stale).
     Vehicle { v: VehicleId, generation: u32 },
     /// A vehicle's duty schedule changes.
@@ -173,6 +177,12 @@ impl<'a> World<'a> {
         }
     }
 
+    /// Patients in the chain and calls on the AMK's other lines under way (each counts as one
+    /// caller, as when they were patients).
+    fn in_system(&self) -> usize {
+        self.patients.len() + self.amk.lines_under_way()
+    }
+
     /// Next FIFO sequence number.
     #[inline]
     fn next_seq(&mut self) -> u64 {
@@ -196,6 +206,11 @@ impl<'a> World<'a> {
             Detail::outcome(outcome),
         );
         self.patients.remove(p);
+        self.path_ended(outcome);
+    }
+
+    /// A caller's path (a patient's, or a call's on the AMK's other lines) ended with `outcome`.
+    fn path_ended(&mut self, outcome: Outcome) {
         self.completed += 1;
         self.score.outcome(self.now, outcome);
     }
@@ -237,6 +252,7 @@ impl<'a> World<'a> {
             }
             Job::HomeVisitVideo(p) => self.home_visit_video_start(p),
             Job::AmkCall(p, seq) => self.amk_call_start(pool, p, seq),
+            Job::AmkLine(c) => self.amk_line_start(pool, c),
             Job::RedCallout(c) => self.callout_start(c),
             Job::DoctorCar(m) => self.car_start(m),
             Job::CarDoctor(m) => self.car_doctor_start(m),
@@ -270,7 +286,8 @@ impl<'a> World<'a> {
         }
         self.init_vehicles();
         loop {
-            // Needs come from their own queue; on a tie with another event the need goes first.
+            // Arrivals come from the demand sources; on a tie with another event the arrival
+            // goes first. A source past the end of the run has no next arrival.
             let next_need = self.demand.peek();
             let next_event = self.q.peek_time();
             let need_first = match (next_need, next_event) {
@@ -280,15 +297,13 @@ impl<'a> World<'a> {
                 (None, None) => break,
             };
             if let (true, Some((tn, s))) = (need_first, next_need) {
-                if tn > self.end.0 {
-                    break;
-                }
+                debug_assert!(tn <= self.end.0, "an arrival past the end");
                 debug_assert!(tn >= self.now.0, "time ran backwards");
                 self.now = SimTime(tn);
                 self.q.advance(self.now);
                 self.events += 1;
                 self.need(s);
-                if self.patients.len() > MAX_PATIENTS_IN_SYSTEM {
+                if self.in_system() > MAX_PATIENTS_IN_SYSTEM {
                     return Err(self.overloaded());
                 }
                 continue;
@@ -330,6 +345,7 @@ impl<'a> World<'a> {
             Event::CarEnd { m } => self.car_end(m),
             Event::CarBack { m } => self.car_back(m),
             Event::AmkCallEnd { p } => self.amk_call_end(p),
+            Event::AmkLineEnd { c } => self.amk_line_end(c),
             Event::Vehicle { v, generation } => self.vehicle_event(v, generation),
             Event::VehicleShift { v } => self.vehicle_shift(v),
             Event::EdEnd { p } => self.ed_end(p),
@@ -372,7 +388,7 @@ impl<'a> World<'a> {
         }
         SimError::Overloaded {
             replication: self.replication,
-            patients: self.patients.len(),
+            patients: self.in_system(),
             day: self.now.days(),
             busiest: label,
         }
@@ -440,7 +456,7 @@ impl<'a> World<'a> {
             kpis,
             generated: self.generated,
             completed: self.completed,
-            in_system_at_end: self.patients.len() as u64,
+            in_system_at_end: self.in_system() as u64,
             outcomes: self.score.outcomes().to_vec(),
             events: self.events,
             hourly,

@@ -13,7 +13,7 @@
 //! or a call-out): the pool integrates the time when every server on duty is away — a station
 //! open with no doctor in it.
 
-use crate::base::ids::{CalloutId, CarMissionId, IdVec, PatientId, PoolId};
+use crate::base::ids::{CalloutId, CarMissionId, IdVec, LineCallId, PatientId, PoolId};
 use crate::base::schedule::Weekly;
 use crate::base::time::{MS_PER_HOUR, SimTime};
 use crate::sim::result::Role;
@@ -42,6 +42,8 @@ pub enum Job {
     HomeVisitVideo(PatientId),
     /// Answer and handle a 113 call.
     AmkCall(PatientId, u64),
+    /// Answer and handle a call on the AMK's other lines.
+    AmkLine(LineCallId),
     /// Legevakt doctor (or satellite nurse) call-out to a red event.
     RedCallout(CalloutId),
     /// A doctor car's mission.

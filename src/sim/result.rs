@@ -259,11 +259,18 @@ pub struct Trace {
 }
 
 impl Trace {
+    /// A caller with no patient record (a call on the AMK's other lines) arose: it gets the next
+    /// patient number.
+    #[inline]
+    pub(crate) fn arise_unslotted(&mut self, info: PatientInfo) -> u32 {
+        self.patients.push(info);
+        u32::try_from(self.patients.len()).unwrap_or(u32::MAX)
+    }
+
     /// A patient arose in slab slot `slot`: it gets the next patient number.
     #[inline]
     pub(crate) fn arise(&mut self, slot: usize, info: PatientInfo) -> u32 {
-        self.patients.push(info);
-        let n = u32::try_from(self.patients.len()).unwrap_or(u32::MAX);
+        let n = self.arise_unslotted(info);
         if self.slot.len() <= slot {
             self.slot.resize(slot + 1, 0);
         }
@@ -646,7 +653,8 @@ pub struct ReplicationResult {
     /// KPI values in [`crate::base::kpi::KPI_DEFS`] order (None where undefined, e.g. no red
     /// patients).
     pub kpis: Vec<Option<f64>>,
-    /// Patients (latent needs) generated over the whole run, warm-up included.
+    /// Patients generated over the whole run, warm-up included: the needs, and the transfers and
+    /// calls with no new need, each counted as a patient.
     pub generated: u64,
     /// Patients whose path ended.
     pub completed: u64,

@@ -7,7 +7,8 @@
 use super::World;
 use super::doctor_car::CarFor;
 use super::result::{Detail, PatientEvent, PatientInfo, TraceChannel, TracePlace, TraceResource};
-use crate::base::ids::{PatientId, RedEventId};
+use crate::base::ids::{PatientId, RedEventId, ZoneId};
+use crate::base::urgency::Urgency;
 
 impl World<'_> {
     /// Patient `p` has just been inserted: it gets the next patient number, and its
@@ -22,22 +23,77 @@ impl World<'_> {
     #[cold]
     #[inline(never)]
     fn record_arise(&mut self, p: PatientId, channel: TraceChannel, place: TracePlace) {
+        let pat = &self.patients[p];
+        let info = PatientInfo {
+            urgency: pat.urgency,
+            channel,
+            zone: pat.zone,
+        };
+        self.record_arisen(Some(p.index()), info, place);
+    }
+
+    /// The next patient number (for the slot of the patient slab, if the caller has one) and
+    /// its `need_arises` row at `place`.
+    fn record_arisen(&mut self, slot: Option<usize>, info: PatientInfo, place: TracePlace) -> u32 {
+        let Some(tr) = &mut self.trace else { return 0 };
+        let n = match slot {
+            Some(slot) => tr.arise(slot, info),
+            None => tr.arise_unslotted(info),
+        };
+        let (r, d) = (TraceResource::None, Detail::None);
+        tr.push(self.now, n, PatientEvent::NeedArises, place, r, d);
+        n
+    }
+
+    /// A call on the AMK's other lines from `zone` arises: its patient number in the trace (0
+    /// when not tracing), with its `need_arises` row noted.
+    #[inline(always)]
+    pub(super) fn note_line_arises(&mut self, zone: ZoneId) -> u32 {
+        if self.trace.is_some() {
+            self.record_line_arises(zone)
+        } else {
+            0
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn record_line_arises(&mut self, zone: ZoneId) -> u32 {
+        let info = PatientInfo {
+            urgency: Urgency::Green,
+            channel: TraceChannel::OtherAmk,
+            zone,
+        };
+        self.record_arisen(None, info, TracePlace::Home)
+    }
+
+    /// Note an event of the call on the other lines with patient number `traced`.
+    #[inline(always)]
+    pub(super) fn note_line(
+        &mut self,
+        traced: u32,
+        event: PatientEvent,
+        place: TracePlace,
+        resource: TraceResource,
+        detail: Detail,
+    ) {
+        if self.trace.is_some() {
+            self.record_line(traced, event, place, resource, detail);
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn record_line(
+        &mut self,
+        traced: u32,
+        event: PatientEvent,
+        place: TracePlace,
+        resource: TraceResource,
+        detail: Detail,
+    ) {
         if let Some(tr) = &mut self.trace {
-            let pat = &self.patients[p];
-            let info = PatientInfo {
-                urgency: pat.urgency,
-                channel,
-                zone: pat.zone,
-            };
-            let n = tr.arise(p.index(), info);
-            tr.push(
-                self.now,
-                n,
-                PatientEvent::NeedArises,
-                place,
-                TraceResource::None,
-                Detail::None,
-            );
+            tr.push(self.now, traced, event, place, resource, detail);
         }
     }
 

@@ -29,12 +29,133 @@ fn without_trace(r: &ReplicationResult) -> serde_json::Value {
     serde_json::to_value(&r).unwrap()
 }
 
+fn more_og_romsdal() -> akuttsim::input::scenario::Scenario {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/more-og-romsdal.toml");
+    akuttsim::input::scenario::load(&path).expect("the shipped model loads")
+}
+
 #[test]
 fn the_patient_trace_agrees_exactly_with_the_results() {
-    let scn = fjordby();
-    let (days, warmup) = (12.0, 2.0);
+    trace_agrees_with_results(&fjordby(), 3, 12.0, 2.0);
+}
+
+/// The same on a whole AMK area, whose calls on the AMK's other lines (most of its 113
+/// traffic) carry no patient record and are traced by their own path, and whose callers hang up.
+#[test]
+fn the_trace_of_a_whole_area_agrees_exactly_with_the_results() {
+    let scn = more_og_romsdal();
+    trace_agrees_with_results(&scn, 1, 4.0, 1.0);
+    let r = &replications(&scn, 1, &traced_spec(4.0, 1.0, 5), 0)[0];
+    let t = r.trace.as_ref().expect("traced");
+    let lines: HashSet<u32> = (1..=t.patients.len() as u32)
+        .filter(|&n| t.patients[n as usize - 1].channel == sim::TraceChannel::OtherAmk)
+        .collect();
+    assert!(lines.len() > 1000, "{} other-line calls", lines.len());
+    // Each call on the other lines rings, is answered, ends and completes, in that order.
+    let mut seen: BTreeMap<u32, Vec<PatientEvent>> = BTreeMap::new();
+    for e in t
+        .patient_events
+        .iter()
+        .filter(|e| lines.contains(&e.patient))
+    {
+        seen.entry(e.patient).or_default().push(e.event);
+    }
+    let path = [
+        PatientEvent::NeedArises,
+        PatientEvent::Call113Ring,
+        PatientEvent::Call113Answered,
+        PatientEvent::Call113End,
+        PatientEvent::Complete,
+    ];
+    let complete = seen.values().filter(|ev| ev[..] == path[..]).count();
+    // Those still waiting or on the line at the end have the beginning of the path.
+    assert!(seen.values().all(|ev| path.starts_with(ev)), "{seen:?}");
+    assert!(complete as f64 > 0.99 * lines.len() as f64, "{complete}");
+}
+
+/// Tracing a whole area changes none of its results either.
+#[test]
+fn tracing_a_whole_area_changes_no_result() {
+    let scn = more_og_romsdal();
+    let plain = replications(&scn, 1, &spec(3.0, 1.0, 9), 0);
+    let traced = replications(&scn, 1, &traced_spec(3.0, 1.0, 9), 0);
+    assert_eq!(without_trace(&plain[0]), without_trace(&traced[0]));
+}
+
+/// The needs of a channel are drawn as one superposed Poisson process, each arrival given to a
+/// zone and urgency by its rate: each zone, channel and urgency gets its share. Over four whole
+/// weeks the hour-of-week profile integrates to 672 h at mean intensity, so the cell (zone,
+/// channel, urgency) expects E = population × rate × 672 h needs, Poisson and independent of
+/// the other cells. The χ² statistic over the cells with E ≥ 20 (the rest pooled into one) has
+/// mean k and sd ≈ √(2k); the test allows k + 5√(2k) (an exact χ² tail of 1.2·10⁻⁵ at k = 110,
+/// 7·10⁻⁵ at the smallest k allowed, 30). Each (channel, urgency) total must lie within 4
+/// Poisson sd (6.3·10⁻⁵ each, two-sided): a false alarm about once in 2,500 seeds, and the seed
+/// is fixed. Drawing the members uniformly, or each zone's needs from its neighbour's rate, fails.
+#[test]
+fn needs_arise_in_each_zone_and_urgency_by_its_rate() {
+    use akuttsim::base::urgency::{Channel, Urgency};
+    let scn = more_og_romsdal();
+    let hours = 28.0 * 24.0;
+    let r = &replications(&scn, 1, &traced_spec(28.0, 0.0, 3), 0)[0];
+    let t = r.trace.as_ref().expect("traced");
+    let cell = |z: usize, ch: Channel, u: Urgency| (z, ch.code(), u as u8);
+    let mut observed: BTreeMap<(usize, u8, u8), f64> = BTreeMap::new();
+    for info in &t.patients {
+        let ch = match info.channel {
+            sim::TraceChannel::Lvs => Channel::Lvs,
+            sim::TraceChannel::Amk => Channel::Amk,
+            _ => continue,
+        };
+        *observed
+            .entry(cell(info.zone.index(), ch, info.urgency))
+            .or_default() += 1.0;
+    }
+    let (mut chi2, mut k, mut pooled): (f64, f64, (f64, f64)) = (0.0, 0.0, (0.0, 0.0));
+    for ch in Channel::ALL {
+        let Some(d) = &scn.demand[ch] else { continue };
+        for u in Urgency::ALL {
+            let rate = d.rate_per_person_hour[u];
+            let (mut got, mut total) = (0.0, 0.0);
+            for (z, zone) in scn.zones.iter_enumerated() {
+                let e = zone.population * rate * hours;
+                let o = observed
+                    .get(&cell(z.index(), ch, u))
+                    .copied()
+                    .unwrap_or(0.0);
+                (got, total) = (got + o, total + e);
+                if e >= 20.0 {
+                    chi2 += (o - e) * (o - e) / e;
+                    k += 1.0;
+                } else {
+                    pooled = (pooled.0 + o, pooled.1 + e);
+                }
+            }
+            assert!(
+                (got - total).abs() <= 4.0 * total.sqrt(),
+                "{ch:?} {u:?}: {got} needs against {total:.0} expected"
+            );
+        }
+    }
+    if pooled.1 > 0.0 {
+        chi2 += (pooled.0 - pooled.1) * (pooled.0 - pooled.1) / pooled.1;
+        k += 1.0;
+    }
+    assert!(k >= 30.0, "only {k} cells expect 20 needs");
+    assert!(
+        chi2 <= k + 5.0 * (2.0 * k).sqrt(),
+        "χ² = {chi2:.1} over {k} cells: the needs are not spread by the zones' and urgencies' rates"
+    );
+    eprintln!("needs by zone, channel and urgency: χ² = {chi2:.1} over {k} cells");
+}
+
+fn trace_agrees_with_results(
+    scn: &akuttsim::input::scenario::Scenario,
+    reps: u64,
+    days: f64,
+    warmup: f64,
+) {
     let warmup_ms = (warmup * 86_400_000.0) as i64;
-    let res = replications(&scn, 3, &traced_spec(days, warmup, 5), 0);
+    let res = replications(scn, reps, &traced_spec(days, warmup, 5), 0);
     for r in &res {
         let t = r.trace.as_ref().expect("traced");
         // One need_arises per patient generated, numbered 1, 2, … in order of arising.

@@ -62,7 +62,8 @@ pub const MAX_VARIANTS: usize = 1_000;
 pub const MAX_VARIANT_NAME_CHARS: usize = 80;
 /// Scripted incidents of one scenario.
 pub const MAX_INCIDENTS: usize = 1_000_000;
-/// Patients in the chain at once in one replication: beyond this the model is so overloaded
-/// that a queue grows without bound, and the replication stops with an error instead of
-/// exhausting memory (≈ 0.2 GB of patient records at the bound).
+/// Patients in the chain at once in one replication (with the calls on the AMK's other lines
+/// waiting or under way, each a caller): beyond this the model is so overloaded that a queue
+/// grows without bound, and the replication stops with an error instead of exhausting memory
+/// (≈ 0.2 GB of patient records at the bound).
 pub const MAX_PATIENTS_IN_SYSTEM: usize = 1_000_000;
