@@ -3,19 +3,21 @@
 //! to leave the output byte-identical.
 //! `cargo run --release --example national_year [-- MODEL]`
 //!
-//! Where a national year's time goes (0.7.0, `perf record` on this example, 25.4 M events,
-//! 7.9–10.7 s on a 2-core Intel Xeon; target 2 s): the event loop with its inlined handlers
-//! 36 % (heap compares and loads of per-stream RNG states: cache misses), `Travel::road_min`
-//! 12 % (returning vehicles' positions), `new_need` 6 %, `Scenario::choose_site` 6 %,
-//! `draw_next_need` 5 %, `Pool::observe` 4 %, `Hist::record` 3 %. The calls that carry no new
-//! need (AMK other lines, 116117 other calls) are 11.8 M of the events; without them the year
-//! takes 6.0–6.7 s, so they alone do not explain the gap.
+//! Where a national year's time goes (0.8.0, `perf record --call-graph dwarf` on this example,
+//! 25.4 M events, 4.5–5.5 s on a 2-core AMD EPYC; target 2 s), inclusive: `new_need` 18 % (the
+//! zone's points, the site choice 10 %, the distance decay's km 5 %: cache misses on the zone and
+//! travel tables), popping the event heap 13 %, ambulance dispatch 13 %, service-time draws 6 %
+//! (log-normal: `exp`), `Pool::observe` 5 %, drawing the demand 5 %.
 //!
-//! Since then: dispatch skips a returning vehicle whose north–south distance to the scene, at
-//! the model's fastest speed, already exceeds the best time found (`Travel::road_min_lower_bound`),
-//! so its time is not looked up: `Travel::road_min` fell from 11.7 % to 3.7 % of the samples and
-//! the year from 10.0–11.8 s to 8.3–9.6 s (three interleaved runs each on a noisy machine), with
-//! the same result hash (9ac173fdcc326233).
+//! History, each step checked with the result hash: 0.7.0 skips a returning vehicle whose
+//! north–south distance to the scene, at the model's fastest speed, already exceeds the best
+//! time found (`Travel::road_min` 11.7 → 3.7 % of the samples, ≈ 10 %). 0.8.0 draws the needs of a
+//! channel as one superposed Poisson process instead of 12,800 per-zone streams (results change:
+//! the same process in distribution) and gives the calls on the AMK's other lines — 4.3 M of the
+//! year's 8.7 M arrivals — no patient record (identical results): 6.0 → 4.5 s, best of three
+//! interleaved runs. Tried and not kept (no difference measurable on this machine, whose run
+//! times vary by ±20 %): the dispatch list carrying each vehicle's time, the travel matrix
+//! storing time and distance side by side.
 use akuttsim::input::{RunSpec, scenario};
 use akuttsim::sim;
 use sha2::{Digest, Sha256};
