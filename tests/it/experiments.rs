@@ -84,6 +84,20 @@ fn variants_see_the_same_demand_and_paired_intervals_are_narrower() {
                 "replication {r}: demand differs across variants"
             );
             assert_eq!(v[r].generated, first.generated);
+            // The load that is no patient's need is drawn from its own sources too: the
+            // structures leave hospitals and AMK alone, so they see the same transfers and
+            // calls on the AMK's other lines, number for number.
+            for name in [
+                "hospital_transfers_per_1000",
+                "amk_other_line_calls_per_1000",
+            ] {
+                let k = akuttsim::base::kpi::KPI_DEFS
+                    .iter()
+                    .position(|d| d.name == name)
+                    .expect("a KPI");
+                assert!(first.kpis[k].is_some_and(|x| x > 0.0), "{name}");
+                assert_eq!(v[r].kpis[k], first.kpis[k], "replication {r}: {name}");
+            }
         }
     }
     assert_ne!(res[0][0].demand_fingerprint, res[0][1].demand_fingerprint);
