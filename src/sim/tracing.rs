@@ -67,7 +67,8 @@ impl World<'_> {
         self.record_arisen(None, info, TracePlace::Home)
     }
 
-    /// Note an event of the call on the other lines with patient number `traced`.
+    /// Note an event of patient number `traced` (a call on the other lines, which has no slot in
+    /// the patient slab; `note` finds the number of a patient that has one).
     #[inline(always)]
     pub(super) fn note_line(
         &mut self,
@@ -82,6 +83,8 @@ impl World<'_> {
         }
     }
 
+    /// The row of an event of patient number `traced`: the one place a patient event is
+    /// stored.
     #[cold]
     #[inline(never)]
     fn record_line(
@@ -122,10 +125,8 @@ impl World<'_> {
         resource: TraceResource,
         detail: Detail,
     ) {
-        if let Some(tr) = &mut self.trace {
-            let n = tr.patient_in(p.index());
-            tr.push(self.now, n, event, place, resource, detail);
-        }
+        let n = self.trace.as_ref().map_or(0, |tr| tr.patient_in(p.index()));
+        self.record_line(n, event, place, resource, detail);
     }
 
     /// Note an event of patient `p` whose place, resource and detail `f` looks up — only when
