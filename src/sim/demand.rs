@@ -83,6 +83,9 @@ struct Source {
 /// transfers, the calls with no new need), each with its next arrival.
 pub(crate) struct Demand {
     sources: IdVec<DemandStreamId, Source>,
+    /// The earliest next arrival over the sources, kept up to date as each is drawn, so that
+    /// the event loop reads it instead of scanning the sources at every event.
+    first: Option<(i64, DemandStreamId)>,
     /// A flat profile, for calls with no new need in a model without demand on their channel.
     flat: Profile,
 }
@@ -190,6 +193,7 @@ impl Demand {
         Demand {
             flat: Profile::flat(),
             sources,
+            first: None,
         }
     }
 
@@ -197,13 +201,18 @@ impl Demand {
     /// source, so runs stay deterministic).
     #[inline]
     pub fn peek(&self) -> Option<(i64, DemandStreamId)> {
+        self.first
+    }
+
+    /// Find the earliest next arrival again, after a source has drawn its next one.
+    fn settle(&mut self) {
         let mut best: Option<(i64, DemandStreamId)> = None;
         for (s, src) in self.sources.iter_enumerated() {
             if src.next != i64::MAX && best.is_none_or(|(t, _)| src.next < t) {
                 best = Some((src.next, s));
             }
         }
-        best
+        self.first = best;
     }
 }
 
@@ -315,6 +324,7 @@ impl World<'_> {
         src.hour = h;
         let t = t.max(self.now);
         src.next = if t <= self.end { t.0 } else { i64::MAX };
+        self.demand.settle();
     }
 
     /// Draw every source's first arrival.
