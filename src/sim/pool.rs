@@ -90,6 +90,11 @@ pub struct Pool {
     /// changes fall within the same hour as the previous one, so no division is needed.
     hour_end: i64,
     hour: usize,
+    /// ∫ busy, capacity and available dt within that hour so far [server·ms]: integers, added to
+    /// the hour's books when the hour is left (and at the end), so that a change costs three
+    /// integer additions. Every integral is a sum of integers far below 2⁵³, so it is exact in
+    /// `f64` in any order: the books are the same as if each change were added to them.
+    in_hour: [u64; 3],
 }
 
 impl Pool {
@@ -114,6 +119,7 @@ impl Pool {
             overtime_starts: 0,
             hour_end: i64::MIN,
             hour: 0,
+            in_hour: [0; 3],
         }
     }
 
@@ -128,39 +134,49 @@ impl Pool {
     }
 
     /// Integrate busy, capacity and available servers from the last change to `now`.
+    #[inline(always)]
     fn observe(&mut self, now: SimTime) {
         let from = self.last.max(self.warmup);
         self.last = now;
         if now <= from {
             return;
         }
-        let (b, c) = (f64::from(self.busy), f64::from(self.capacity));
+        let (b, c) = (self.busy, self.capacity);
         let a = b.max(c);
-        let dt = (now.0 - from.0) as f64;
-        let bk = &mut self.books;
-        bk.busy_ms += b * dt;
-        bk.capacity_ms += c * dt;
-        bk.available_ms += a * dt;
-        if self.capacity > 0 && self.away > 0 && f64::from(self.away) >= a {
-            bk.absent_ms += dt;
+        if c > 0 && self.away > 0 && self.away >= a {
+            self.books.absent_ms += (now.0 - from.0) as f64;
         }
-        if a == 0.0 {
+        if a == 0 {
             return;
         }
-        // Split over hour-of-week boundaries.
+        // Split over hour-of-week boundaries (most changes stay within the hour).
         let mut t = from.0;
         while t < now.0 {
             if t >= self.hour_end || t < self.hour_end - MS_PER_HOUR {
+                self.close_hour();
                 self.hour_end = (t.div_euclid(MS_PER_HOUR) + 1) * MS_PER_HOUR;
                 self.hour = SimTime(t).hour_of_week();
             }
             let e = self.hour_end.min(now.0);
-            let d = (e - t) as f64;
-            bk.busy_by_how[self.hour] += b * d;
-            bk.capacity_by_how[self.hour] += c * d;
-            bk.available_by_how[self.hour] += a * d;
+            let d = (e - t) as u64;
+            self.in_hour[0] += u64::from(b) * d;
+            self.in_hour[1] += u64::from(c) * d;
+            self.in_hour[2] += u64::from(a) * d;
             t = e;
         }
+    }
+
+    /// Add the integrals of the hour being integrated to its hour of the week, and to the totals.
+    #[cold]
+    fn close_hour(&mut self) {
+        let [b, c, a] = std::mem::take(&mut self.in_hour).map(|x| x as f64);
+        let (bk, h) = (&mut self.books, self.hour);
+        bk.busy_ms += b;
+        bk.capacity_ms += c;
+        bk.available_ms += a;
+        bk.busy_by_how[h] += b;
+        bk.capacity_by_how[h] += c;
+        bk.available_by_how[h] += a;
     }
 
     /// Ask for a server. Returns the job if it starts now; otherwise it waits.
@@ -223,6 +239,7 @@ impl Pool {
     /// Close the books at the end of the run.
     pub fn finish(&mut self, now: SimTime) {
         self.observe(now);
+        self.close_hour();
     }
 
     /// A busy server leaves the station (home visit, call-out).
@@ -332,6 +349,7 @@ mod tests {
         assert_eq!(pool.release(SimTime(40)), None);
         assert_eq!(pool.busy, 0);
         // One server busy 0..40 ms.
+        pool.finish(SimTime(50));
         assert_eq!(pool.books.busy_ms, 40.0);
     }
 
