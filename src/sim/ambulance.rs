@@ -222,10 +222,15 @@ impl HourBooks {
 
     /// Book the interval `[from, to)` of one vehicle, split at the hours of the week.
     fn book(&mut self, from: SimTime, to: SimTime, busy: bool, scheduled: bool) {
+        if from >= to {
+            return;
+        }
+        // The hour of the week and its end are found once, then stepped (no division per hour).
         let mut t = from.0;
-        while t < to.0 {
-            let h = SimTime(t).hour_of_week();
-            let e = ((t.div_euclid(MS_PER_HOUR) + 1) * MS_PER_HOUR).min(to.0);
+        let mut h = from.hour_of_week();
+        let mut hour_end = (t.div_euclid(MS_PER_HOUR) + 1) * MS_PER_HOUR;
+        loop {
+            let e = hour_end.min(to.0);
             let d = (e - t) as f64;
             self.available[h] += d;
             if busy {
@@ -234,7 +239,12 @@ impl HourBooks {
             if scheduled {
                 self.scheduled[h] += d;
             }
+            if e >= to.0 {
+                return;
+            }
             t = e;
+            hour_end += MS_PER_HOUR;
+            h = if h == 167 { 0 } else { h + 1 };
         }
     }
 }

@@ -206,13 +206,14 @@ impl Demand {
 
     /// Find the earliest next arrival again, after a source has drawn its next one.
     fn settle(&mut self) {
-        let mut best: Option<(i64, DemandStreamId)> = None;
-        for (s, src) in self.sources.iter_enumerated() {
-            if src.next != i64::MAX && best.is_none_or(|(t, _)| src.next < t) {
-                best = Some((src.next, s));
+        // The first of the earliest (strictly smaller replaces), `i64::MAX` meaning none.
+        let (mut t, mut first) = (i64::MAX, 0);
+        for (i, src) in self.sources.iter().enumerate() {
+            if src.next < t {
+                (t, first) = (src.next, i);
             }
         }
-        self.first = best;
+        self.first = (t != i64::MAX).then(|| (t, DemandStreamId::new(first)));
     }
 }
 
