@@ -186,6 +186,10 @@ pub(crate) struct Fleet {
     queue: BTreeSet<(u8, u64, PatientId)>,
     /// Vehicles now on their way back to their station (re-dispatchable, moving).
     returning: Vec<VehicleId>,
+    /// For each of `returning`, in the same order: the latitudes its trip spans \[°\] (low,
+    /// high) and whether it is an air unit — what the dispatch's quick lower bound reads, side by
+    /// side, without touching the vehicle's state.
+    returning_span: Vec<(f64, f64, bool)>,
     /// Each vehicle's fastest north–south speed \[km/min\]: its travel time between two places
     /// is at least their north–south distance at this speed (road: the model's fastest trip,
     /// [`Travel::road_min_lower_bound`](crate::input::travel::Travel::road_min_lower_bound)).
@@ -255,6 +259,7 @@ impl Fleet {
             veh: IdVec::new(),
             queue: BTreeSet::new(),
             returning: Vec::new(),
+            returning_span: Vec::new(),
             lb_speed: scn
                 .vehicles
                 .iter()
@@ -393,10 +398,9 @@ impl World<'_> {
             && let Some(i) = self.fleet.returning.iter().position(|&x| x == v)
         {
             self.fleet.returning.swap_remove(i);
+            self.fleet.returning_span.swap_remove(i);
         }
-        if to == VState::Returning {
-            self.fleet.returning.push(v);
-        }
+        // A vehicle that starts back joins `returning` in `move_to`, once its trip is known.
         let station = self.scn.vehicles[v].station;
         if from == VState::Available {
             self.fleet.available_at[station] -= 1;
@@ -435,6 +439,11 @@ impl World<'_> {
             t1: self.now + d,
             lat,
         };
+        if state == VState::Returning {
+            let air = self.scn.vehicles[v].kind == VehicleKind::Air;
+            self.fleet.returning.push(v);
+            self.fleet.returning_span.push((lat.0.min(lat.1), lat.0.max(lat.1), air));
+        }
         self.phase_end(v, d);
     }
 
@@ -639,11 +648,25 @@ impl World<'_> {
         }
         // A returning vehicle whose lower bound (north–south distance at the model's fastest
         // speed) already exceeds the best of its kind cannot win: its time is not looked up.
+        // First a quicker, weaker bound — the distance to the band of latitudes its trip spans,
+        // weakened by 10⁻⁹ so that rounding never lifts it above the bound below — then that
+        // bound; the quick one skips only vehicles the other would skip too.
         let lat = scn.travel.lat(scene);
-        for &v in &self.fleet.returning {
-            let vs = &self.fleet.veh[v];
-            let bound = best[is_air(v)].map_or(f64::INFINITY, |(t, _)| t);
+        for (&v, &(lo, hi, air)) in self.fleet.returning.iter().zip(&self.fleet.returning_span) {
+            let bound = best[usize::from(air)].map_or(f64::INFINITY, |(t, _)| t);
             if bound.is_finite() {
+                let off = if lat < lo {
+                    lo - lat
+                } else if lat > hi {
+                    lat - hi
+                } else {
+                    0.0
+                };
+                let quick = time_lower_bound(meridian_km(off, 0.0), self.fleet.lb_speed[v]);
+                if quick * (1.0 - 1e-9) > bound {
+                    continue;
+                }
+                let vs = &self.fleet.veh[v];
                 let f = vs.mv.progress(self.now);
                 let (la, lb) = vs.mv.lat;
                 let km = (1.0 - f) * meridian_km(la, lat) + f * meridian_km(lb, lat);
