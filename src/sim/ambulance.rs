@@ -442,7 +442,9 @@ impl World<'_> {
         if state == VState::Returning {
             let air = self.scn.vehicles[v].kind == VehicleKind::Air;
             self.fleet.returning.push(v);
-            self.fleet.returning_span.push((lat.0.min(lat.1), lat.0.max(lat.1), air));
+            self.fleet
+                .returning_span
+                .push((lat.0.min(lat.1), lat.0.max(lat.1), air));
         }
         self.phase_end(v, d);
     }
@@ -1240,5 +1242,32 @@ impl World<'_> {
             r.duty_h += self.fleet.veh[v].duty_ms / h;
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hour_books_split_an_interval_at_the_hours_and_across_the_week_end() {
+        let h = MS_PER_HOUR;
+        let mut b = HourBooks::new();
+        // Busy and on duty from 20 min before the week's end to 70 min after it.
+        let end = 168 * h;
+        b.book(SimTime(end - h / 3), SimTime(end + h + h / 6), true, true);
+        assert_eq!(b.busy[167], (h / 3) as f64);
+        assert_eq!(b.busy[0], h as f64);
+        assert_eq!(b.busy[1], (h / 6) as f64);
+        assert_eq!(b.available, b.busy);
+        assert_eq!(b.scheduled, b.busy);
+        // Within one hour, and an empty interval.
+        b.book(SimTime(5 * h + 10), SimTime(5 * h + 70), false, true);
+        b.book(SimTime(9 * h), SimTime(9 * h), true, true);
+        assert_eq!(
+            (b.busy[5], b.scheduled[5], b.available[5]),
+            (0.0, 60.0, 60.0)
+        );
+        assert_eq!(b.available.iter().sum::<f64>(), (h + h / 2 + 60) as f64);
     }
 }

@@ -391,6 +391,34 @@ mod tests {
     }
 
     #[test]
+    fn books_split_at_the_hours_of_the_week_and_add_up_to_the_totals() {
+        // One server busy from 0:30 to 2:30 of the week's last day, then over the week's end
+        // (hour 167 → hour 0 of the next week); capacity 2 throughout.
+        let h = MS_PER_HOUR;
+        let day6 = 6 * 24 * h;
+        let mut pool = Pool::new(2, SimTime::ZERO);
+        pool.request(SimTime(day6 + h / 2), 1, 1, job(1));
+        pool.release(SimTime(day6 + 5 * h / 2));
+        pool.request(SimTime(day6 + 23 * h + h / 4), 1, 2, job(2));
+        pool.release(SimTime(day6 + 24 * h + h / 2));
+        pool.finish(SimTime(day6 + 25 * h));
+        let b = pool.books();
+        let (first, last) = (6 * 24, 167);
+        assert_eq!(b.busy_by_how[first], (h / 2) as f64);
+        assert_eq!(b.busy_by_how[first + 1], h as f64);
+        assert_eq!(b.busy_by_how[first + 2], (h / 2) as f64);
+        assert_eq!(b.busy_by_how[last], (3 * h / 4) as f64);
+        assert_eq!(b.busy_by_how[0], (h / 2) as f64); // the next week's first hour
+        assert_eq!(b.capacity_by_how[last], 2.0 * h as f64);
+        let sum = |x: &[f64; 168]| x.iter().sum::<f64>();
+        assert_eq!(sum(&b.busy_by_how), b.busy_ms);
+        assert_eq!(b.busy_ms, (h / 2 + h + h / 2 + 3 * h / 4 + h / 2) as f64);
+        assert_eq!(sum(&b.capacity_by_how), b.capacity_ms);
+        assert_eq!(b.capacity_ms, 2.0 * (day6 + 25 * h) as f64);
+        assert_eq!(sum(&b.available_by_how), b.available_ms);
+    }
+
+    #[test]
     fn capacity_rise_starts_waiting_jobs() {
         let mut pool = Pool::new(0, SimTime::ZERO);
         assert_eq!(pool.request(SimTime(0), 1, 1, job(1)), None);
