@@ -37,9 +37,16 @@ fn the_citation_and_the_changelog_name_this_version() {
         "CITATION.cff does not cite version {version}"
     );
     let changelog = read("CHANGELOG.md");
-    let heading = changelog
-        .lines()
-        .find(|l| l.starts_with("## "))
+    // Changes since the release that leave every result as it was (the version is bumped
+    // whenever results change) may stand first, under "## Unreleased".
+    let headings: Vec<&str> = changelog.lines().filter(|l| l.starts_with("## ")).collect();
+    let unreleased = headings.iter().filter(|l| **l == "## Unreleased").count();
+    assert!(
+        unreleased == 0 || (unreleased == 1 && headings[0] == "## Unreleased"),
+        "CHANGELOG.md's Unreleased section, if any, is one and comes first"
+    );
+    let heading = headings[unreleased..]
+        .first()
         .expect("CHANGELOG.md has a version heading");
     assert!(
         heading.starts_with(&format!("## {version} ")),
