@@ -19,9 +19,10 @@
 //! instruction. The largest single block is the event list: with `push` and `pop` kept out of
 //! line, callgrind puts a quarter of the instructions in them (≈ 285 a pop of the 4-ary heap,
 //! which holds 600–1,000 entries: about 300 pools' next capacity change, 200–350 patients'
-//! emergency-department ends, 100–170 vehicle phases, and the short calls) — the first place to
-//! look next (a calendar or ladder queue for the near events); no part of the chain itself takes
-//! more than an eighth.
+//! emergency-department ends, 100–170 vehicle phases, and the short calls); inlined, less — a
+//! calendar queue in its place saved only 1.5 % (below). No part of the chain itself takes more
+//! than an eighth: what is left is many small costs (typed-index bounds checks, one log-normal
+//! draw per service, the books kept at each change), not one to remove.
 //!
 //! History, each step checked with the result hash: 0.7.0 skips a returning vehicle whose
 //! north–south distance to the scene, at the model's fastest speed, already exceeds the best
@@ -39,7 +40,9 @@
 //! list carrying each vehicle's time, the travel matrix storing time and distance side by side,
 //! a radix heap as the event list (the `radix-heap` crate, and one with a cached minimum: +73 %
 //! and +10 % instructions — with keys spanning 2³⁵ ms each entry is moved many times), 3- and
-//! 8-ary heaps (+1 %, +8 %), the demand's next times in an array of their own (+0.2 %).
+//! 8-ary heaps (+1 %, +8 %), the demand's next times in an array of their own (+0.2 %), a
+//! calendar queue (Brown 1988: 4-s slots over 4.6 h, a bit mask of the filled ones, the heap for
+//! later events; −1.5 %, not worth its 150 lines).
 use akuttsim::input::{RunSpec, scenario};
 use akuttsim::sim;
 use sha2::{Digest, Sha256};
