@@ -119,7 +119,11 @@ const OTHER_LINE_PRIORITY: u8 = 1;
 impl World<'_> {
     /// The operators of the AMK centre patient `p`'s zone calls.
     fn amk_pool(&self, p: PatientId) -> Option<PoolId> {
-        let z = self.patients[p].zone;
+        self.zone_amk_pool(self.patients[p].zone)
+    }
+
+    /// The operator pool of the AMK centre that zone `z` calls, if the model has an AMK.
+    fn zone_amk_pool(&self, z: ZoneId) -> Option<PoolId> {
         self.amk
             .operators
             .get(self.scn.derived.zone_amk[z])
@@ -170,7 +174,7 @@ impl World<'_> {
             TraceResource::None,
             Detail::None,
         );
-        let Some(&pool) = self.amk.operators.get(self.scn.derived.zone_amk[zone]) else {
+        let Some(pool) = self.zone_amk_pool(zone) else {
             self.line_complete(traced);
             return;
         };

@@ -41,7 +41,7 @@ impl World<'_> {
             None => tr.arise_unslotted(info),
         };
         let (r, d) = (TraceResource::None, Detail::None);
-        tr.push(self.now, n, PatientEvent::NeedArises, place, r, d);
+        self.record_line(n, PatientEvent::NeedArises, place, r, d);
         n
     }
 
@@ -187,10 +187,11 @@ impl World<'_> {
         resource: TraceResource,
         detail: Detail,
     ) {
-        if let Some(tr) = &mut self.trace {
-            let n = tr.patient_of_red(r.index());
-            tr.push(self.now, n, event, place, resource, detail);
-        }
+        let n = self
+            .trace
+            .as_ref()
+            .map_or(0, |tr| tr.patient_of_red(r.index()));
+        self.record_line(n, event, place, resource, detail);
     }
 
     /// Note an event of the patient a doctor-car mission is for.
